@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { dataDir, databaseUrl } from "./config";
+
+export type AdapterHandle = {
+  kind: "postgresql" | "pglite";
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** Releases the embedded database (a live PGlite keeps the process running). */
+  close: () => Promise<void>;
+};
+
+export type OpenAdapterOptions = {
+  /** Overrides DATABASE_URL; used by tests. */
+  url?: string;
+  /** PGlite data directory, or "memory://" for a throwaway database. */
+  pgliteDir?: string;
+};
+
+/** The one place that decides which database Residue talks to. */
+export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
+  const url = opts.url ?? (opts.pgliteDir ? undefined : databaseUrl());
+  if (url) {
+    const factory = atomicScripts(new PrismaPg({ connectionString: url, max: poolSize() }));
+    return { kind: "postgresql", factory, close: async () => {} };
+  }
+  const dir = opts.pgliteDir ?? path.join(dataDir(), "pglite");
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  return { kind: "pglite", factory: atomicScripts(new PrismaPGlite(client)), close: () => client.close() };
+}
+
+function poolSize(): number {
+  const n = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+  return Number.isInteger(n) && n > 0 ? n : 10;
+}
+
+type ScriptClient = { exec?: (sql: string) => Promise<unknown>; query: (sql: string) => Promise<unknown> };
+type PatchableAdapter = SqlDriverAdapter & { client: ScriptClient; onError(e: unknown): never };
+
+// Migration scripts must run atomically, as one simple-protocol query (PostgreSQL runs a multi-statement
+// simple query as one implicit transaction). The stock adapters do not: pglite-prisma-adapter 0.7.2 calls
+// `client.exec(script)` without awaiting it (a failing migration is reported as applied), and
+// @prisma/adapter-pg 7.10 splits the script on ";" and sends each piece to whichever pooled connection is free.
+function atomicScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  const patch = (adapter: SqlDriverAdapter) => {
+    const a = adapter as PatchableAdapter;
+    a.executeScript = async (script: string) => {
+      try {
+        await (a.client.exec ? a.client.exec(script) : a.client.query(script));
+      } catch (e) {
+        a.onError(e);
+      }
+    };
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => patch(await factory.connect()),
+    connectToShadowDb: async () => patch(await factory.connectToShadowDb()),
+  };
+}

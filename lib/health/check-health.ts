@@ -1,0 +1,37 @@
+import { getDb, databaseKindInUse } from "../db";
+import { readMigrations } from "../db/migration-files";
+import { APP_VERSION } from "../version";
+
+export type Health = {
+  status: "ok" | "degraded";
+  version: string;
+  database: { kind: "postgresql" | "pglite"; reachable: boolean; latencyMs?: number };
+  migrations: { current: boolean; applied: number; expected: number; pending: string[] };
+};
+
+/** Database reachability and whether every committed migration is applied. */
+export async function checkHealth(): Promise<Health> {
+  const expected = readMigrations().map((m) => m.name);
+  const kind = databaseKindInUse();
+  const started = performance.now();
+  try {
+    const rows = await getDb().$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const latencyMs = Math.round(performance.now() - started);
+    const applied = new Set(rows.map((r) => r.migration_name));
+    const pending = expected.filter((n) => !applied.has(n));
+    return {
+      status: pending.length ? "degraded" : "ok",
+      version: APP_VERSION,
+      database: { kind, reachable: true, latencyMs },
+      migrations: { current: pending.length === 0, applied: applied.size, expected: expected.length, pending },
+    };
+  } catch {
+    return {
+      status: "degraded",
+      version: APP_VERSION,
+      database: { kind, reachable: false },
+      migrations: { current: false, applied: 0, expected: expected.length, pending: expected },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { ImageRef } from "../images/parse-image-ref";
+
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type SeverityLevel = (typeof SEVERITIES)[number];
+
+/** Layer evidence, when the report carries it. The digest is compressed, the diffID uncompressed. */
+export type LayerRef = { diffId?: string; digest?: string; createdBy?: string; size?: number; /** rootfs position */ index?: number };
+
+/** What the report says about the scanned image (trivy Metadata, SARIF run properties, …). */
+export type ImageInfo = {
+  ref?: ImageRef;
+  configDigest?: string;
+  platform?: string;
+  /** Ordered image history: created_by per entry, with the layer it produced (none for empty layers). */
+  history?: { createdBy?: string; emptyLayer: boolean }[];
+  /** rootfs order. */
+  layers?: LayerRef[];
+};
+
+/**
+ * One secret finding, normalised. `raw` is the secret value when the report carries it: it is hashed and
+ * dropped by lib/secrets/identity.ts before anything is written, logged or returned.
+ */
+export type NormalizedFinding = {
+  ruleId: string;
+  detector: string;
+  title?: string;
+  severity: SeverityLevel;
+  path: string;
+  line?: number;
+  source: "file" | "history" | "env" | "config";
+  raw?: string;
+  /** A value hash given by the scanner: detect-secrets (sha1), ggshield ignore_sha (sha256). */
+  valueHash?: { algorithm: "sha1" | "sha256"; hex: string };
+  /** The scanner's own masked rendering, used for the preview when there is no raw value. */
+  masked?: string;
+  verified?: boolean;
+  layer?: LayerRef;
+  /** The later layer that deleted or whited out the file: the secret is residue, still extractable from `layer`. */
+  deletedIn?: LayerRef;
+  /** Per-finding image (trufflehog docker lines); otherwise the report's or the upload's image. */
+  image?: ImageRef;
+};
+
+export type ParseResult = {
+  scanner: string;
+  format: string;
+  toolName?: string;
+  scannerVersion?: string;
+  target?: string;
+  scannedAt?: Date;
+  image?: ImageInfo;
+  findings: NormalizedFinding[];
+  /** Non-secret results (vulnerabilities, misconfigurations, licences) and suppressed ones. */
+  skipped: number;
+};

@@ -1,0 +1,89 @@
+import crypto from "node:crypto";
+import { getDb } from "../db";
+import { ResidueError } from "../errors";
+import { formatImageRef, parseImageRef } from "../images/parse-image-ref";
+import { ensureServerKey } from "../secrets/server-key";
+import { parseReport } from "./parsers/registry";
+import { persistIngest } from "./persist";
+import { readDocument } from "./read-document";
+import { resolveFindings } from "./resolve-findings";
+import type { IngestResult, UploadScanQuery } from "./schemas";
+
+export type Uploader = { userId: string | null; tokenId: string | null; label: string };
+
+export type IngestReportOptions = UploadScanQuery & {
+  content: Buffer;
+  uploader: Uploader;
+  now?: Date;
+};
+
+// PostgreSQL codes worth one more try: deadlock, serialization failure, a unique race between two uploads.
+const RETRYABLE = /40P01|40001|23505|deadlock|could not serialize/i;
+
+/**
+ * Parses one report, resolves identities and writes it in a single transaction: a failure leaves nothing behind,
+ * and the same bytes uploaded again add nothing (duplicate: true).
+ */
+export async function ingestReport(opts: IngestReportOptions): Promise<IngestResult> {
+  const uploadImage = opts.image ? parseImageRef(opts.image) : undefined;
+  const text = decodeUtf8(opts.content);
+  const parsed = parseReport(readDocument(text), { format: opts.format, image: uploadImage });
+  const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
+  const contentSha256 = crypto.createHash("sha256").update(opts.content).digest("hex");
+  const primary = plan.images.find((i) => i.key === plan.primaryImageKey);
+  const meta = {
+    scanner: parsed.scanner,
+    toolName: parsed.toolName ?? null,
+    scannerVersion: parsed.scannerVersion?.slice(0, 100) ?? null,
+    format: parsed.format,
+    target: parsed.target?.slice(0, 1024) ?? null,
+    contentSha256,
+    sizeBytes: opts.content.length,
+    scannedAt: parsed.scannedAt ?? null,
+    uploaderUserId: opts.uploader.userId,
+    uploaderTokenId: opts.uploader.tokenId,
+    actorLabel: opts.uploader.label,
+    findingsCount: parsed.findings.length,
+    skippedCount: parsed.skipped,
+  };
+
+  let attempt = 0;
+  for (;;) {
+    try {
+      const r = await getDb().$transaction((tx) => persistIngest(tx, meta, plan, opts.now ?? new Date()));
+      return {
+        scanId: r.scanId,
+        duplicate: r.duplicate,
+        scanner: parsed.toolName ?? parsed.scanner,
+        format: parsed.format,
+        image: primary && primary.digestKind !== "unresolved" ? formatImageRef({ registry: primary.registry, repository: primary.repository, tag: primary.tag ?? undefined, digest: primary.digestKind === "manifest" ? primary.digest : undefined }) : (primary?.tag ? `${primary.registry}/${primary.repository}:${primary.tag}` : null),
+        counts: {
+          findings: parsed.findings.length,
+          secrets: plan.secrets.length,
+          newSecrets: r.newSecrets,
+          newOccurrences: r.newOccurrences,
+          alreadyKnown: r.knownOccurrences,
+          skipped: parsed.skipped,
+        },
+        links: { scan: `/scans/${r.scanId}`, secrets: `/secrets?scan=${r.scanId}` },
+      };
+    } catch (err) {
+      if (attempt++ < 4 && RETRYABLE.test(errorText(err))) continue;
+      throw err;
+    }
+  }
+}
+
+function decodeUtf8(content: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(content);
+  } catch {
+    throw new ResidueError("bad_request", "The report is not UTF-8 text (a binary file, or gzip without Content-Encoding: gzip?).");
+  }
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: { code?: string; originalCode?: string } }).cause;
+  return `${err.message} ${cause?.code ?? ""} ${cause?.originalCode ?? ""} ${(err as { code?: string }).code ?? ""}`;
+}

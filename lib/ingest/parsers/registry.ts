@@ -1,0 +1,64 @@
+import { ResidueError } from "../../errors";
+import type { ParseResult } from "../finding";
+import type { ReportDocument } from "../read-document";
+import { detectSecretsParser } from "./detect-secrets";
+import { ggshieldParser } from "./ggshield";
+import { gitleaksParser } from "./gitleaks";
+import { noseyparkerParser } from "./noseyparker";
+import type { ParseContext, ReportParser } from "./parser";
+import { sarifParser } from "./sarif";
+import { secretlintParser } from "./secretlint";
+import { trivyParser } from "./trivy";
+import { trivyOperatorParser } from "./trivy-operator";
+import { trufflehogParser } from "./trufflehog";
+import { trufflehog3Parser } from "./trufflehog3";
+
+/** Every supported format. Static imports: a missing parser is a build error, not a silent gap. */
+export const PARSERS: readonly ReportParser[] = [
+  sarifParser,
+  trivyParser,
+  trivyOperatorParser,
+  trufflehogParser,
+  trufflehog3Parser,
+  gitleaksParser,
+  secretlintParser,
+  detectSecretsParser,
+  ggshieldParser,
+  noseyparkerParser,
+];
+
+export const FORMAT_IDS = PARSERS.map((p) => p.id) as [string, ...string[]];
+
+/** `null`, `[]` and `{}` are what several scanners print for a clean run: valid, but they name no format. */
+export function isEmptyReport(doc: ReportDocument): boolean {
+  if (doc.kind === "jsonl") return doc.lines.every((l) => l !== null && typeof l === "object" && Object.keys(l).length === 0);
+  const v = doc.value;
+  return v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && Object.keys(v).length === 0);
+}
+
+/** Picks the parser: the explicit format when given, otherwise exactly one parser must recognise the shape. */
+export function detectParser(doc: ReportDocument, format?: string): ReportParser {
+  if (format) {
+    const p = PARSERS.find((x) => x.id === format);
+    if (!p) throw new ResidueError("unsupported_report", `Unknown format "${format.slice(0, 40)}". Known formats: ${FORMAT_IDS.join(", ")}.`);
+    return p;
+  }
+  const hits = PARSERS.filter((p) => p.sniff(doc));
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length > 1) throw new ResidueError("unsupported_report", `Ambiguous report: it looks like ${hits.map((p) => p.id).join(" and ")}. Pass format= to choose.`);
+  throw new ResidueError("unsupported_report", `Unrecognised report format. Residue reads ${PARSERS.map((p) => p.label).join(", ")}; pass format= if the report is one of them.`);
+}
+
+const LIMITS = { ruleId: 256, path: 4096, raw: 65_536 } as const;
+
+/** Detects the format and parses; an empty report without a format hint is a clean scan by an unnamed scanner. */
+export function parseReport(doc: ReportDocument, ctx: ParseContext & { format?: string }): ParseResult {
+  if (!ctx.format && isEmptyReport(doc)) return { scanner: "unknown", format: "empty", findings: [], skipped: 0 };
+  const result = detectParser(doc, ctx.format).parse(doc, ctx);
+  result.findings.forEach((f, i) => {
+    if (!f.ruleId || f.ruleId.length > LIMITS.ruleId) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: rule id is empty or longer than ${LIMITS.ruleId} characters.`);
+    if (f.path.length > LIMITS.path) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: path is longer than ${LIMITS.path} characters.`);
+    if (f.raw && f.raw.length > LIMITS.raw) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: the matched value is longer than ${LIMITS.raw} characters; this is not a credential.`);
+  });
+  return result;
+}

@@ -1,0 +1,267 @@
+import type { Db } from "../db";
+import type { IngestPlan } from "./resolve-findings";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export type ScanMeta = {
+  scanner: string;
+  toolName: string | null;
+  scannerVersion: string | null;
+  format: string;
+  target: string | null;
+  contentSha256: string;
+  sizeBytes: number;
+  scannedAt: Date | null;
+  uploaderUserId: string | null;
+  uploaderTokenId: string | null;
+  actorLabel: string;
+  findingsCount: number;
+  skippedCount: number;
+};
+
+export type PersistResult = {
+  scanId: string;
+  duplicate: boolean;
+  newSecrets: number;
+  newOccurrences: number;
+  knownOccurrences: number;
+  secretIds: string[];
+};
+
+const CHUNK = 5000;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Writes one ingest inside the caller's transaction with a fixed number of statements per 5,000 rows.
+ * Rows are sorted by their natural keys so concurrent uploads take row locks in the same order.
+ * Returns duplicate=true (and writes nothing) when a scan with the same content already exists.
+ */
+export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, now: Date): Promise<PersistResult> {
+  const at = now.toISOString();
+  const scanRows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Scan" (id, scanner, "toolName", "scannerVersion", format, target, "contentSha256", "sizeBytes", "scannedAt",
+                        "uploaderUserId", "uploaderTokenId", status, "findingsCount", "skippedCount", "createdAt")
+    VALUES (gen_random_uuid()::text, ${meta.scanner}, ${meta.toolName}, ${meta.scannerVersion}, ${meta.format}, ${meta.target},
+            ${meta.contentSha256}, ${meta.sizeBytes}, ${meta.scannedAt?.toISOString() ?? null}::timestamp, ${meta.uploaderUserId},
+            ${meta.uploaderTokenId}, 'processing', ${meta.findingsCount}, ${meta.skippedCount}, ${at}::timestamp)
+    ON CONFLICT ("contentSha256") DO NOTHING
+    RETURNING id`;
+  if (!scanRows.length) {
+    const [existing] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Scan" WHERE "contentSha256" = ${meta.contentSha256}`;
+    return { scanId: existing!.id, duplicate: true, newSecrets: 0, newOccurrences: 0, knownOccurrences: 0, secretIds: [] };
+  }
+  const scanId = scanRows[0]!.id;
+
+  const imageIds = await upsertImages(tx, plan, at);
+  const layerIds = await upsertLayers(tx, plan);
+  await upsertImageLayers(tx, plan, imageIds, layerIds);
+  await recordTags(tx, plan, imageIds, scanId, at);
+  const { secretIds, newSecrets } = await upsertSecrets(tx, plan, at);
+  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, scanId, scanner: meta.toolName ?? meta.scanner, at });
+  const ids = [...new Set(secretIds.values())].sort();
+  await refreshSecretCounts(tx, ids, occ.secretsWithNewOccurrences);
+
+  const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;
+  await tx.$executeRaw`
+    UPDATE "Scan" SET status = 'completed', "finishedAt" = ${at}::timestamp, "imageId" = ${primaryImageId},
+      "newSecrets" = ${newSecrets}, "newOccurrences" = ${occ.inserted}, "knownOccurrences" = ${occ.updated}
+    WHERE id = ${scanId}`;
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", after)
+    VALUES (gen_random_uuid()::text, ${at}::timestamp, ${meta.uploaderUserId}, ${meta.uploaderTokenId}, ${meta.actorLabel}, 'scan.ingested', 'Scan', ${scanId},
+            ${JSON.stringify({ scanner: meta.scanner, format: meta.format, findings: meta.findingsCount, newSecrets, newOccurrences: occ.inserted })}::jsonb)`;
+  return { scanId, duplicate: false, newSecrets, newOccurrences: occ.inserted, knownOccurrences: occ.updated, secretIds: ids };
+}
+
+async function upsertImages(tx: Tx, plan: IngestPlan, at: string): Promise<Map<string, string>> {
+  const images = [...plan.images].sort((a, b) => a.key.localeCompare(b.key));
+  const hosts = [...new Set(images.map((i) => i.registry))].sort();
+  if (!hosts.length) return new Map();
+  await tx.$executeRaw`
+    INSERT INTO "Registry" (id, host) SELECT gen_random_uuid()::text, h FROM unnest(${hosts}::text[]) AS h
+    ON CONFLICT (host) DO NOTHING`;
+  const repoPairs = [...new Map(images.map((i) => [`${i.registry}\0${i.repository}`, i])).values()];
+  const repos = await tx.$queryRaw<{ id: string; host: string; name: string }[]>`
+    WITH input AS (
+      SELECT r.id AS registry, r.host, x.name
+      FROM unnest(${repoPairs.map((i) => i.registry)}::text[], ${repoPairs.map((i) => i.repository)}::text[]) AS x(host, name)
+      JOIN "Registry" r ON r.host = x.host
+    ), ins AS (
+      INSERT INTO "Repository" (id, "registryId", name)
+      SELECT gen_random_uuid()::text, registry, name FROM input ORDER BY registry, name
+      ON CONFLICT ("registryId", name) DO NOTHING
+      RETURNING id, "registryId", name
+    )
+    SELECT ins.id, input.host, input.name FROM ins JOIN input ON input.registry = ins."registryId" AND input.name = ins.name
+    UNION ALL
+    SELECT repo.id, input.host, input.name FROM "Repository" repo JOIN input ON input.registry = repo."registryId" AND input.name = repo.name`;
+  const repoId = new Map(repos.map((r) => [`${r.host}\0${r.name}`, r.id]));
+  const withRepo = images.map((i) => ({ ...i, repositoryId: repoId.get(`${i.registry}\0${i.repository}`)! }));
+  const rows = await tx.$queryRaw<{ id: string; repositoryId: string; digest: string }[]>`
+    INSERT INTO "Image" (id, "repositoryId", digest, "digestKind", "configDigest", platform, "firstSeenAt", "lastSeenAt")
+    SELECT gen_random_uuid()::text, x.repo, x.digest, x.kind::"DigestKind", x.cfg, x.platform, ${at}::timestamp, ${at}::timestamp
+    FROM unnest(${withRepo.map((i) => i.repositoryId)}::text[], ${withRepo.map((i) => i.digest)}::text[], ${withRepo.map((i) => i.digestKind)}::text[],
+                ${withRepo.map((i) => i.configDigest)}::text[], ${withRepo.map((i) => i.platform)}::text[]) AS x(repo, digest, kind, cfg, platform)
+    ON CONFLICT ("repositoryId", digest) DO UPDATE SET
+      "lastSeenAt" = GREATEST("Image"."lastSeenAt", EXCLUDED."lastSeenAt"),
+      "configDigest" = COALESCE("Image"."configDigest", EXCLUDED."configDigest"),
+      platform = COALESCE("Image".platform, EXCLUDED.platform)
+    RETURNING id, "repositoryId", digest`;
+  const imageId = new Map(rows.map((r) => [`${r.repositoryId}@${r.digest}`, r.id]));
+  return new Map(withRepo.map((i) => [i.key, imageId.get(`${i.repositoryId}@${i.digest}`)!]));
+}
+
+async function upsertLayers(tx: Tx, plan: IngestPlan): Promise<Map<string, string>> {
+  const layers = [...plan.layers].sort((a, b) => a.key.localeCompare(b.key));
+  if (!layers.length) return new Map();
+  // A layer first seen by its compressed digest only (trufflehog) gets its diffID once a report links the two.
+  await tx.$executeRaw`
+    UPDATE "Layer" l SET key = x.diff, "diffId" = x.diff
+    FROM unnest(${layers.map((l) => l.diffId)}::text[], ${layers.map((l) => l.digest)}::text[]) AS x(diff, dig)
+    WHERE x.diff IS NOT NULL AND x.dig IS NOT NULL AND l.digest = x.dig AND l."diffId" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "Layer" o WHERE o.key = x.diff)`;
+  const rows = await tx.$queryRaw<{ id: string; key: string }[]>`
+    INSERT INTO "Layer" (id, key, "diffId", digest, size)
+    SELECT gen_random_uuid()::text, x.key, x.diff, x.dig, x.size
+    FROM unnest(${layers.map((l) => l.key)}::text[], ${layers.map((l) => l.diffId)}::text[], ${layers.map((l) => l.digest)}::text[],
+                ${layers.map((l) => l.size)}::bigint[]) AS x(key, diff, dig, size)
+    ON CONFLICT (key) DO UPDATE SET
+      digest = COALESCE("Layer".digest, EXCLUDED.digest),
+      size = COALESCE("Layer".size, EXCLUDED.size)
+    RETURNING id, key`;
+  return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+async function upsertImageLayers(tx: Tx, plan: IngestPlan, imageIds: Map<string, string>, layerIds: Map<string, string>) {
+  const rows = plan.imageLayers.filter((l) => imageIds.has(l.imageKey));
+  if (!rows.length) return;
+  await tx.$executeRaw`
+    INSERT INTO "ImageLayer" ("imageId", position, "layerIndex", "layerId", "createdBy", "emptyLayer")
+    SELECT * FROM unnest(${rows.map((r) => imageIds.get(r.imageKey)!)}::text[], ${rows.map((r) => r.position)}::int[],
+                         ${rows.map((r) => r.layerIndex)}::int[], ${rows.map((r) => (r.layerKey ? (layerIds.get(r.layerKey) ?? null) : null))}::text[],
+                         ${rows.map((r) => r.createdBy)}::text[], ${rows.map((r) => r.emptyLayer)}::boolean[])
+    ON CONFLICT ("imageId", position) DO UPDATE SET
+      "layerId" = COALESCE("ImageLayer"."layerId", EXCLUDED."layerId"),
+      "layerIndex" = COALESCE("ImageLayer"."layerIndex", EXCLUDED."layerIndex"),
+      "createdBy" = COALESCE("ImageLayer"."createdBy", EXCLUDED."createdBy")`;
+}
+
+/** A tag seen pointing at an image: upsert it and record a TagEvent only when it moved (or came back). */
+async function recordTags(tx: Tx, plan: IngestPlan, imageIds: Map<string, string>, scanId: string, at: string) {
+  const tagged = plan.images.filter((i) => i.tag && imageIds.has(i.key)).sort((a, b) => a.key.localeCompare(b.key));
+  if (!tagged.length) return;
+  await tx.$executeRaw`
+    WITH input AS (
+      SELECT i."repositoryId" AS repo, x.tag, x.image
+      FROM unnest(${tagged.map((i) => imageIds.get(i.key)!)}::text[], ${tagged.map((i) => i.tag!)}::text[]) AS x(image, tag)
+      JOIN "Image" i ON i.id = x.image
+    ), before AS (
+      SELECT t.id, t."repositoryId", t.name, t."imageId", t."deletedAt" FROM "Tag" t JOIN input ON t."repositoryId" = input.repo AND t.name = input.tag
+    ), upserted AS (
+      INSERT INTO "Tag" (id, "repositoryId", name, "imageId", "deletedAt", "updatedAt")
+      SELECT gen_random_uuid()::text, repo, tag, image, NULL, ${at}::timestamp FROM input
+      ON CONFLICT ("repositoryId", name) DO UPDATE SET "imageId" = EXCLUDED."imageId", "deletedAt" = NULL, "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING id, "repositoryId", name, "imageId"
+    )
+    INSERT INTO "TagEvent" (id, "tagId", "imageId", action, at, source)
+    SELECT gen_random_uuid()::text, u.id, u."imageId", 'pointed', ${at}::timestamp, ${`scan:${scanId}`}
+    FROM upserted u LEFT JOIN before b ON b."repositoryId" = u."repositoryId" AND b.name = u.name
+    WHERE b.id IS NULL OR b."imageId" IS DISTINCT FROM u."imageId" OR b."deletedAt" IS NOT NULL`;
+}
+
+async function upsertSecrets(tx: Tx, plan: IngestPlan, at: string) {
+  const secretIds = new Map<string, string>();
+  let newSecrets = 0;
+  for (const part of chunks([...plan.secrets].sort((a, b) => a.identityKey.localeCompare(b.identityKey)))) {
+    const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
+      INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity,
+                            "verifiedLive", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, x.kind::"IdentityKind", x.key, x.detector, x.rule, x.title, x.preview, x.len, x.sev::"Severity",
+             x.live, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp
+      FROM unnest(${part.map((s) => s.identityKind)}::text[], ${part.map((s) => s.identityKey)}::text[], ${part.map((s) => s.detector)}::text[],
+                  ${part.map((s) => s.ruleId)}::text[], ${part.map((s) => s.title)}::text[], ${part.map((s) => s.preview)}::text[],
+                  ${part.map((s) => s.valueLength)}::int[], ${part.map((s) => s.severity)}::text[], ${part.map((s) => s.verifiedLive)}::boolean[])
+           AS x(kind, key, detector, rule, title, preview, len, sev, live)
+      ON CONFLICT ("identityKey") DO UPDATE SET
+        "lastSeenAt" = GREATEST("Secret"."lastSeenAt", EXCLUDED."lastSeenAt"),
+        severity = LEAST("Secret".severity, EXCLUDED.severity),
+        "verifiedLive" = CASE WHEN EXCLUDED."verifiedLive" IS NULL THEN "Secret"."verifiedLive" ELSE EXCLUDED."verifiedLive" END,
+        "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING id, "identityKey", (xmax = 0) AS inserted`;
+    for (const r of rows) {
+      secretIds.set(r.identityKey, r.id);
+      if (r.inserted) newSecrets++;
+    }
+  }
+  return { secretIds, newSecrets };
+}
+
+async function upsertOccurrences(
+  tx: Tx,
+  plan: IngestPlan,
+  ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; secretIds: Map<string, string>; scanId: string; scanner: string; at: string },
+) {
+  const rows = plan.occurrences
+    .map((o) => ({ ...o, secretId: ctx.secretIds.get(o.identityKey)!, imageId: ctx.imageIds.get(o.imageKey)! }))
+    .sort((a, b) => a.secretId.localeCompare(b.secretId) || a.imageId.localeCompare(b.imageId) || a.layerKey.localeCompare(b.layerKey) || a.path.localeCompare(b.path) || a.line - b.line);
+  let inserted = 0;
+  let updated = 0;
+  const secretsWithNewOccurrences = new Set<string>();
+  const layerId = (k: string | null) => (k ? (ctx.layerIds.get(k) ?? null) : null);
+  for (const part of chunks(rows)) {
+    const out = await tx.$queryRaw<{ id: string; secretId: string; inserted: boolean }[]>`
+      INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, line, source, "createdBy",
+                                "deletedInLayerId", "deletedInPosition", residue, scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
+      SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, x.line, x.source::"OccurrenceSource", x.created,
+             x.did, x.dpos, x.did IS NOT NULL, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
+      FROM unnest(${part.map((o) => o.secretId)}::text[], ${part.map((o) => o.imageId)}::text[], ${part.map((o) => o.layerKey)}::text[],
+                  ${part.map((o) => layerId(o.layerKey))}::text[], ${part.map((o) => o.layerPosition)}::int[], ${part.map((o) => o.path)}::text[],
+                  ${part.map((o) => o.line)}::int[], ${part.map((o) => o.source)}::text[], ${part.map((o) => o.createdBy)}::text[],
+                  ${part.map((o) => layerId(o.deletedInLayerKey))}::text[], ${part.map((o) => o.deletedInPosition)}::int[])
+           AS x(secret, image, lkey, lid, lpos, path, line, source, created, did, dpos)
+      JOIN "Image" i ON i.id = x.image
+      ON CONFLICT ("secretId", "imageId", "layerKey", path, line) DO UPDATE SET
+        "lastSeenAt" = GREATEST("Occurrence"."lastSeenAt", EXCLUDED."lastSeenAt"),
+        "lastScanId" = EXCLUDED."lastScanId",
+        "layerPosition" = COALESCE("Occurrence"."layerPosition", EXCLUDED."layerPosition"),
+        "createdBy" = COALESCE("Occurrence"."createdBy", EXCLUDED."createdBy"),
+        "deletedInLayerId" = COALESCE("Occurrence"."deletedInLayerId", EXCLUDED."deletedInLayerId"),
+        "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
+        residue = "Occurrence".residue OR EXCLUDED.residue
+      RETURNING id, "secretId", (xmax = 0) AS inserted`;
+    for (const r of out) {
+      if (r.inserted) {
+        inserted++;
+        secretsWithNewOccurrences.add(r.secretId);
+      } else updated++;
+    }
+    await tx.$executeRaw`
+      INSERT INTO "OccurrenceScan" ("occurrenceId", "scanId")
+      SELECT o, ${ctx.scanId} FROM unnest(${out.map((r) => r.id)}::text[]) AS o
+      ON CONFLICT DO NOTHING`;
+  }
+  return { inserted, updated, secretsWithNewOccurrences: [...secretsWithNewOccurrences].sort() };
+}
+
+/**
+ * Keeps the table-sorting counters in step, and reopens resolved secrets that show up somewhere new
+ * (a regression). False positives and accepted risks stay as triaged wherever they reappear.
+ */
+async function refreshSecretCounts(tx: Tx, secretIds: string[], withNewOccurrences: string[]) {
+  if (!secretIds.length) return;
+  await tx.$executeRaw`
+    UPDATE "Secret" s SET
+      "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
+      "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]) THEN 'open'::"TriageState" ELSE s."triageState" END,
+      regression = s.regression OR (s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]))
+    FROM (
+      SELECT "secretId", count(*)::int AS n, count(DISTINCT "imageId")::int AS images, (count(*) FILTER (WHERE residue))::int AS residue
+      FROM "Occurrence" WHERE "secretId" = ANY(${secretIds}::text[]) GROUP BY "secretId"
+    ) c
+    WHERE s.id = c."secretId"`;
+}

@@ -1,0 +1,58 @@
+import { ResidueError } from "../errors";
+
+/** A report decoded just enough to sniff its format: one JSON document, or JSON lines. */
+export type ReportDocument = { kind: "json"; value: unknown } | { kind: "jsonl"; lines: unknown[] };
+
+/** Decodes report text as JSON or, failing that, JSON lines. Errors name the line and column. */
+export function readDocument(text: string): ReportDocument {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.trim()) throw new ResidueError("bad_request", "The report is empty.");
+  try {
+    return { kind: "json", value: JSON.parse(body) };
+  } catch (wholeErr) {
+    const lines = body.split("\n");
+    const nonEmpty = lines.filter((l) => l.trim());
+    // Only treat it as JSON lines when the first line is a complete JSON object on its own.
+    if (nonEmpty.length > 1 && isJson(nonEmpty[0]!)) {
+      const out: unknown[] = [];
+      lines.forEach((line, i) => {
+        if (!line.trim()) return;
+        try {
+          out.push(JSON.parse(line));
+        } catch (e) {
+          throw new ResidueError("bad_request", `Invalid JSON on line ${i + 1}: ${jsonMessage(e)}`, { line: i + 1 });
+        }
+      });
+      return { kind: "jsonl", lines: out };
+    }
+    const where = position(body, wholeErr);
+    throw new ResidueError("bad_request", `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${jsonMessage(wholeErr)}`, where);
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    const v = JSON.parse(line);
+    return typeof v === "object" && v !== null;
+  } catch {
+    return false;
+  }
+}
+
+// V8 messages quote the offending text, which may be part of a secret: keep only the grammar part.
+function jsonMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/end of JSON input/i.test(msg)) return "unexpected end of input (truncated?)";
+  if (/Unterminated string/i.test(msg)) return "unterminated string (truncated?)";
+  if (/Unexpected token|Unexpected non-whitespace|Expected/i.test(msg)) return "unexpected character";
+  return "malformed JSON";
+}
+
+function position(text: string, e: unknown): { line: number; column: number } | undefined {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
+  if (!m) return undefined;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  return { line, column: pos - before.lastIndexOf("\n") };
+}

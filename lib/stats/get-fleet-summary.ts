@@ -1,0 +1,35 @@
+import { getDb } from "../db";
+
+export type FleetSummary = {
+  scans: number;
+  secrets: number;
+  openSecrets: number;
+  affectedImages: number;
+  registries: number;
+  residueSecrets: number;
+  lastScanAt: Date | null;
+};
+
+/** Headline counts for the home page, in one round trip. */
+export async function getFleetSummary(): Promise<FleetSummary> {
+  const [row] = await getDb().$queryRaw<
+    { scans: bigint; secrets: bigint; open: bigint; images: bigint; registries: bigint; residue: bigint; last_scan: Date | null }[]
+  >`
+    SELECT
+      (SELECT count(*) FROM "Scan" WHERE status = 'completed') AS scans,
+      (SELECT count(*) FROM "Secret") AS secrets,
+      (SELECT count(*) FROM "Secret" WHERE "triageState" IN ('open', 'confirmed')) AS open,
+      (SELECT count(DISTINCT "imageId") FROM "Occurrence") AS images,
+      (SELECT count(DISTINCT r."registryId") FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId") AS registries,
+      (SELECT count(*) FROM "Secret" WHERE "residueCount" > 0) AS residue,
+      (SELECT max("createdAt") FROM "Scan" WHERE status = 'completed') AS last_scan`;
+  return {
+    scans: Number(row!.scans),
+    secrets: Number(row!.secrets),
+    openSecrets: Number(row!.open),
+    affectedImages: Number(row!.images),
+    registries: Number(row!.registries),
+    residueSecrets: Number(row!.residue),
+    lastScanAt: row!.last_scan,
+  };
+}

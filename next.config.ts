@@ -1,0 +1,26 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // A parent folder may hold a lockfile: pin the workspace root to this project.
+  turbopack: { root: path.resolve(import.meta.dirname) },
+  outputFileTracingRoot: path.resolve(import.meta.dirname),
+  // WASM Postgres, Prisma's query engine and the migration engine load files at run time: keep them out of the bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@prisma/schema-engine-wasm", "busboy"],
+  poweredByHeader: false,
+  experimental: { serverActions: { bodySizeLimit: "2mb" } },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,24 @@
+// npm start: apply migrations, make sure the server key exists, then serve the production build.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { openAdapter } from "../lib/db/adapter";
+import { applyMigrations } from "../lib/db/migrate";
+import { ensureServerKey } from "../lib/secrets/server-key";
+
+if (!fs.existsSync(".next/BUILD_ID")) {
+  console.error("No production build found: run `npm run setup` (or `npm run build`) first.");
+  process.exit(1);
+}
+ensureServerKey();
+const handle = openAdapter();
+try {
+  const { applied } = await applyMigrations(handle.factory);
+  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+} finally {
+  // PGlite allows one process per data directory: release it before the server opens it.
+  await handle.close();
+}
+const port = process.env.PORT ?? "3000";
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));
