@@ -6,7 +6,7 @@ import { ensureServerKey } from "../secrets/server-key";
 import { parseReport } from "./parsers/registry";
 import { persistIngest } from "./persist";
 import { readDocument } from "./read-document";
-import { resolveFindings } from "./resolve-findings";
+import { resolveFindings, type ImageRow } from "./resolve-findings";
 import type { IngestResult, UploadScanQuery } from "./schemas";
 
 export type Uploader = { userId: string | null; tokenId: string | null; label: string };
@@ -30,7 +30,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   const parsed = parseReport(readDocument(text), { format: opts.format, image: uploadImage });
   const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   const contentSha256 = crypto.createHash("sha256").update(opts.content).digest("hex");
-  const primary = plan.images.find((i) => i.key === plan.primaryImageKey);
+  const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
     scanner: parsed.scanner,
     toolName: parsed.toolName ?? null,
@@ -56,7 +56,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
         duplicate: r.duplicate,
         scanner: parsed.toolName ?? parsed.scanner,
         format: parsed.format,
-        image: primary && primary.digestKind !== "unresolved" ? formatImageRef({ registry: primary.registry, repository: primary.repository, tag: primary.tag ?? undefined, digest: primary.digestKind === "manifest" ? primary.digest : undefined }) : (primary?.tag ? `${primary.registry}/${primary.repository}:${primary.tag}` : null),
+        image: shown && shown.registry !== "(none)" ? imageLabel(shown) : null,
         counts: {
           findings: parsed.findings.length,
           secrets: plan.secrets.length,
@@ -72,6 +72,10 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
       throw err;
     }
   }
+}
+
+function imageLabel(i: ImageRow): string {
+  return formatImageRef({ registry: i.registry, repository: i.repository, tag: i.tag ?? undefined, digest: i.digestKind === "manifest" ? i.digest : undefined });
 }
 
 function decodeUtf8(content: Buffer): string {

@@ -120,7 +120,8 @@ function collect(results: Result[], imageOf: (target: string) => ImageRef | unde
 
 function imageInfo(artifactName: string | undefined, m: z.infer<typeof metadata> | undefined): ImageInfo {
   // ArtifactName may be a tar path for `trivy image --input`; RepoTags/Reference name the image then.
-  const named = tryParseImageRef(artifactName) ?? tryParseImageRef(m?.Reference) ?? tryParseImageRef(m?.RepoTags?.[0]);
+  const fromArchive = /\.(tar|tar\.gz|tgz|tar\.zst)$/i.test(artifactName ?? "");
+  const named = (fromArchive ? undefined : tryParseImageRef(artifactName)) ?? tryParseImageRef(m?.Reference) ?? tryParseImageRef(m?.RepoTags?.[0]);
   const pinned = m?.RepoDigests?.map((d) => tryParseImageRef(d)).find((d) => d?.digest);
   const ref = named ? { ...named, digest: named.digest ?? (pinned && pinned.repository === named.repository ? pinned.digest : undefined) } : pinned;
   const cfg = m?.ImageConfig;

@@ -1,0 +1,16 @@
+import { parseReport } from "@/lib/ingest/parsers/registry";
+import { readDocument } from "@/lib/ingest/read-document";
+import { resolveFindings } from "@/lib/ingest/resolve-findings";
+import { readFixture } from "./fixtures";
+
+export const TEST_KEY = Buffer.alloc(32, 7);
+
+export function parseFixture(rel: string, format?: string) {
+  return parseReport(readDocument(readFixture(rel).toString("utf8")), { format });
+}
+
+/** Parse + resolve, as ingest does before writing: distinct secrets and occurrences. */
+export function planFixture(rel: string, format?: string) {
+  const parsed = parseFixture(rel, format);
+  return { parsed, plan: resolveFindings(parsed, undefined, TEST_KEY) };
+}
