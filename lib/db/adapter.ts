@@ -30,7 +30,7 @@ export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   const dir = opts.pgliteDir ?? path.join(dataDir(), "pglite");
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
-  return { kind: "pglite", factory: atomicScripts(new PrismaPGlite(client)), close: () => client.close() };
+  return { kind: "pglite", factory: atomicScripts(new PrismaPGlite(client)), close: async () => (client.closed ? undefined : client.close()) };
 }
 
 function poolSize(): number {

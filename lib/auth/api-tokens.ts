@@ -1,0 +1,54 @@
+import crypto from "node:crypto";
+import { getDb } from "../db";
+import { ResidueError } from "../errors";
+import type { CreateTokenInput, TokenScope } from "./schemas";
+
+const PREFIX = "rsd_";
+const hashToken = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
+
+/** Creates a token and returns it once; only its SHA-256 is stored. */
+export async function createApiToken(input: CreateTokenInput & { createdById?: string | null; actorLabel: string }) {
+  const token = `${PREFIX}${crypto.randomBytes(32).toString("base64url")}`;
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+  const db = getDb();
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { name: input.name, prefix: token.slice(0, PREFIX.length + 6), tokenHash: hashToken(token), scopes: input.scopes, expiresAt, createdById: input.createdById ?? null },
+      select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true },
+    });
+    await tx.auditEvent.create({
+      data: { actorUserId: input.createdById ?? null, actorLabel: input.actorLabel, action: "token.created", entityType: "ApiToken", entityId: created.id, after: { name: created.name, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null } },
+    });
+    return created;
+  });
+  return { ...row, token };
+}
+
+export type TokenActor = { kind: "token"; tokenId: string; name: string; scopes: TokenScope[] };
+
+/** Resolves a bearer token; expired, revoked and unknown tokens are all simply unauthorized. */
+export async function authenticateApiToken(authorization: string | null): Promise<TokenActor> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!m) throw new ResidueError("unauthorized", "Missing bearer token: send Authorization: Bearer <token>.");
+  const row = await getDb().apiToken.findUnique({ where: { tokenHash: hashToken(m[1]!) }, select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true } });
+  const now = new Date();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new ResidueError("unauthorized", "Invalid, expired or revoked token.");
+  // Last-used time is informational: do not fail the request over it.
+  await getDb().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => {});
+  return { kind: "token", tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
+}
+
+export function assertScope(actor: TokenActor, scope: TokenScope) {
+  if (!actor.scopes.includes(scope)) throw new ResidueError("forbidden", `This token lacks the "${scope}" scope.`);
+}
+
+export async function revokeApiToken(id: string, actorLabel: string) {
+  const db = getDb();
+  await db.$transaction(async (tx) => {
+    const before = await tx.apiToken.findUnique({ where: { id }, select: { revokedAt: true, name: true } });
+    if (!before) throw new ResidueError("not_found", "Token not found.");
+    if (before.revokedAt) return;
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await tx.auditEvent.create({ data: { actorLabel, action: "token.revoked", entityType: "ApiToken", entityId: id, before: { revokedAt: null }, after: { revokedAt: new Date().toISOString() } } });
+  });
+}

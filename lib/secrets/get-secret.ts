@@ -1,0 +1,93 @@
+import { getDb } from "../db";
+import { ResidueError } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+
+const OCCURRENCE_LIMIT = 5000;
+
+/**
+ * One secret and its blast radius: every registry → repository → tag → digest → layer → path where it occurs.
+ * The tree is built from at most 5,000 occurrences (most recent first); counts cover all of them.
+ */
+export async function getSecret({ secretId }: { secretId: string /* untrusted, from the URL */ }) {
+  const db = getDb();
+  const secret = await db.secret.findUnique({
+    where: { id: secretId },
+    select: {
+      id: true, identityKind: true, detector: true, ruleId: true, title: true, redactedPreview: true, valueLength: true, severity: true,
+      verifiedLive: true, triageState: true, triageReason: true, acceptedUntil: true, regression: true, firstSeenAt: true, lastSeenAt: true,
+      occurrenceCount: true, imageCount: true, residueCount: true,
+    },
+  });
+  if (!secret) throw new ResidueError("not_found", "Secret not found.");
+  const [occurrences, counts] = await Promise.all([
+    db.occurrence.findMany({
+      where: { secretId },
+      orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+      take: OCCURRENCE_LIMIT,
+      select: OCCURRENCE_SELECT,
+    }),
+    db.$queryRaw<{ registries: bigint; repositories: bigint; images: bigint; layers: bigint }[]>`
+      SELECT count(DISTINCT r."registryId") AS registries, count(DISTINCT o."repositoryId") AS repositories,
+             count(DISTINCT o."imageId") AS images, count(DISTINCT o."layerId") AS layers
+      FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ${secretId}`,
+  ]);
+  const c = counts[0]!;
+  return {
+    secret,
+    blastRadius: {
+      registries: Number(c.registries),
+      repositories: Number(c.repositories),
+      images: Number(c.images),
+      layers: Number(c.layers),
+      occurrences: secret.occurrenceCount,
+      truncated: secret.occurrenceCount > occurrences.length,
+    },
+    tree: buildTree(occurrences),
+  };
+}
+
+const OCCURRENCE_SELECT = {
+  id: true, path: true, line: true, source: true, residue: true, scanner: true, layerPosition: true, deletedInPosition: true, createdBy: true,
+  firstSeenAt: true, lastSeenAt: true,
+  layer: { select: { diffId: true, digest: true } },
+  deletedInLayer: { select: { diffId: true, digest: true } },
+  image: {
+    select: {
+      id: true, digest: true, digestKind: true,
+      tags: { where: { deletedAt: null }, select: { name: true } },
+      repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
+    },
+  },
+} satisfies Prisma.OccurrenceSelect;
+type Occ = Prisma.OccurrenceGetPayload<{ select: typeof OCCURRENCE_SELECT }>;
+
+function buildTree(occurrences: Occ[]) {
+  const registries = new Map<string, { host: string; repositories: Map<string, { id: string; name: string; images: Map<string, { id: string; digest: string; digestKind: string; tags: string[]; occurrences: Occ[] }> }> }>();
+  for (const o of occurrences) {
+    const host = o.image.repository.registry.host;
+    const reg = registries.get(host) ?? registries.set(host, { host, repositories: new Map() }).get(host)!;
+    const repo = reg.repositories.get(o.image.repository.id) ?? reg.repositories.set(o.image.repository.id, { id: o.image.repository.id, name: o.image.repository.name, images: new Map() }).get(o.image.repository.id)!;
+    const img = repo.images.get(o.image.id) ?? repo.images.set(o.image.id, { id: o.image.id, digest: o.image.digest, digestKind: o.image.digestKind, tags: o.image.tags.map((t) => t.name).sort(), occurrences: [] }).get(o.image.id)!;
+    img.occurrences.push(o);
+  }
+  return [...registries.values()].map((r) => ({
+    host: r.host,
+    repositories: [...r.repositories.values()].map((repo) => ({
+      id: repo.id,
+      name: repo.name,
+      images: [...repo.images.values()].map((i) => ({
+        id: i.id,
+        digest: i.digest,
+        digestKind: i.digestKind,
+        tags: i.tags,
+        occurrences: i.occurrences.map((o) => ({
+          id: o.id, path: o.path, line: o.line, source: o.source, residue: o.residue, scanner: o.scanner, createdBy: o.createdBy,
+          layer: o.layer ? { diffId: o.layer.diffId, digest: o.layer.digest, position: o.layerPosition } : null,
+          deletedIn: o.deletedInLayer ? { diffId: o.deletedInLayer.diffId, digest: o.deletedInLayer.digest, position: o.deletedInPosition } : null,
+          firstSeenAt: o.firstSeenAt, lastSeenAt: o.lastSeenAt,
+        })),
+      })),
+    })),
+  }));
+}
+export type SecretDetail = Awaited<ReturnType<typeof getSecret>>;

@@ -1,0 +1,56 @@
+import { getDb } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import type { ListSecretsQuery } from "./schemas";
+
+const ORDER: Record<ListSecretsQuery["sort"], (dir: Prisma.SortOrder) => Prisma.SecretOrderByWithRelationInput[]> = {
+  lastSeen: (dir) => [{ lastSeenAt: dir }, { id: dir }],
+  firstSeen: (dir) => [{ firstSeenAt: dir }, { id: dir }],
+  // The enum is declared critical → info, so ascending enum order is "most severe first".
+  severity: (dir) => [{ severity: dir === "desc" ? "asc" : "desc" }, { lastSeenAt: "desc" }, { id: dir }],
+  occurrences: (dir) => [{ occurrenceCount: dir }, { id: dir }],
+  images: (dir) => [{ imageCount: dir }, { id: dir }],
+  rule: (dir) => [{ ruleId: dir }, { id: dir }],
+};
+
+/** Builds the filter once so the table and its exports agree. All filtering happens in the database. */
+export function secretsWhere(q: ListSecretsQuery): Prisma.SecretWhereInput {
+  const and: Prisma.SecretWhereInput[] = [];
+  if (q.state?.length) and.push({ triageState: { in: q.state } });
+  if (q.severity?.length) and.push({ severity: { in: q.severity } });
+  if (q.rule) and.push({ OR: [{ ruleId: q.rule }, { detector: q.rule }] });
+  if (q.verified) and.push({ verifiedLive: q.verified === "1" });
+  if (q.residue) and.push(q.residue === "1" ? { residueCount: { gt: 0 } } : { residueCount: 0 });
+  if (q.firstSeenFrom) and.push({ firstSeenAt: { gte: q.firstSeenFrom } });
+  if (q.firstSeenTo) and.push({ firstSeenAt: { lte: q.firstSeenTo } });
+  const occ: Prisma.OccurrenceWhereInput[] = [];
+  if (q.registry) occ.push({ repository: { registry: { host: q.registry } } });
+  if (q.repository) occ.push({ repository: { name: q.repository } });
+  if (q.scanner) occ.push({ scanner: q.scanner });
+  if (q.scan) occ.push({ scans: { some: { scanId: q.scan } } });
+  if (occ.length) and.push({ occurrences: { some: { AND: occ } } });
+  if (q.q) {
+    const text = { contains: q.q, mode: "insensitive" as const };
+    and.push({ OR: [{ ruleId: text }, { detector: text }, { title: text }, { occurrences: { some: { OR: [{ path: text }, { repository: { name: text } }] } } }] });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+export async function listSecrets(q: ListSecretsQuery) {
+  const db = getDb();
+  const where = secretsWhere(q);
+  const [total, rows] = await Promise.all([
+    db.secret.count({ where }),
+    db.secret.findMany({
+      where,
+      orderBy: ORDER[q.sort](q.dir),
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: {
+        id: true, detector: true, ruleId: true, title: true, redactedPreview: true, severity: true, triageState: true, verifiedLive: true,
+        regression: true, identityKind: true, occurrenceCount: true, imageCount: true, residueCount: true, firstSeenAt: true, lastSeenAt: true,
+      },
+    }),
+  ]);
+  return { total, page: q.page, pageSize: q.pageSize, secrets: rows };
+}
+export type SecretListRow = Awaited<ReturnType<typeof listSecrets>>["secrets"][number];
