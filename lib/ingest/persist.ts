@@ -86,20 +86,19 @@ async function upsertImages(tx: Tx, plan: IngestPlan, at: string): Promise<Map<s
     INSERT INTO "Registry" (id, host) SELECT gen_random_uuid()::text, h FROM unnest(${hosts}::text[]) AS h
     ON CONFLICT (host) DO NOTHING`;
   const repoPairs = [...new Map(images.map((i) => [`${i.registry}\0${i.repository}`, i])).values()];
+  const hostsOf = repoPairs.map((i) => i.registry);
+  const namesOf = repoPairs.map((i) => i.repository);
+  await tx.$executeRaw`
+    INSERT INTO "Repository" (id, "registryId", name)
+    SELECT gen_random_uuid()::text, r.id, x.name
+    FROM unnest(${hostsOf}::text[], ${namesOf}::text[]) AS x(host, name) JOIN "Registry" r ON r.host = x.host
+    ORDER BY r.id, x.name
+    ON CONFLICT ("registryId", name) DO NOTHING`;
+  // A separate statement: its snapshot sees rows that a concurrent upload committed while we waited on the conflict.
   const repos = await tx.$queryRaw<{ id: string; host: string; name: string }[]>`
-    WITH input AS (
-      SELECT r.id AS registry, r.host, x.name
-      FROM unnest(${repoPairs.map((i) => i.registry)}::text[], ${repoPairs.map((i) => i.repository)}::text[]) AS x(host, name)
-      JOIN "Registry" r ON r.host = x.host
-    ), ins AS (
-      INSERT INTO "Repository" (id, "registryId", name)
-      SELECT gen_random_uuid()::text, registry, name FROM input ORDER BY registry, name
-      ON CONFLICT ("registryId", name) DO NOTHING
-      RETURNING id, "registryId", name
-    )
-    SELECT ins.id, input.host, input.name FROM ins JOIN input ON input.registry = ins."registryId" AND input.name = ins.name
-    UNION ALL
-    SELECT repo.id, input.host, input.name FROM "Repository" repo JOIN input ON input.registry = repo."registryId" AND input.name = repo.name`;
+    SELECT repo.id, r.host, repo.name
+    FROM unnest(${hostsOf}::text[], ${namesOf}::text[]) AS x(host, name)
+    JOIN "Registry" r ON r.host = x.host JOIN "Repository" repo ON repo."registryId" = r.id AND repo.name = x.name`;
   const repoId = new Map(repos.map((r) => [`${r.host}\0${r.name}`, r.id]));
   const withRepo = images.map((i) => ({ ...i, repositoryId: repoId.get(`${i.registry}\0${i.repository}`)! }));
   const rows = await tx.$queryRaw<{ id: string; repositoryId: string; digest: string }[]>`
