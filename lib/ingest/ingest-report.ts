@@ -65,7 +65,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
           alreadyKnown: r.knownOccurrences,
           skipped: parsed.skipped,
         },
-        links: { scan: `/scans/${r.scanId}`, secrets: `/secrets?scan=${r.scanId}` },
+        links: { secrets: `/secrets?scan=${r.scanId}` },
       };
     } catch (err) {
       if (attempt++ < 4 && RETRYABLE.test(errorText(err))) continue;

@@ -49,9 +49,11 @@ function jsonMessage(e: unknown): string {
 }
 
 function position(text: string, e: unknown): { line: number; column: number } | undefined {
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-  if (!m) return undefined;
-  const pos = Number(m[1]);
+  const msg = e instanceof Error ? e.message : "";
+  const m = /position (\d+)/.exec(msg);
+  // "Unexpected end of JSON input" carries no position: the problem is at the end.
+  const pos = m ? Number(m[1]) : /end of JSON input/i.test(msg) ? text.trimEnd().length : undefined;
+  if (pos === undefined) return undefined;
   const before = text.slice(0, pos);
   const line = before.split("\n").length;
   return { line, column: pos - before.lastIndexOf("\n") };

@@ -27,6 +27,6 @@ export const ingestResultSchema = z.object({
     alreadyKnown: z.number().int().describe("Occurrences Residue already knew; their last-seen time moved."),
     skipped: z.number().int().describe("Vulnerability, misconfiguration, licence and suppressed results."),
   }),
-  links: z.object({ scan: z.string(), secrets: z.string() }),
+  links: z.object({ secrets: z.string().describe("Dashboard view of the secrets this report found.") }),
 });
 export type IngestResult = z.infer<typeof ingestResultSchema>;

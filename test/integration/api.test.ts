@@ -21,7 +21,7 @@ const post = (body: BodyInit, opts: { token?: string; query?: string; headers?: 
       body,
       headers: { ...(opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
       duplex: "half",
-    } as RequestInit & { duplex: "half" }),
+    } as ConstructorParameters<typeof NextRequest>[1]),
     ctx(),
   );
 

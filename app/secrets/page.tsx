@@ -1,0 +1,30 @@
+import { PageHeader } from "@/components/ui/page-header";
+import { SecretsTable } from "@/components/secrets/secrets-table";
+import { listSecrets } from "@/lib/secrets/list-secrets";
+import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
+import { formatZodError } from "@/lib/errors";
+
+export const metadata = { title: "Secrets" };
+export const dynamic = "force-dynamic";
+
+export default async function SecretsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
+  const parsed = listSecretsQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    return (
+      <>
+        <PageHeader title="Secrets" />
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          This link has an invalid filter: {formatZodError(parsed.error)}. <a className="underline" href="/secrets">Clear all filters</a>.
+        </p>
+      </>
+    );
+  }
+  const data = await listSecrets(parsed.data);
+  return (
+    <>
+      <PageHeader title="Secrets" description="Every leaked credential in the fleet, once, however many images, tags and layers carry it." />
+      <SecretsTable data={JSON.parse(JSON.stringify(data))} query={raw} />
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import fs from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+const PORT = 3100;
+const DATA = ".e2e-data";
+// Debian's browser (RECIPES.md): Playwright cannot download its own here.
+const executablePath = ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"].find((p) => fs.existsSync(p));
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  retries: 0,
+  workers: 1,
+  reporter: [["line"]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    launchOptions: { executablePath, args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] },
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    // A real production build and server on a fresh embedded database.
+    command: `rm -rf ${DATA} && npm run build && RESIDUE_DATA_DIR=${DATA} PORT=${PORT} npm start`,
+    url: `http://localhost:${PORT}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { NEXT_TELEMETRY_DISABLED: "1", RESIDUE_SECRET_KEY: "e2e0".repeat(16) },
+  },
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# npm test: every test. Unit + integration on embedded PGlite; integration again on PostgreSQL when
+# TEST_DATABASE_URL is set (an admin URL; .ci/run starts a server and sets it); Playwright e2e against
+# `next build && next start` with Debian's Chromium. Ends with one line: "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+summary=$(mktemp)
+run() { # name, command...
+  local name=$1; shift
+  echo "── $name"
+  local out; out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  local status=${PIPESTATUS[0]}
+  node scripts/count-results.mjs "$out" "$status" >> "$summary"
+  rm -f "$out"
+}
+
+run "unit + integration (PGlite)" npx vitest run --reporter=default
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  run "integration (PostgreSQL)" npx vitest run test/integration --reporter=default
+else
+  echo "── integration (PostgreSQL): skipped, TEST_DATABASE_URL is not set"
+fi
+if [ "${SKIP_E2E:-}" != "1" ]; then
+  run "e2e (Playwright, next build && next start)" npx playwright test --reporter=line
+fi
+awk '{p+=$1; f+=$2} END {printf "%d passed, %d failed\n", p, f; exit (f>0)}' "$summary"
