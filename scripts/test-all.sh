@@ -16,7 +16,7 @@ run() { # name, command...
   rm -f "$out"
 }
 
-run "unit + integration (PGlite)" npx vitest run --reporter=default
+run "unit + integration (PGlite)" env -u TEST_DATABASE_URL npx vitest run --reporter=default
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   run "integration (PostgreSQL)" npx vitest run test/integration --reporter=default
 else
