@@ -94,6 +94,7 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   // Image history: non-empty entries consume rootfs layers in order (image-spec config.md, "history").
   const imageLayers: IngestPlan["imageLayers"] = [];
   const positionOfLayer = new Map<string, number>();
+  const createdByOfLayer = new Map<string, string>();
   if (primary && result.image) {
     const rootfs = (result.image.layers ?? []).map((l) => addLayer(completeLayer(l)));
     const history = result.image.history?.length ? result.image.history : rootfs.map(() => ({ createdBy: undefined, emptyLayer: false }));
@@ -102,7 +103,9 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
       const layerIndex = h.emptyLayer ? null : next++;
       const layerKey = layerIndex !== null ? (rootfs[layerIndex] ?? null) : null;
       if (layerKey) positionOfLayer.set(layerKey, position);
-      imageLayers.push({ imageKey: primary.key, position, layerIndex, layerKey: layerKey || null, createdBy: scrub(h.createdBy), emptyLayer: h.emptyLayer });
+      const createdBy = scrub(h.createdBy);
+      if (layerKey && createdBy) createdByOfLayer.set(layerKey, createdBy);
+      imageLayers.push({ imageKey: primary.key, position, layerIndex, layerKey: layerKey || null, createdBy, emptyLayer: h.emptyLayer });
     });
   }
 
@@ -138,7 +141,7 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
         path,
         line,
         source: f.source,
-        createdBy: scrub(layer?.createdBy ?? (layerKey ? imageLayers.find((l) => l.layerKey === layerKey)?.createdBy ?? undefined : undefined)),
+        createdBy: layer?.createdBy ? scrub(layer.createdBy) : (createdByOfLayer.get(layerKey) ?? null),
         deletedInLayerKey: deletedKey || null,
         deletedInPosition: deletedKey ? (positionOfLayer.get(deletedKey) ?? null) : null,
       });
