@@ -10,7 +10,7 @@ if (vitest) {
   failed = Number(/(\d+) failed/.exec(vitest[1])?.[1] ?? 0);
 } else {
   passed = Number(/(\d+) passed/.exec(text)?.[1] ?? 0);
-  failed = Number(/(\d+) failed/.exec(text)?.[1] ?? 0) + Number(/(\d+) flaky/.exec(text)?.[1] ?? 0) * 0;
+  failed = Number(/(\d+) failed/.exec(text)?.[1] ?? 0);
 }
 if (status !== "0" && failed === 0) failed = 1;
 console.log(`${passed} ${failed}`);
