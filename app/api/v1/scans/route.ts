@@ -1,8 +1,6 @@
 import { NextResponse } from "next/server";
 import { withToken } from "@/lib/api/with-token";
-import { ingestReport } from "@/lib/ingest/ingest-report";
-import { readUpload } from "@/lib/ingest/read-upload";
-import { uploadScanQuerySchema } from "@/lib/ingest/schemas";
+import { ingestUpload } from "@/lib/ingest/ingest-upload";
 import { listScans } from "@/lib/scans/list-scans";
 import { listScansQuerySchema } from "@/lib/scans/schemas";
 
@@ -11,9 +9,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/scans – ingest one scanner report (raw or multipart `file`, gzip accepted); needs scans:write
 export const POST = withToken(
   async ({ req, actor, searchParams }) => {
-    const upload = await readUpload(req);
-    const query = uploadScanQuerySchema.parse({ ...upload.fields, ...searchParams });
-    const result = await ingestReport({ ...query, content: upload.content, uploader: { userId: null, tokenId: actor.tokenId, label: `token:${actor.name}` } });
+    const result = await ingestUpload({ req, searchParams, uploader: { userId: null, tokenId: actor.tokenId, label: `token:${actor.name}` } });
     return NextResponse.json(result, { status: result.duplicate ? 200 : 201 });
   },
   { scope: "scans:write" },
