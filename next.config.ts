@@ -8,7 +8,8 @@ const nextConfig: NextConfig = {
   // WASM Postgres, Prisma's query engine and the migration engine load files at run time: keep them out of the bundle.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@prisma/schema-engine-wasm", "busboy"],
   poweredByHeader: false,
-  experimental: { serverActions: { bodySizeLimit: "2mb" } },
+  // authInterrupts: forbidden() renders app/forbidden.tsx with a real 403.
+  experimental: { serverActions: { bodySizeLimit: "2mb" }, authInterrupts: true },
   async headers() {
     return [
       {

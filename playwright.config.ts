@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { PASSWORD, USERS } from "./e2e/support/users";
 
 const PORT = 3100;
 const DATA = ".e2e-data";
@@ -19,12 +20,19 @@ export default defineConfig({
   },
   webServer: {
     // A real production build and server on a fresh embedded database.
-    command: `rm -rf ${DATA} && npm run build && RESIDUE_DATA_DIR=${DATA} PORT=${PORT} npm start`,
+    command: [
+      `rm -rf ${DATA}`,
+      "npm run build",
+      `export RESIDUE_DATA_DIR=${DATA} RESIDUE_USER_PASSWORD=${PASSWORD}`,
+      "npm run db:migrate",
+      ...Object.entries(USERS).map(([role, u]) => `npm run user:create -- --email ${u.email} --name "${u.name}" --role ${role}`),
+      `PORT=${PORT} npm start`,
+    ].join(" && "),
     url: `http://localhost:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
-    env: { NEXT_TELEMETRY_DISABLED: "1", RESIDUE_SECRET_KEY: "e2e0".repeat(16) },
+    env: { NEXT_TELEMETRY_DISABLED: "1", RESIDUE_SECRET_KEY: "e2e0".repeat(16), RESIDUE_LOGIN_RATE_LIMIT: "100" },
   },
 });

@@ -2,10 +2,12 @@ import Link from "next/link";
 import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
 import { StatCard } from "@/components/ui/stat-card";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePageUser } from "@/lib/auth/current-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  await requirePageUser("read");
   const s = await getFleetSummary();
   return (
     <>

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { signIn } from "./support/users";
 
 const fixture = (rel: string) => path.resolve(import.meta.dirname, "../../shared/fixtures/scanners", rel);
 
@@ -10,6 +11,7 @@ test("health reports the database and current migrations", async ({ request }) =
 });
 
 test("a newcomer sees the empty state, uploads reports in the browser, and follows a secret across registries", async ({ page }) => {
+  await signIn(page, "triager");
   await page.goto("/");
   await expect(page.getByRole("heading", { name: /No reports yet/ })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/home-empty.png", fullPage: true });
@@ -60,6 +62,7 @@ test("a newcomer sees the empty state, uploads reports in the browser, and follo
 });
 
 test("the HTML never contains a raw secret from the uploaded fixtures", async ({ page }) => {
+  await signIn(page, "viewer");
   await page.goto("/secrets?pageSize=200");
   const html = await page.content();
   for (const raw of ["AKIAYVP4CIPPERUVIFXG", "https://admin:admin@the-internet.herokuapp.com"]) expect(html).not.toContain(raw);

@@ -39,7 +39,7 @@ try {
   for (const [index, [file, image]] of FLEET.entries()) {
     // Each (report, image) pair is its own scan: vary the bytes so idempotency does not fold them together.
     const content = Buffer.concat([fs.readFileSync(path.join(FIXTURES, file)), Buffer.from("\n".repeat(index + 1))]);
-    const r = await ingestReport({ content, image: image || undefined, uploader: { userId: null, tokenId: null, label: "demo" } });
+    const r = await ingestReport({ content, image: image || undefined, uploader: { kind: "system", label: "demo" } });
     console.log(`${r.duplicate ? "=" : "+"} ${file.padEnd(48)} ${(r.image ?? "").padEnd(60)} ${r.counts.newSecrets} new secrets, ${r.counts.newOccurrences} new occurrences`);
   }
 } finally {

@@ -18,7 +18,7 @@ if (!input.success) {
   process.exit(2);
 }
 try {
-  const t = await createApiToken({ ...input.data, actorLabel: "cli" });
+  const t = await createApiToken({ kind: "system", label: "cli" }, input.data);
   console.error(`Created token "${t.name}" (${t.scopes.join(", ")})${t.expiresAt ? `, expires ${t.expiresAt.toISOString()}` : ""}. It is shown once:`);
   console.log(t.token);
 } finally {

@@ -1,17 +1,19 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { Badge } from "@/components/ui/badge";
 import { shortDigest } from "@/components/secrets/labels";
 import { listScans } from "@/lib/scans/list-scans";
 import { listScansQuerySchema } from "@/lib/scans/schemas";
+import { requirePageUser } from "@/lib/auth/current-user";
 
 export const metadata = { title: "Scans" };
 export const dynamic = "force-dynamic";
 
 export default async function ScansPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  await requirePageUser("read");
   const q = listScansQuerySchema.catch({ page: 1, pageSize: 50 }).parse(await searchParams);
   const { scans, total, page, pageSize } = await listScans(q);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <>
       <PageHeader title="Scans" description="Every report ingested, newest first." actions={<Link href="/upload" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Upload a report</Link>} />
@@ -49,13 +51,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pagination" className="mt-3 flex justify-between text-sm">
-          {page > 1 ? <Link href={`/scans?page=${page - 1}`} className="underline">Previous</Link> : <span />}
-          <span>Page {page} of {pages}</span>
-          {page < pages ? <Link href={`/scans?page=${page + 1}`} className="underline">Next</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pager path="/scans" params={{}} page={page} pageSize={pageSize} total={total} />
     </>
   );
 }

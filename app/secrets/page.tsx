@@ -3,11 +3,13 @@ import { SecretsTable } from "@/components/secrets/secrets-table";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { formatZodError } from "@/lib/errors";
+import { requirePageUser } from "@/lib/auth/current-user";
 
 export const metadata = { title: "Secrets" };
 export const dynamic = "force-dynamic";
 
 export default async function SecretsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+  await requirePageUser("read");
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
   const parsed = listSecretsQuerySchema.safeParse(raw);
   if (!parsed.success) {

@@ -2,11 +2,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { UploadForm } from "@/components/ingest/upload-form";
 import { PARSERS } from "@/lib/ingest/parsers/registry";
 import { maxUploadBytes } from "@/lib/ingest/read-upload";
+import { requirePageUser } from "@/lib/auth/current-user";
 
 export const metadata = { title: "Upload a report" };
 export const dynamic = "force-dynamic";
 
-export default function UploadPage() {
+export default async function UploadPage() {
+  await requirePageUser("upload");
   return (
     <>
       <PageHeader

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { assertScope, authenticateApiToken, type TokenActor } from "../auth/api-tokens";
+import type { TokenActor } from "../auth/actor";
+import { assertScope, authenticateApiToken } from "../auth/api-tokens";
 import type { TokenScope } from "../auth/schemas";
 import { toErrorResponse } from "../errors";
 

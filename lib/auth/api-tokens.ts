@@ -1,30 +1,28 @@
 import crypto from "node:crypto";
+import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
+import { assertCan, type Actor, type TokenActor } from "./actor";
 import type { CreateTokenInput, TokenScope } from "./schemas";
 
 const PREFIX = "rsd_";
 const hashToken = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
 
 /** Creates a token and returns it once; only its SHA-256 is stored. */
-export async function createApiToken(input: CreateTokenInput & { createdById?: string | null; actorLabel: string }) {
+export async function createApiToken(actor: Actor, input: CreateTokenInput) {
+  assertCan(actor, "admin");
   const token = `${PREFIX}${crypto.randomBytes(32).toString("base64url")}`;
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-  const db = getDb();
-  const row = await db.$transaction(async (tx) => {
+  const row = await getDb().$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { name: input.name, prefix: token.slice(0, PREFIX.length + 6), tokenHash: hashToken(token), scopes: input.scopes, expiresAt, createdById: input.createdById ?? null },
+      data: { name: input.name, prefix: token.slice(0, PREFIX.length + 6), tokenHash: hashToken(token), scopes: input.scopes, expiresAt, createdById: actor.kind === "user" ? actor.userId : null },
       select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true },
     });
-    await tx.auditEvent.create({
-      data: { actorUserId: input.createdById ?? null, actorLabel: input.actorLabel, action: "token.created", entityType: "ApiToken", entityId: created.id, after: { name: created.name, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null } },
-    });
+    await recordAudit(tx, actor, { action: "token.created", entityType: "ApiToken", entityId: created.id, after: { name: created.name, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null } });
     return created;
   });
   return { ...row, token };
 }
-
-export type TokenActor = { kind: "token"; tokenId: string; name: string; scopes: TokenScope[] };
 
 /** Resolves a bearer token; expired, revoked and unknown tokens are all simply unauthorized. */
 export async function authenticateApiToken(authorization: string | null): Promise<TokenActor> {
@@ -42,13 +40,23 @@ export function assertScope(actor: TokenActor, scope: TokenScope) {
   if (!actor.scopes.includes(scope)) throw new ResidueError("forbidden", `This token lacks the "${scope}" scope.`);
 }
 
-export async function revokeApiToken(id: string, actorLabel: string) {
-  const db = getDb();
-  await db.$transaction(async (tx) => {
-    const before = await tx.apiToken.findUnique({ where: { id }, select: { revokedAt: true, name: true } });
+/** Revocation is immediate: authentication reads revokedAt on every request. */
+export async function revokeApiToken(actor: Actor, id: string) {
+  assertCan(actor, "admin");
+  await getDb().$transaction(async (tx) => {
+    const before = await tx.apiToken.findUnique({ where: { id }, select: { revokedAt: true } });
     if (!before) throw new ResidueError("not_found", "Token not found.");
     if (before.revokedAt) return;
-    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    await tx.auditEvent.create({ data: { actorLabel, action: "token.revoked", entityType: "ApiToken", entityId: id, before: { revokedAt: null }, after: { revokedAt: new Date().toISOString() } } });
+    const revokedAt = new Date();
+    await tx.apiToken.update({ where: { id }, data: { revokedAt } });
+    await recordAudit(tx, actor, { action: "token.revoked", entityType: "ApiToken", entityId: id, before: { revokedAt: null }, after: { revokedAt: revokedAt.toISOString() } }, revokedAt);
+  });
+}
+
+export async function listApiTokens(actor: Actor) {
+  assertCan(actor, "admin");
+  return getDb().apiToken.findMany({
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
   });
 }

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { actorLabel, type Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { formatImageRef, parseImageRef } from "../images/parse-image-ref";
@@ -9,11 +10,9 @@ import { readDocument } from "./read-document";
 import { resolveFindings, type ImageRow } from "./resolve-findings";
 import type { IngestResult, UploadScanQuery } from "./schemas";
 
-export type Uploader = { userId: string | null; tokenId: string | null; label: string };
-
 export type IngestReportOptions = UploadScanQuery & {
   content: Buffer;
-  uploader: Uploader;
+  uploader: Actor;
   now?: Date;
 };
 
@@ -40,9 +39,9 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
     contentSha256,
     sizeBytes: opts.content.length,
     scannedAt: parsed.scannedAt ?? null,
-    uploaderUserId: opts.uploader.userId,
-    uploaderTokenId: opts.uploader.tokenId,
-    actorLabel: opts.uploader.label,
+    uploaderUserId: opts.uploader.kind === "user" ? opts.uploader.userId : null,
+    uploaderTokenId: opts.uploader.kind === "token" ? opts.uploader.tokenId : null,
+    actorLabel: actorLabel(opts.uploader),
     findingsCount: parsed.findings.length,
     skippedCount: parsed.skipped,
   };

@@ -1,9 +1,10 @@
-import { ingestReport, type Uploader } from "./ingest-report";
+import type { Actor } from "../auth/actor";
+import { ingestReport } from "./ingest-report";
 import { readUpload } from "./read-upload";
 import { uploadScanQuerySchema, type IngestResult } from "./schemas";
 
 /** An upload request (raw or multipart) through to ingest; shared by the API and the dashboard's upload page. */
-export async function ingestUpload(opts: { req: Request; searchParams: Record<string, string>; uploader: Uploader }): Promise<IngestResult> {
+export async function ingestUpload(opts: { req: Request; searchParams: Record<string, string>; uploader: Actor }): Promise<IngestResult> {
   const upload = await readUpload(opts.req);
   const query = uploadScanQuerySchema.parse({ ...upload.fields, ...opts.searchParams });
   return ingestReport({ ...query, content: upload.content, uploader: opts.uploader });

@@ -5,11 +5,13 @@ import { POST as uploadScan } from "@/app/api/v1/scans/route";
 import { GET as getSecretRoute } from "@/app/api/v1/secrets/[id]/route";
 import { GET as listSecretsRoute } from "@/app/api/v1/secrets/route";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { readFixture } from "@/test/helpers/fixtures";
 import { rawValuesInFixtures } from "@/test/helpers/raw-values";
 
+const system = { kind: "system", label: "test" } as const;
 let t: TestDb;
 let upload: string;
 let read: string;
@@ -27,8 +29,8 @@ const post = (body: BodyInit, opts: { token?: string; query?: string; headers?: 
 
 beforeAll(async () => {
   t = await setupTestDb();
-  upload = (await createApiToken({ name: "ci", scopes: ["scans:write"], actorLabel: "test" })).token;
-  read = (await createApiToken({ name: "reader", scopes: ["read"], actorLabel: "test" })).token;
+  upload = (await createApiToken(system, { name: "ci", scopes: ["scans:write"] })).token;
+  read = (await createApiToken(system, { name: "reader", scopes: ["read"] })).token;
 });
 afterAll(async () => t.drop());
 
@@ -39,10 +41,10 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     const forbidden = await post("[]", { token: read });
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ code: "forbidden", message: expect.stringContaining("scans:write") });
-    const revoked = await createApiToken({ name: "old", scopes: ["scans:write"], actorLabel: "test" });
-    await revokeApiToken(revoked.id, "test");
+    const revoked = await createApiToken(system, { name: "old", scopes: ["scans:write"] });
+    await revokeApiToken(system, revoked.id);
     expect((await post("[]", { token: revoked.token })).status).toBe(401);
-    const expired = await createApiToken({ name: "exp", scopes: ["scans:write"], actorLabel: "test" });
+    const expired = await createApiToken(system, { name: "exp", scopes: ["scans:write"] });
     await t.db.apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await post("[]", { token: expired.token })).status).toBe(401);
   });
@@ -126,7 +128,7 @@ describe.runIf(testDatabaseKind === "postgresql")("concurrent uploads", () => {
         UNION ALL SELECT count(*) FROM "Tag" t JOIN "Repository" r ON r.id = t."repositoryId" WHERE r.name LIKE 'fleet/%'
         UNION ALL SELECT coalesce(sum("occurrenceCount"), 0) FROM "Secret"
         UNION ALL SELECT coalesce(sum("imageCount"), 0) FROM "Secret"`);
-    const u = { userId: null, tokenId: null, label: "test" };
+    const u = { kind: "system", label: "test" } as const;
     await t.db.$executeRawUnsafe(`TRUNCATE "Registry", "Layer", "Scan", "Secret" CASCADE`);
     const results = await Promise.all(reports.map((r) => ingestReport({ ...r, uploader: u })));
     expect(results.every((r) => !r.duplicate)).toBe(true);

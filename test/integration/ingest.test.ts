@@ -8,7 +8,7 @@ import { allFixtures, readFixture } from "@/test/helpers/fixtures";
 import { rawValuesInFixtures } from "@/test/helpers/raw-values";
 
 let t: TestDb;
-const uploader = { userId: null, tokenId: null, label: "test" };
+const uploader = { kind: "system", label: "test" } as const;
 const ingest = (content: Buffer | string, extra: { format?: string; image?: string } = {}) =>
   ingestReport({ content: Buffer.isBuffer(content) ? content : Buffer.from(content), uploader, ...extra });
 

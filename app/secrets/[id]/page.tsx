@@ -6,10 +6,12 @@ import { StatCard } from "@/components/ui/stat-card";
 import { IDENTITY_LABEL, TRIAGE_LABEL, day, shortDigest } from "@/components/secrets/labels";
 import { ResidueError } from "@/lib/errors";
 import { getSecret } from "@/lib/secrets/get-secret";
+import { requirePageUser } from "@/lib/auth/current-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function SecretPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser("read");
   const { id } = await params;
   const detail = await getSecret({ secretId: id }).catch((e) => {
     if (e instanceof ResidueError && e.code === "not_found") notFound();

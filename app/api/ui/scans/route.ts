@@ -4,8 +4,11 @@ import { ingestUpload } from "@/lib/ingest/ingest-upload";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/ui/scans – the upload page's endpoint: same ingest as /api/v1/scans, same-origin only
-export const POST = withBrowser(async ({ req, searchParams }) => {
-  const result = await ingestUpload({ req, searchParams, uploader: { userId: null, tokenId: null, label: "browser upload" } });
-  return NextResponse.json(result, { status: result.duplicate ? 200 : 201 });
-});
+// POST /api/ui/scans – the upload page's endpoint: same ingest as /api/v1/scans, for a signed-in triager or admin
+export const POST = withBrowser(
+  async ({ req, searchParams, user }) => {
+    const result = await ingestUpload({ req, searchParams, uploader: user });
+    return NextResponse.json(result, { status: result.duplicate ? 200 : 201 });
+  },
+  { permission: "upload" },
+);

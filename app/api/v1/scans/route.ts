@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 // POST /api/v1/scans – ingest one scanner report (raw or multipart `file`, gzip accepted); needs scans:write
 export const POST = withToken(
   async ({ req, actor, searchParams }) => {
-    const result = await ingestUpload({ req, searchParams, uploader: { userId: null, tokenId: actor.tokenId, label: `token:${actor.name}` } });
+    const result = await ingestUpload({ req, searchParams, uploader: actor });
     return NextResponse.json(result, { status: result.duplicate ? 200 : 201 });
   },
   { scope: "scans:write" },
