@@ -4,12 +4,16 @@ import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { formatZodError } from "@/lib/errors";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/roles";
+import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+import { listAssignableUsers } from "@/lib/users/manage-users";
 
 export const metadata = { title: "Secrets" };
 export const dynamic = "force-dynamic";
 
 export default async function SecretsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
-  await requirePageUser("read");
+  const me = await requirePageUser("read");
+  await reopenExpiredRisks();
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
   const parsed = listSecretsQuerySchema.safeParse(raw);
   if (!parsed.success) {
@@ -22,11 +26,11 @@ export default async function SecretsPage({ searchParams }: { searchParams: Prom
       </>
     );
   }
-  const data = await listSecrets(parsed.data);
+  const [data, users] = await Promise.all([listSecrets(parsed.data), listAssignableUsers()]);
   return (
     <>
       <PageHeader title="Secrets" description="Every leaked credential in the fleet, once, however many images, tags and layers carry it." />
-      <SecretsTable data={JSON.parse(JSON.stringify(data))} query={raw} />
+      <SecretsTable data={JSON.parse(JSON.stringify(data))} query={raw} users={users} canTriage={can(me.role, "triage")} />
     </>
   );
 }

@@ -28,7 +28,8 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   const text = decodeUtf8(opts.content);
   const parsed = parseReport(readDocument(text), { format: opts.format, image: uploadImage });
   const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
-  const contentSha256 = crypto.createHash("sha256").update(opts.content).digest("hex");
+  // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
+  const contentSha256 = crypto.createHash("sha256").update(opts.image ? `image:${formatImageRef(uploadImage!)}\n` : "").update(opts.content).digest("hex");
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
     scanner: parsed.scanner,

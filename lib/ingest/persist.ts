@@ -1,4 +1,6 @@
+import { recordAudit } from "../audit/record-audit";
 import type { Db } from "../db";
+import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -64,7 +66,8 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const { secretIds, newSecrets } = await upsertSecrets(tx, plan, at);
   const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, scanId, scanner: meta.toolName ?? meta.scanner, at });
   const ids = [...new Set(secretIds.values())].sort();
-  await refreshSecretCounts(tx, ids, occ.secretsWithNewOccurrences);
+  const reopened = await refreshSecretCounts(tx, ids, occ.secretsWithNewOccurrences);
+  const notLiveSecretIds = plan.secrets.filter((x) => x.verifiedLive === false).map((x) => secretIds.get(x.identityKey)!);
 
   const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;
   await tx.$executeRaw`
@@ -75,6 +78,8 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", after)
     VALUES (gen_random_uuid()::text, ${at}::timestamp, ${meta.uploaderUserId}, ${meta.uploaderTokenId}, ${meta.actorLabel}, 'scan.ingested', 'Scan', ${scanId},
             ${JSON.stringify({ scanner: meta.scanner, format: meta.format, findings: meta.findingsCount, newSecrets, newOccurrences: occ.inserted })}::jsonb)`;
+  await recordAudit(tx, { kind: "system", label: "system: regression" }, reopened.map((r) => ({ action: "secret.regressed", entityType: "Secret", entityId: r.id, before: { state: "resolved" }, after: { state: r.state, regression: true, scanId } })), now);
+  await reconcileAfterIngest(tx, { scanId, now, notLiveSecretIds });
   return { scanId, duplicate: false, newSecrets, newOccurrences: occ.inserted, knownOccurrences: occ.updated, secretIds: ids };
 }
 
@@ -252,15 +257,19 @@ async function upsertOccurrences(
  * (a regression). False positives and accepted risks stay as triaged wherever they reappear.
  */
 async function refreshSecretCounts(tx: Tx, secretIds: string[], withNewOccurrences: string[]) {
-  if (!secretIds.length) return;
-  await tx.$executeRaw`
+  if (!secretIds.length) return [];
+  // A resolved secret seen somewhere new is a regression: back to confirmed when it has a plan, else open.
+  const rows = await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
     UPDATE "Secret" s SET
       "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
-      "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]) THEN 'open'::"TriageState" ELSE s."triageState" END,
+      "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[])
+                           THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
       regression = s.regression OR (s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]))
     FROM (
       SELECT "secretId", count(*)::int AS n, count(DISTINCT "imageId")::int AS images, (count(*) FILTER (WHERE residue))::int AS residue
       FROM "Occurrence" WHERE "secretId" = ANY(${secretIds}::text[]) GROUP BY "secretId"
-    ) c
-    WHERE s.id = c."secretId"`;
+    ) c, (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${secretIds}::text[])) old
+    WHERE s.id = c."secretId" AND old.id = s.id
+    RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`;
+  return rows.filter((r) => r.before === "resolved" && r.state !== "resolved");
 }

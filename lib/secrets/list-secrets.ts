@@ -13,8 +13,13 @@ const ORDER: Record<ListSecretsQuery["sort"], (dir: Prisma.SortOrder) => Prisma.
 };
 
 /** Builds the filter once so the table and its exports agree. All filtering happens in the database. */
-export function secretsWhere(q: ListSecretsQuery): Prisma.SecretWhereInput {
+export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.SecretWhereInput {
   const and: Prisma.SecretWhereInput[] = [];
+  if (q.remediation === "none") and.push({ steps: { none: {} } });
+  if (q.remediation === "planned") and.push({ steps: { some: {} }, remediatedAt: null });
+  if (q.remediation === "overdue") and.push({ steps: { some: { dueAt: { lt: now }, state: { in: ["todo", "in_progress", "done"] } } } });
+  if (q.remediation === "remediated") and.push({ remediatedAt: { not: null } });
+  if (q.assignee) and.push({ assigneeId: q.assignee === "none" ? null : q.assignee });
   if (q.state?.length) and.push({ triageState: { in: q.state } });
   if (q.severity?.length) and.push({ severity: { in: q.severity } });
   if (q.rule) and.push({ OR: [{ ruleId: q.rule }, { detector: q.rule }] });
@@ -48,6 +53,7 @@ export async function listSecrets(q: ListSecretsQuery) {
       select: {
         id: true, detector: true, ruleId: true, title: true, redactedPreview: true, severity: true, triageState: true, verifiedLive: true,
         regression: true, identityKind: true, occurrenceCount: true, imageCount: true, residueCount: true, firstSeenAt: true, lastSeenAt: true,
+        remediatedAt: true, assignee: { select: { name: true } },
       },
     }),
   ]);

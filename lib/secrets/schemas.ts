@@ -18,6 +18,8 @@ export const listSecretsQuerySchema = z.object({
   scan: z.string().max(64).optional().describe("Only secrets seen by this scan."),
   residue: z.enum(["1", "0"]).optional().describe("1: only secrets in a layer whose file a later layer deleted."),
   verified: z.enum(["1", "0"]).optional(),
+  remediation: z.enum(["none", "planned", "overdue", "remediated"]).optional().describe("none: no plan; planned: plan not finished; overdue: a step past its due date; remediated: every step verified."),
+  assignee: z.string().max(64).optional().describe('A user id, or "none".'),
   q: z.string().trim().max(200).optional().describe("Text search on rule, detector, path and repository."),
   firstSeenFrom: z.coerce.date().optional(),
   firstSeenTo: z.coerce.date().optional(),

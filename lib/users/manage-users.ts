@@ -70,3 +70,8 @@ export async function listUsers(actor: Actor) {
   assertCan(actor, "read");
   return getDb().user.findMany({ orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }], select: USER_FIELDS });
 }
+
+/** People who can own triage and remediation work: active triagers and admins. */
+export async function listAssignableUsers() {
+  return getDb().user.findMany({ where: { disabledAt: null, role: { in: ["triager", "admin"] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}

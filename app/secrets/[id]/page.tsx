@@ -3,21 +3,38 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
+import { ImageLink } from "@/components/images/image-links";
 import { IDENTITY_LABEL, TRIAGE_LABEL, day, shortDigest } from "@/components/secrets/labels";
 import { ResidueError } from "@/lib/errors";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/roles";
+import { controlsFor } from "@/lib/compliance/catalogue";
+import { findingTypesOf } from "@/lib/remediation/finding-types";
+import { guidanceFor } from "@/lib/remediation/guidance";
+import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
+import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+import { listAssignableUsers } from "@/lib/users/manage-users";
+import { AssignSelect } from "@/components/secrets/assign-select";
+import { CommentForm } from "@/components/secrets/comment-form";
+import { TriageForm } from "@/components/secrets/triage-form";
+import { StepActions } from "@/components/remediation/step-actions";
+import { STEP_LABEL, StepStateBadge } from "@/components/remediation/labels";
 
 export const dynamic = "force-dynamic";
 
 export default async function SecretPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("read");
+  const me = await requirePageUser("read");
   const { id } = await params;
+  await reopenExpiredRisks();
   const detail = await getSecret({ secretId: id }).catch((e) => {
     if (e instanceof ResidueError && e.code === "not_found") notFound();
     throw e;
   });
   const { secret: s, blastRadius: b, tree } = detail;
+  const [activity, types, users] = await Promise.all([getSecretActivity(s.id), findingTypesOf(s.id), listAssignableUsers()]);
+  const canTriage = can(me.role, "triage");
+  const now = new Date();
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
@@ -50,12 +67,19 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           <p className="mt-2 text-slate-600">First seen {day(s.firstSeenAt)}, last seen {day(s.lastSeenAt)}.</p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
-          <h2 className="font-semibold">What to do</h2>
-          <ol className="mt-1 list-decimal space-y-1 pl-5 text-slate-700">
-            <li>Rotate the credential now: anyone who could pull an affected image has it.</li>
-            <li>Rebuild every affected image with BuildKit <code>RUN --mount=type=secret</code> so no layer holds it (deleting the file in a later layer or squashing does not remove it).</li>
-            <li>Purge the old tags and digests from registries, mirrors and caches.</li>
-          </ol>
+          <h2 className="font-semibold">Triage</h2>
+          <p className="mt-1 text-slate-700">
+            {TRIAGE_LABEL[s.triageState]}
+            {s.triageReason ? <> — “{s.triageReason}”</> : null}
+            {s.acceptedUntil ? <> until {day(s.acceptedUntil)}</> : null}
+            {activity.assignee ? <> · assigned to {activity.assignee.name}</> : null}
+          </p>
+          {canTriage ? (
+            <div className="mt-3 grid gap-4 sm:grid-cols-[2fr_1fr]">
+              <TriageForm ids={[s.id]} current={s.triageState === "open" ? "confirmed" : s.triageState} />
+              <AssignSelect ids={[s.id]} current={activity.assignee?.id ?? null} users={users} />
+            </div>
+          ) : null}
         </div>
       </section>
 
@@ -71,13 +95,13 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                   {reg.repositories.map((repo) => (
                     <li key={repo.id}>
                       <details open>
-                        <summary className="cursor-pointer font-mono text-sm">{repo.name}</summary>
+                        <summary className="cursor-pointer font-mono text-sm">{repo.name} <Link href={`/repositories/${repo.id}`} className="ml-2 font-sans text-xs text-indigo-700 underline">repository</Link></summary>
                         <ul className="ml-4 mt-1 space-y-2">
                           {repo.images.map((img) => (
                             <li key={img.id} className="text-sm">
                               <details>
                                 <summary className="cursor-pointer">
-                                  <span className="font-mono">{img.digestKind === "unresolved" ? "(digest unknown)" : shortDigest(img.digest)}</span>{" "}
+                                  <ImageLink digest={img.digest} digestKind={img.digestKind} repositoryId={repo.id} />{" "}
                                   {img.tags.map((t) => <Badge key={t}>{t}</Badge>)} <span className="text-slate-500">{img.occurrences.length} occurrence{img.occurrences.length === 1 ? "" : "s"}</span>
                                 </summary>
                                 <table className="ml-4 mt-1 text-xs">
@@ -109,6 +133,107 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           ))}
         </ul>
       </section>
+
+      <section className="mt-8" aria-labelledby="plan">
+        <h2 id="plan" className="mb-2 text-lg font-semibold">Remediation plan</h2>
+        {activity.steps.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
+            No plan yet. Confirming the secret creates one: a rotation, and a rebuild and a purge per affected repository, due by the SLA for its severity.
+          </p>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+            {activity.steps.map((st) => {
+              const label = `${STEP_LABEL[st.kind]}${st.repository ? ` ${st.repository.registry.host}/${st.repository.name}` : ""}`;
+              const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
+              return (
+                <li key={st.id} className="grid gap-2 p-4 text-sm md:grid-cols-[1.2fr_1fr_1.6fr]">
+                  <div>
+                    <p className="font-medium">{label}</p>
+                    <p className="mt-1 flex flex-wrap items-center gap-2">
+                      <StepStateBadge state={st.state} />
+                      {st.dueAt ? <span className={overdue ? "font-medium text-red-700" : "text-slate-600"}>{overdue ? "Overdue since" : "Due"} {day(st.dueAt)}</span> : null}
+                      {st.owner ? <span className="text-slate-600">· {st.owner.name}</span> : null}
+                    </p>
+                    {st.reason ? <p className="mt-1 text-slate-600">Not applicable: {st.reason}</p> : null}
+                  </div>
+                  <EvidenceSummary evidence={st.evidence} />
+                  {can(me.role, "remediate") ? (
+                    <StepActions step={{ id: st.id, kind: st.kind, state: st.state, ownerId: st.owner?.id ?? null }} users={users} canAttest={can(me.role, "admin")} label={label} />
+                  ) : <span />}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+
+      <section className="mt-8 grid gap-4 md:grid-cols-2">
+        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="guidance">
+          <h2 id="guidance" className="font-semibold">Guidance for this case</h2>
+          {guidanceFor(types).map((g) => (
+            <div key={g.title} className="mt-3">
+              <h3 className="font-medium text-slate-800">{g.title}</h3>
+              <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-700">{g.steps.map((x) => <li key={x}>{x}</li>)}</ul>
+            </div>
+          ))}
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="controls">
+          <h2 id="controls" className="font-semibold">Compliance mappings</h2>
+          <ul className="mt-2 space-y-2">
+            {controlsFor(types).map((m) => (
+              <li key={`${m.control.id}-${m.findingType}`}>
+                <span className="font-medium">{m.control.title}</span> <span className="text-xs text-slate-500">({m.control.framework} {m.control.version})</span>
+                <p className="text-slate-600">{m.rationale}</p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </section>
+
+      <section className="mt-8 grid gap-4 md:grid-cols-2">
+        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="comments">
+          <h2 id="comments" className="font-semibold">Comments</h2>
+          {canTriage ? <div className="mt-2"><CommentForm secretId={s.id} /></div> : null}
+          <ul className="mt-3 space-y-3">
+            {activity.comments.length === 0 ? <li className="text-slate-500">No comments yet.</li> : null}
+            {activity.comments.map((c) => (
+              <li key={c.id} className="rounded-md bg-slate-50 p-3">
+                <p className="whitespace-pre-wrap">{c.body}</p>
+                <p className="mt-1 text-xs text-slate-500">{c.author?.name ?? "system"} · {c.createdAt.toISOString().slice(0, 16).replace("T", " ")}</p>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="timeline">
+          <h2 id="timeline" className="font-semibold">Timeline</h2>
+          <ol className="mt-2 space-y-2 border-l border-slate-200 pl-4">
+            {activity.timeline.map((t) => (
+              <li key={t.id}>
+                <span className="tabular-nums text-xs text-slate-500">{t.at.toISOString().slice(0, 16).replace("T", " ")}</span>{" "}
+                {t.scanId ? <Link className="text-indigo-700 hover:underline" href={`/secrets?scan=${t.scanId}`}>{t.label}</Link> : <code className="text-xs">{t.label}</code>}
+                {t.actor ? <span className="text-slate-600"> by {t.actor}</span> : null}
+                {t.detail && typeof t.detail === "object" && "state" in t.detail ? <span className="text-slate-600"> → {String((t.detail as { state: unknown }).state).replace("_", " ")}</span> : null}
+              </li>
+            ))}
+            <li><span className="tabular-nums text-xs text-slate-500">{s.firstSeenAt.toISOString().slice(0, 16).replace("T", " ")}</span> First seen</li>
+          </ol>
+        </div>
+      </section>
     </>
+  );
+}
+
+function EvidenceSummary({ evidence }: { evidence: unknown }) {
+  const e = (evidence ?? {}) as { rotation?: { rotatedBy: string; rotatedAt: string; how: string }; verification?: { kind: string; scanId?: string; digest?: string; by?: string; note?: string; tagEvents?: number }; regressedBy?: string };
+  if (!e.rotation && !e.verification && !e.regressedBy) return <p className="text-slate-500">No evidence yet.</p>;
+  return (
+    <div className="space-y-1 text-slate-700">
+      {e.rotation ? <p>Rotated by {e.rotation.rotatedBy} on {e.rotation.rotatedAt.slice(0, 16).replace("T", " ")} — {e.rotation.how}</p> : null}
+      {e.verification?.kind === "clean_rescan" ? <p>Verified: clean rescan of <span className="font-mono text-xs">{shortDigest(e.verification.digest ?? "")}</span></p> : null}
+      {e.verification?.kind === "tags_moved" ? <p>Verified: no tag points at an affected digest ({e.verification.tagEvents} tag records)</p> : null}
+      {e.verification?.kind === "not_live" ? <p>Verified: a later scan reports the credential is no longer live</p> : null}
+      {e.verification?.kind === "attestation" ? <p>Verified by attestation of {e.verification.by}: {e.verification.note}</p> : null}
+      {e.regressedBy ? <p className="text-purple-800">Reopened: seen again by a later scan</p> : null}
+    </div>
   );
 }

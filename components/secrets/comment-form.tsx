@@ -1,0 +1,24 @@
+"use client";
+import { useActionState, useRef } from "react";
+import { commentAction } from "@/app/secrets/actions";
+import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
+
+export function CommentForm({ secretId }: { secretId: string }) {
+  const ref = useRef<HTMLFormElement>(null);
+  const [state, action] = useActionState(async (prev: Awaited<ReturnType<typeof commentAction>> | null, form: FormData) => {
+    const r = await commentAction(prev, form);
+    if (r.ok) ref.current?.reset();
+    return r;
+  }, null);
+  return (
+    <form ref={ref} action={action} className="space-y-2" aria-label="Add a comment">
+      <input type="hidden" name="secretId" value={secretId} />
+      <label className="block text-sm font-medium text-slate-700">
+        Comment
+        <textarea name="body" required maxLength={4000} rows={3} className={inputClass} />
+      </label>
+      <SubmitButton pendingText="Posting…">Post comment</SubmitButton>
+      <FormMessage error={state && !state.ok ? state.error : null} />
+    </form>
+  );
+}

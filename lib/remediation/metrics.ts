@@ -1,0 +1,61 @@
+import { getDb } from "../db";
+
+export type RemediationMetrics = Awaited<ReturnType<typeof getRemediationMetrics>>;
+
+/**
+ * MTTR, overdue steps and open exposure, from the step and secret timestamps, as of a date. Triage state as of
+ * that date comes from the audit trail (the last secret.triaged event before it), so a report for a past date
+ * gives the same figures later.
+ */
+export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: string } = {}) {
+  const asOf = opts.asOf ?? new Date();
+  const repo = opts.repositoryId ?? null;
+  const [row] = await getDb().$queryRaw<
+    {
+      open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; affected_images: number;
+      open_steps: number; overdue_steps: number; overdue_critical: number; mttr_hours: number | null; exposure_days: number | null;
+    }[]
+  >`
+    WITH scope AS (
+      SELECT s.id, s.severity, s."firstSeenAt", s."confirmedAt", s."remediatedAt",
+             COALESCE((SELECT a.after ->> 'state' FROM "AuditEvent" a
+                       WHERE a."entityType" = 'Secret' AND a."entityId" = s.id AND a.action IN ('secret.triaged', 'secret.regressed') AND a.at <= ${asOf}::timestamp
+                       ORDER BY a.at DESC LIMIT 1), 'open') AS state_then
+      FROM "Secret" s
+      WHERE s."firstSeenAt" <= ${asOf}::timestamp
+        AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))
+    ), live AS (
+      SELECT * FROM scope WHERE state_then NOT IN ('false_positive', 'accepted_risk')
+        AND (("remediatedAt" IS NULL OR "remediatedAt" > ${asOf}::timestamp) AND state_then <> 'resolved')
+    ), steps AS (
+      SELECT st.* FROM "RemediationStep" st JOIN scope ON scope.id = st."secretId" WHERE st."createdAt" <= ${asOf}::timestamp
+    )
+    SELECT
+      (SELECT count(*)::int FROM live) AS open_secrets,
+      (SELECT count(*)::int FROM scope WHERE "confirmedAt" <= ${asOf}::timestamp) AS confirmed_secrets,
+      (SELECT count(*)::int FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS remediated_secrets,
+      (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND "doneAt" <= ${asOf}::timestamp AND state IN ('done', 'verified')) AS rotated_secrets,
+      (SELECT count(DISTINCT o."imageId")::int FROM live JOIN "Occurrence" o ON o."secretId" = live.id AND o."firstSeenAt" <= ${asOf}::timestamp) AS affected_images,
+      (SELECT count(*)::int FROM steps WHERE NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS open_steps,
+      (SELECT count(*)::int FROM steps WHERE "dueAt" < ${asOf}::timestamp AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
+      (SELECT count(DISTINCT st."secretId")::int FROM steps st JOIN scope ON scope.id = st."secretId"
+        WHERE scope.severity = 'critical' AND st.kind = 'rotate' AND st."dueAt" < ${asOf}::timestamp
+          AND NOT (st.state IN ('done', 'verified', 'not_applicable') AND st."doneAt" <= ${asOf}::timestamp)) AS overdue_critical,
+      (SELECT (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS mttr_hours,
+      (SELECT (sum(extract(epoch FROM (${asOf}::timestamp - "firstSeenAt"))) / 86400)::float8 FROM live) AS exposure_days`;
+  const r = row!;
+  return {
+    asOf,
+    openSecrets: r.open_secrets,
+    confirmedSecrets: r.confirmed_secrets,
+    remediatedSecrets: r.remediated_secrets,
+    rotatedSecrets: r.rotated_secrets,
+    rotationCoverage: r.confirmed_secrets ? r.rotated_secrets / r.confirmed_secrets : null,
+    affectedImages: r.affected_images,
+    openSteps: r.open_steps,
+    overdueSteps: r.overdue_steps,
+    overdueCriticalRotations: r.overdue_critical,
+    mttrHours: r.mttr_hours,
+    openExposureDays: r.exposure_days ?? 0,
+  };
+}

@@ -1,0 +1,142 @@
+import type { Prisma } from "../generated/prisma/client";
+import { recordAudit, type AuditEntry } from "../audit/record-audit";
+import type { SystemActor } from "../auth/actor";
+import { ensureRemediationPlans } from "./plan";
+
+type Tx = Prisma.TransactionClient;
+type Changed = { id: string; secretId: string; kind: string; before: string; evidence: unknown };
+
+const SYSTEM: SystemActor = { kind: "system", label: "system: evidence" };
+
+const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[] =>
+  rows.map((r) => ({ action, entityType: "RemediationStep", entityId: r.id, before: { state: r.before, secretId: r.secretId, kind: r.kind }, after: { state, evidence: r.evidence as Prisma.InputJsonValue } }));
+
+/**
+ * Runs after every ingest, in its transaction: a regression reopens plans, new repositories get steps, and steps
+ * whose evidence arrived are verified. Everything set-based over the repositories and secrets the scan touched.
+ */
+export async function reconcileAfterIngest(tx: Tx, input: { scanId: string; now: Date; notLiveSecretIds: string[] }) {
+  const { scanId, now } = input;
+  // Occurrences this scan added (their first sighting is this ingest).
+  const fresh = await tx.$queryRaw<{ secretId: string; repositoryId: string }[]>`
+    SELECT DISTINCT "secretId", "repositoryId" FROM "Occurrence" WHERE "lastScanId" = ${scanId} AND "firstSeenAt" = ${now}::timestamp`;
+  const freshSecrets = [...new Set(fresh.map((f) => f.secretId))].sort();
+
+  // 1. Regression: seen again after its rotation was recorded, or in a repository whose rebuild/purge was closed.
+  const regressed = await tx.$queryRaw<Changed[]>`
+    UPDATE "RemediationStep" st SET state = 'todo', "doneAt" = NULL, "verifiedAt" = NULL, "updatedAt" = ${now}::timestamp,
+      evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('regressedBy', ${scanId}::text)
+    FROM (SELECT id, state::text AS before FROM "RemediationStep" WHERE state IN ('done', 'verified') AND (
+            (kind = 'rotate' AND "secretId" = ANY(${freshSecrets}::text[]) AND "doneAt" <= ${now}::timestamp)
+            OR (kind <> 'rotate' AND ("secretId", "repositoryId") IN (SELECT * FROM unnest(${fresh.map((f) => f.secretId)}::text[], ${fresh.map((f) => f.repositoryId)}::text[])))
+          ) ORDER BY id FOR UPDATE) old
+    WHERE st.id = old.id
+    RETURNING st.id, st."secretId", st.kind::text, old.before, st.evidence`;
+  if (regressed.length) {
+    // The secret's own state was reopened by ingest (refreshSecretCounts); here the plan loses its "remediated".
+    const ids = [...new Set(regressed.map((r) => r.secretId))].sort();
+    await tx.$executeRaw`UPDATE "Secret" SET regression = true, "remediatedAt" = NULL, "updatedAt" = ${now}::timestamp WHERE id = ANY(${ids}::text[])`;
+    await recordAudit(tx, { kind: "system", label: "system: regression" }, stepAudit(regressed, "step.regressed", "todo"), now);
+  }
+
+  // 2. Confirmed secrets found in new repositories get rebuild and purge steps there.
+  const planned = await tx.secret.findMany({ where: { id: { in: freshSecrets }, confirmedAt: { not: null } }, select: { id: true } });
+  await ensureRemediationPlans(tx, planned.map((s) => s.id), now);
+
+  // 3. Evidence from this scan.
+  const repos = await tx.$queryRaw<{ repositoryId: string }[]>`SELECT i."repositoryId" FROM "Scan" sc JOIN "Image" i ON i.id = sc."imageId" WHERE sc.id = ${scanId}`;
+  const repoIds = [...new Set(repos.map((r) => r.repositoryId).concat(fresh.map((f) => f.repositoryId)))].sort();
+  const verified = [...(await verifyRebuilds(tx, repoIds, now)), ...(await verifyPurges(tx, repoIds, now))];
+  const rotated = await verifyRotations(tx, input.notLiveSecretIds, scanId, now);
+  await refreshRemediated(tx, [...freshSecrets, ...verified.map((v) => v.secretId), ...rotated.map((v) => v.secretId)], now);
+}
+
+/** Rebuild verified: a scan of a digest of the same repository, newer than every affected digest, shows no occurrence. */
+export async function verifyRebuilds(tx: Tx, repositoryIds: string[], now: Date) {
+  if (!repositoryIds.length) return [];
+  const rows = await tx.$queryRaw<Changed[]>`
+    WITH cand AS (
+      SELECT st.id, st."secretId", st."repositoryId", st.state::text AS before FROM "RemediationStep" st
+      WHERE st.kind = 'rebuild' AND st.state IN ('todo', 'in_progress', 'done') AND st."repositoryId" = ANY(${repositoryIds}::text[])
+    ), newest AS (
+      SELECT c.id, max(i."firstSeenAt") AS at FROM cand c
+      JOIN "Occurrence" o ON o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId" JOIN "Image" i ON i.id = o."imageId"
+      GROUP BY c.id
+    ), clean AS (
+      SELECT DISTINCT ON (c.id) c.id, c.before, sc.id AS scan, i.digest
+      FROM cand c JOIN newest n ON n.id = c.id
+      JOIN "Image" i ON i."repositoryId" = c."repositoryId" AND i."firstSeenAt" > n.at AND i."digestKind" <> 'unresolved'
+      JOIN "Scan" sc ON sc."imageId" = i.id AND sc.status = 'completed'
+      WHERE NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = i.id AND o."secretId" = c."secretId")
+      ORDER BY c.id, i."firstSeenAt" DESC, sc."createdAt" DESC
+    )
+    UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp, "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
+      evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', jsonb_build_object('kind', 'clean_rescan', 'scanId', clean.scan, 'digest', clean.digest))
+    FROM clean WHERE st.id = clean.id
+    RETURNING st.id, st."secretId", st.kind::text, clean.before, st.evidence`;
+  await recordAudit(tx, SYSTEM, stepAudit(rows, "step.verified", "verified"), now);
+  return rows;
+}
+
+/**
+ * Purge verified: tag records arrived after the plan was made (a later report or POST /api/v1/tags), and no
+ * tag of the repository still points at a digest that holds the secret.
+ */
+export async function verifyPurges(tx: Tx, repositoryIds: string[], now: Date) {
+  if (!repositoryIds.length) return [];
+  const rows = await tx.$queryRaw<Changed[]>`
+    WITH cand AS (
+      SELECT st.id, st."secretId", st."repositoryId", st."createdAt", st.state::text AS before FROM "RemediationStep" st
+      WHERE st.kind = 'purge' AND st.state IN ('todo', 'in_progress', 'done') AND st."repositoryId" = ANY(${repositoryIds}::text[])
+    ), evidence AS (
+      SELECT c.id, count(e.id)::int AS events FROM cand c
+      JOIN "Tag" t ON t."repositoryId" = c."repositoryId" JOIN "TagEvent" e ON e."tagId" = t.id AND e.at >= c."createdAt"
+      GROUP BY c.id
+    ), still AS (
+      SELECT DISTINCT c.id FROM cand c
+      JOIN "Occurrence" o ON o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId"
+      JOIN "Tag" t ON t."imageId" = o."imageId" AND t."deletedAt" IS NULL
+    )
+    UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp, "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
+      evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', jsonb_build_object('kind', 'tags_moved', 'checkedAt', ${now.toISOString()}::text, 'tagEvents', ev.events))
+    FROM cand c JOIN evidence ev ON ev.id = c.id
+    WHERE st.id = c.id AND c.id NOT IN (SELECT id FROM still)
+    RETURNING st.id, st."secretId", st.kind::text, c.before, st.evidence`;
+  await recordAudit(tx, SYSTEM, stepAudit(rows, "step.verified", "verified"), now);
+  return rows;
+}
+
+/** Rotation verified: recorded as done, and a later report says the credential no longer works. */
+async function verifyRotations(tx: Tx, secretIds: string[], scanId: string, now: Date) {
+  if (!secretIds.length) return [];
+  const rows = await tx.$queryRaw<Changed[]>`
+    UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp, "updatedAt" = ${now}::timestamp,
+      evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', jsonb_build_object('kind', 'not_live', 'scanId', ${scanId}::text))
+    WHERE st.kind = 'rotate' AND st.state = 'done' AND st."doneAt" <= ${now}::timestamp AND st."secretId" = ANY(${secretIds}::text[])
+    RETURNING st.id, st."secretId", st.kind::text, 'done' AS before, st.evidence`;
+  await recordAudit(tx, SYSTEM, stepAudit(rows, "step.verified", "verified"), now);
+  return rows;
+}
+
+/**
+ * A secret is remediated when every step of its plan is verified (or not applicable): it resolves itself then.
+ * A step reopened takes the secret back to confirmed.
+ */
+export async function refreshRemediated(tx: Tx, secretIds: string[], now: Date) {
+  const ids = [...new Set(secretIds)].sort();
+  if (!ids.length) return;
+  const rows = await tx.$queryRaw<{ id: string; before: string; after: string; remediated: boolean }[]>`
+    WITH status AS (
+      SELECT s.id, s."triageState"::text AS before, s."remediatedAt" IS NOT NULL AS was,
+             bool_and(st.state IN ('verified', 'not_applicable')) AS done
+      FROM "Secret" s JOIN "RemediationStep" st ON st."secretId" = s.id
+      WHERE s.id = ANY(${ids}::text[]) GROUP BY s.id
+    )
+    UPDATE "Secret" s SET
+      "remediatedAt" = CASE WHEN status.done THEN ${now}::timestamp ELSE NULL END,
+      "triageState" = CASE WHEN status.done THEN 'resolved'::"TriageState" WHEN status.before = 'resolved' THEN 'confirmed'::"TriageState" ELSE s."triageState" END,
+      "updatedAt" = ${now}::timestamp
+    FROM status WHERE s.id = status.id AND status.done <> status.was
+    RETURNING s.id, status.before, s."triageState"::text AS after, status.done AS remediated`;
+  await recordAudit(tx, SYSTEM, rows.map((r) => ({ action: r.remediated ? "secret.remediated" : "secret.reopened", entityType: "Secret", entityId: r.id, before: { state: r.before }, after: { state: r.after } })), now);
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+export const STEP_KINDS = ["rotate", "rebuild", "purge"] as const;
+export const STEP_STATES = ["todo", "in_progress", "done", "verified", "not_applicable"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+export type StepState = (typeof STEP_STATES)[number];
+
+/** What a person records when the credential was rotated: who did it, when and how (vault path, ticket…). */
+export const rotationEvidenceSchema = z.object({
+  rotatedBy: z.string().trim().min(1, "Who rotated it?").max(200),
+  rotatedAt: z.coerce.date().refine((d) => d.getTime() <= Date.now() + 60_000, "Rotation time cannot be in the future"),
+  how: z.string().trim().min(3, "How was it rotated (vault path, ticket, console)?").max(1000),
+});
+export type RotationEvidence = z.infer<typeof rotationEvidenceSchema>;
+
+/** The events a person may send; "verify" by a person is only an admin's attestation of a rotation. */
+export const stepEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start") }),
+  z.object({ type: z.literal("complete"), rotation: rotationEvidenceSchema.optional() }),
+  z.object({ type: z.literal("not_applicable"), reason: z.string().trim().min(3, "Say why this step does not apply").max(2000) }),
+  z.object({ type: z.literal("reopen") }),
+  z.object({ type: z.literal("attest"), note: z.string().trim().min(3, "Say what the attestation rests on").max(2000) }),
+  z.object({ type: z.literal("assign"), ownerId: z.string().min(1).max(64).nullable() }),
+]);
+export type StepEvent = z.infer<typeof stepEventSchema>;
+
+export const stepActionSchema = z.object({ stepId: z.string().min(1).max(64), event: stepEventSchema });
+
+export const slaSchema = z.object({
+  critical: z.coerce.number().int().min(1).max(365),
+  high: z.coerce.number().int().min(1).max(365),
+  medium: z.coerce.number().int().min(1).max(730),
+  low: z.coerce.number().int().min(1).max(730),
+  info: z.coerce.number().int().min(1).max(1825),
+});
+export type SlaDays = z.infer<typeof slaSchema>;
+export const DEFAULT_SLA_DAYS: SlaDays = { critical: 1, high: 7, medium: 30, low: 90, info: 180 };
+
+export const listStepsQuerySchema = z.object({
+  state: z.enum(STEP_STATES).optional().catch(undefined),
+  kind: z.enum(STEP_KINDS).optional().catch(undefined),
+  owner: z.string().max(64).optional().catch(undefined), // user id, or "none"
+  severity: z.enum(["critical", "high", "medium", "low", "info"]).optional().catch(undefined),
+  repository: z.string().max(512).optional().catch(undefined),
+  overdue: z.enum(["1"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).catch(50).default(50),
+});
+export type ListStepsQuery = z.infer<typeof listStepsQuerySchema>;

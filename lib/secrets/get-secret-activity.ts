@@ -1,0 +1,36 @@
+import { getDb } from "../db";
+
+const TIMELINE_LIMIT = 300;
+
+/** Everything that happened to a secret, newest first: scans that saw it, triage, comments, remediation steps. */
+export async function getSecretActivity(secretId: string) {
+  const db = getDb();
+  const [steps, comments, scans, events, assignee] = await Promise.all([
+    db.remediationStep.findMany({
+      where: { secretId },
+      orderBy: [{ kind: "asc" }, { scopeKey: "asc" }],
+      select: {
+        id: true, kind: true, state: true, reason: true, dueAt: true, evidence: true, createdAt: true, startedAt: true, doneAt: true, verifiedAt: true,
+        owner: { select: { id: true, name: true } },
+        repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
+      },
+    }),
+    db.comment.findMany({ where: { secretId }, orderBy: { createdAt: "desc" }, take: 200, select: { id: true, body: true, createdAt: true, author: { select: { name: true } } } }),
+    db.$queryRaw<{ id: string; createdAt: Date; scanner: string; toolName: string | null }[]>`
+      SELECT DISTINCT sc.id, sc."createdAt", sc.scanner, sc."toolName"
+      FROM "Occurrence" o JOIN "OccurrenceScan" os ON os."occurrenceId" = o.id JOIN "Scan" sc ON sc.id = os."scanId"
+      WHERE o."secretId" = ${secretId} ORDER BY sc."createdAt" DESC LIMIT ${TIMELINE_LIMIT}`,
+    db.$queryRaw<{ id: string; at: Date; actorLabel: string; action: string; before: unknown; after: unknown }[]>`
+      SELECT id, at, "actorLabel", action, before, after FROM "AuditEvent"
+      WHERE ("entityType" = 'Secret' AND "entityId" = ${secretId})
+         OR ("entityType" = 'RemediationStep' AND "entityId" IN (SELECT id FROM "RemediationStep" WHERE "secretId" = ${secretId}))
+      ORDER BY at DESC LIMIT ${TIMELINE_LIMIT}`,
+    db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),
+  ]);
+  const timeline = [
+    ...scans.map((s) => ({ id: `scan-${s.id}`, at: s.createdAt, kind: "scan" as const, label: `Seen by ${s.toolName ?? s.scanner}`, actor: null as string | null, scanId: s.id, detail: null as unknown })),
+    ...events.map((e) => ({ id: e.id, at: e.at, kind: "event" as const, label: e.action, actor: e.actorLabel, scanId: null, detail: e.after })),
+  ].sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));
+  return { steps, comments, timeline, assignee: assignee?.assignee ?? null };
+}
+export type SecretActivity = Awaited<ReturnType<typeof getSecretActivity>>;

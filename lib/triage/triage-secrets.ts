@@ -1,0 +1,109 @@
+import type { Prisma } from "../generated/prisma/client";
+import { assertCan, type Actor } from "../auth/actor";
+import { recordAudit } from "../audit/record-audit";
+import { getDb } from "../db";
+import { ResidueError } from "../errors";
+import { ensureRemediationPlans } from "../remediation/plan";
+import type { TriageChange } from "./schemas";
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Applies one triage decision to many secrets in one transaction, one audit event per secret that changed.
+ * Confirming a secret starts its remediation clock and creates its plan.
+ */
+export async function triageSecrets(actor: Actor, input: { ids: string[]; change: TriageChange }, now = new Date()) {
+  assertCan(actor, "triage");
+  const ids = [...new Set(input.ids)].sort();
+  return getDb().$transaction(async (tx) => {
+    const before = await lockSecrets(tx, ids);
+    const c = input.change;
+    const acceptedUntil = c.state === "accepted_risk" ? c.acceptedUntil : null;
+    const reason = c.reason?.trim() || null;
+    const changed = before.filter((s) => s.triageState !== c.state || s.triageReason !== reason || s.acceptedUntil?.getTime() !== acceptedUntil?.getTime());
+    if (!changed.length) return { changed: 0 };
+    const changedIds = changed.map((s) => s.id);
+    await tx.secret.updateMany({
+      where: { id: { in: changedIds } },
+      // Leaving "resolved" by hand clears the regression flag only when a person says it is fixed again.
+      data: { triageState: c.state, triageReason: reason, acceptedUntil, ...(c.state === "resolved" ? { regression: false } : {}) },
+    });
+    if (c.state === "confirmed") {
+      await tx.secret.updateMany({ where: { id: { in: changedIds }, confirmedAt: null }, data: { confirmedAt: now } });
+      await ensureRemediationPlans(tx, changedIds, now);
+    }
+    await recordAudit(
+      tx,
+      actor,
+      changed.map((s) => ({
+        action: "secret.triaged",
+        entityType: "Secret",
+        entityId: s.id,
+        before: { state: s.triageState, reason: s.triageReason, acceptedUntil: s.acceptedUntil?.toISOString() ?? null },
+        after: { state: c.state, reason, acceptedUntil: acceptedUntil?.toISOString() ?? null },
+      })),
+      now,
+    );
+    return { changed: changed.length };
+  });
+}
+
+export async function assignSecrets(actor: Actor, input: { ids: string[]; assigneeId: string | null }, now = new Date()) {
+  assertCan(actor, "triage");
+  const ids = [...new Set(input.ids)].sort();
+  return getDb().$transaction(async (tx) => {
+    if (input.assigneeId) {
+      const u = await tx.user.findUnique({ where: { id: input.assigneeId }, select: { role: true, disabledAt: true } });
+      if (!u || u.disabledAt) throw new ResidueError("bad_request", "The assignee is not an active user.");
+      if (u.role === "viewer") throw new ResidueError("bad_request", "Viewers are read-only: assign a triager or an admin.");
+    }
+    const before = await lockSecrets(tx, ids);
+    const changed = before.filter((s) => s.assigneeId !== input.assigneeId);
+    await tx.secret.updateMany({ where: { id: { in: changed.map((s) => s.id) } }, data: { assigneeId: input.assigneeId } });
+    await recordAudit(tx, actor, changed.map((s) => ({ action: "secret.assigned", entityType: "Secret", entityId: s.id, before: { assigneeId: s.assigneeId }, after: { assigneeId: input.assigneeId } })), now);
+    return { changed: changed.length };
+  });
+}
+
+export async function addComment(actor: Actor, input: { secretId: string; body: string }) {
+  assertCan(actor, "triage");
+  return getDb().$transaction(async (tx) => {
+    await lockSecrets(tx, [input.secretId]);
+    const comment = await tx.comment.create({ data: { secretId: input.secretId, body: input.body, authorId: actor.kind === "user" ? actor.userId : null } });
+    await recordAudit(tx, actor, { action: "secret.commented", entityType: "Secret", entityId: input.secretId, after: { commentId: comment.id } });
+    return comment;
+  });
+}
+
+/** Row locks in id order (no deadlocks between two bulk edits); every id must exist. */
+async function lockSecrets(tx: Tx, ids: string[]) {
+  const rows = await tx.$queryRaw<{ id: string; triageState: string; triageReason: string | null; acceptedUntil: Date | null; assigneeId: string | null }[]>`
+    SELECT id, "triageState"::text AS "triageState", "triageReason", "acceptedUntil", "assigneeId"
+    FROM "Secret" WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
+  if (rows.length !== ids.length) throw new ResidueError("not_found", `${ids.length - rows.length} of the selected secrets no longer exist.`);
+  return rows;
+}
+
+let lastReopenCheck = 0;
+/**
+ * Accepted risks reopen by themselves when they expire. Run lazily (at most once a minute per process) before
+ * anything reads triage state, so no scheduler is needed.
+ */
+export async function reopenExpiredRisks(now = new Date(), force = false) {
+  if (!force && now.getTime() - lastReopenCheck < 60_000) return 0;
+  lastReopenCheck = now.getTime();
+  return getDb().$transaction(async (tx) => {
+    const expired = await tx.$queryRaw<{ id: string; acceptedUntil: Date; triageReason: string | null }[]>`
+      UPDATE "Secret" s SET "triageState" = 'open', "updatedAt" = ${now}::timestamp
+      FROM (SELECT id, "acceptedUntil", "triageReason" FROM "Secret" WHERE "triageState" = 'accepted_risk' AND "acceptedUntil" <= ${now}::timestamp ORDER BY id FOR UPDATE) old
+      WHERE s.id = old.id
+      RETURNING s.id, old."acceptedUntil", old."triageReason"`;
+    await recordAudit(
+      tx,
+      { kind: "system", label: "system: risk acceptance expired" },
+      expired.map((s) => ({ action: "secret.triaged", entityType: "Secret", entityId: s.id, before: { state: "accepted_risk", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() }, after: { state: "open", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() } })),
+      now,
+    );
+    return expired.length;
+  });
+}
