@@ -15,6 +15,8 @@ export const metadata: Metadata = {
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "read" },
   { href: "/secrets", label: "Secrets", permission: "read" },
+  { href: "/remediation", label: "Remediation", permission: "read" },
+  { href: "/compliance", label: "Compliance", permission: "read" },
   { href: "/scans", label: "Scans", permission: "read" },
   { href: "/upload", label: "Upload", permission: "upload" },
   { href: "/admin/users", label: "Admin", permission: "admin" },

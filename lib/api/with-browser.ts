@@ -28,10 +28,13 @@ export function withBrowser(handler: BrowserHandler, opts: { permission: Permiss
 
 function assertSameOrigin(req: NextRequest) {
   const site = req.headers.get("sec-fetch-site");
+  // A read may come from a typed URL or a bookmark ("none"); a change must come from this site.
+  const read = req.method === "GET" || req.method === "HEAD";
   if (site) {
-    if (site !== "same-origin") throw new ResidueError("forbidden", "Cross-site request refused.");
+    if (site !== "same-origin" && !(read && site === "none")) throw new ResidueError("forbidden", "Cross-site request refused.");
     return;
   }
+  if (read) return;
   const origin = req.headers.get("origin");
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   if (!origin || !host || new URL(origin).host !== host) throw new ResidueError("forbidden", "Cross-site request refused.");

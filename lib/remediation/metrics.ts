@@ -1,4 +1,6 @@
+import { stateAsOf, openAsOf } from "../compliance/state-as-of";
 import { getDb } from "../db";
+import { Prisma } from "../generated/prisma/client";
 
 export type RemediationMetrics = Awaited<ReturnType<typeof getRemediationMetrics>>;
 
@@ -18,15 +20,12 @@ export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: 
   >`
     WITH scope AS (
       SELECT s.id, s.severity, s."firstSeenAt", s."confirmedAt", s."remediatedAt",
-             COALESCE((SELECT a.after ->> 'state' FROM "AuditEvent" a
-                       WHERE a."entityType" = 'Secret' AND a."entityId" = s.id AND a.action IN ('secret.triaged', 'secret.regressed') AND a.at <= ${asOf}::timestamp
-                       ORDER BY a.at DESC LIMIT 1), 'open') AS state_then
+             ${stateAsOf(Prisma.sql`s.id`, asOf)} AS state_then
       FROM "Secret" s
       WHERE s."firstSeenAt" <= ${asOf}::timestamp
         AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))
     ), live AS (
-      SELECT * FROM scope WHERE state_then NOT IN ('false_positive', 'accepted_risk')
-        AND (("remediatedAt" IS NULL OR "remediatedAt" > ${asOf}::timestamp) AND state_then <> 'resolved')
+      SELECT * FROM scope WHERE ${openAsOf(asOf)}
     ), steps AS (
       SELECT st.* FROM "RemediationStep" st JOIN scope ON scope.id = st."secretId" WHERE st."createdAt" <= ${asOf}::timestamp
     )

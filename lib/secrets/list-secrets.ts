@@ -1,3 +1,4 @@
+import { CONTROLS, FINDING_TYPES, type FindingType } from "../compliance/catalogue";
 import { getDb } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { ListSecretsQuery } from "./schemas";
@@ -19,6 +20,7 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   if (q.remediation === "planned") and.push({ steps: { some: {} }, remediatedAt: null });
   if (q.remediation === "overdue") and.push({ steps: { some: { dueAt: { lt: now }, state: { in: ["todo", "in_progress", "done"] } } } });
   if (q.remediation === "remediated") and.push({ remediatedAt: { not: null } });
+  if (q.control) and.push(controlWhere(q.control));
   if (q.assignee) and.push({ assigneeId: q.assignee === "none" ? null : q.assignee });
   if (q.state?.length) and.push({ triageState: { in: q.state } });
   if (q.severity?.length) and.push({ severity: { in: q.severity } });
@@ -38,6 +40,23 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
     and.push({ OR: [{ ruleId: text }, { detector: text }, { title: text }, { occurrences: { some: { OR: [{ path: text }, { repository: { name: text } }] } } }] });
   }
   return and.length ? { AND: and } : {};
+}
+
+// Finding types as filters. base_inherited needs a layer-sharing join Prisma cannot express: a control that maps
+// every type needs no filter; otherwise secrets that are only base-inherited are not in its drill-down.
+const TYPE_WHERE: Record<Exclude<FindingType, "base_inherited">, Prisma.SecretWhereInput> = {
+  file_residue: { residueCount: { gt: 0 } },
+  file_present: { occurrences: { some: { source: "file", residue: false } } },
+  build_history: { occurrences: { some: { source: "history" } } },
+  env_config: { occurrences: { some: { source: { in: ["env", "config"] } } } },
+};
+
+function controlWhere(controlId: string): Prisma.SecretWhereInput {
+  const control = CONTROLS.find((c) => c.id === controlId);
+  if (!control) return { id: "" }; // unknown control: nothing matches
+  const types = Object.keys(control.mappings) as FindingType[];
+  if (types.length === Object.keys(FINDING_TYPES).length) return {};
+  return { OR: types.filter((t): t is keyof typeof TYPE_WHERE => t in TYPE_WHERE).map((t) => TYPE_WHERE[t]) };
 }
 
 export async function listSecrets(q: ListSecretsQuery) {

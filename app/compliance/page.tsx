@@ -1,0 +1,68 @@
+import Link from "next/link";
+import { ControlCard } from "@/components/compliance/control-card";
+import { TrendCharts } from "@/components/compliance/trend-charts";
+import { inputClass } from "@/components/ui/form";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
+import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
+import { STATUS_RULES } from "@/lib/compliance/control-status";
+import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
+import { getTrends } from "@/lib/compliance/trends";
+import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+
+export const metadata = { title: "Compliance" };
+export const dynamic = "force-dynamic";
+
+export default async function CompliancePage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  await requirePageUser("read");
+  await reopenExpiredRisks();
+  const q = complianceQuerySchema.parse(await searchParams);
+  const asOf = asOfDate(q);
+  const scope = { registry: q.registry, repository: q.repository };
+  const [summary, trends] = await Promise.all([getComplianceSummary(asOf, scope), getTrends({ asOf, weeks: q.weeks, groupBy: q.groupBy })]);
+  const weeks = [...new Set(trends.points.map((p) => p.week).concat(trends.timeToRemediate.map((t) => t.week)))].sort();
+  const drill = (extra: Record<string, string>) => `/secrets?${new URLSearchParams({ ...extra, ...(q.registry ? { registry: q.registry } : {}), ...(q.repository ? { repository: q.repository } : {}) })}`;
+  const own = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return (
+    <>
+      <PageHeader
+        title="Compliance"
+        description={<>OWASP NHI-02, NIST CSF 2.0 PR.DS and NIST SP 800-207, as of {asOf.toISOString().slice(0, 16).replace("T", " ")} UTC. Catalogue {CATALOGUE_VERSION}. No secret value appears here or in any export.</>}
+        actions={
+          <div className="flex flex-wrap gap-2 text-sm">
+            <a href="/api/ui/compliance/export?format=csv" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export CSV</a>
+            <a href="/api/ui/compliance/export?format=json" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export JSON</a>
+            <Link href={`/compliance/report?${own}`} className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">Printable report</Link>
+          </div>
+        }
+      />
+      <form method="get" className="mb-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4" aria-label="Report scope">
+        <label className="text-sm font-medium text-slate-700">As of<input type="date" name="asOf" defaultValue={q.asOf} className={inputClass} /></label>
+        <label className="text-sm font-medium text-slate-700">Registry<input name="registry" defaultValue={q.registry} placeholder="all" className={inputClass} /></label>
+        <label className="text-sm font-medium text-slate-700">Repository<input name="repository" defaultValue={q.repository} placeholder="all" className={inputClass} /></label>
+        <label className="text-sm font-medium text-slate-700">Trends by
+          <select name="groupBy" defaultValue={q.groupBy} className={inputClass}><option value="registry">Registry</option><option value="repository">Repository</option></select>
+        </label>
+        <label className="text-sm font-medium text-slate-700">Weeks<input type="number" name="weeks" min={2} max={104} defaultValue={q.weeks} className={`${inputClass} w-20`} /></label>
+        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Show</button>
+        <Link href="/compliance" className="pb-2 text-sm text-slate-600 underline">Now, whole fleet</Link>
+      </form>
+
+      <section aria-label="Controls" className="grid gap-4 lg:grid-cols-2">
+        {summary.map((item) => <ControlCard key={item.control.id} item={item} drill={drill} />)}
+      </section>
+
+      <section className="mt-8" aria-labelledby="trends">
+        <h2 id="trends" className="mb-3 text-lg font-semibold">Trends, by {q.groupBy}</h2>
+        <TrendCharts points={trends.points} weeks={weeks} timeToRemediate={trends.timeToRemediate} />
+      </section>
+
+      <section className="mt-8 rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="rules">
+        <h2 id="rules" className="font-semibold">How a status is decided</h2>
+        <ul className="mt-2 space-y-1">{STATUS_RULES.map((r) => <li key={r.status}><span className="font-medium capitalize">{r.status.replace("_", " ")}:</span> {r.rule}</li>)}</ul>
+        <p className="mt-2 text-slate-600">Rules are checked in this order. Figures for a past date are rebuilt from the audit and scan history.</p>
+      </section>
+    </>
+  );
+}

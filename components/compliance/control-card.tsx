@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import type { ComplianceSummary } from "@/lib/compliance/compliance-summary";
+
+const STATUS = { meeting: { label: "Meeting", tone: "good" }, at_risk: { label: "At risk", tone: "medium" }, failing: { label: "Failing", tone: "critical" } } as const;
+const hours = (h: number | null) => (h == null ? "—" : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`);
+
+export function StatusBadge({ status }: { status: keyof typeof STATUS }) {
+  return <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>;
+}
+
+/** One control: status, why, and the figures behind it, each a link to the secrets it counts. */
+export function ControlCard({ item, drill }: { item: ComplianceSummary[number]; drill: (extra: Record<string, string>) => string }) {
+  const { control, figures: f } = item;
+  const open = drill({ control: control.id, state: "open,confirmed" });
+  const figures: [string, string | number, string | undefined][] = [
+    ["Open secrets", f.openSecrets, open],
+    ["Open critical", f.openCritical, drill({ control: control.id, state: "open,confirmed", severity: "critical" })],
+    ["Affected images", f.affectedImages, open],
+    ["Affected registries", f.affectedRegistries, open],
+    ["Rotation coverage", item.rotationCoverage == null ? "—" : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`, drill({ control: control.id, state: "confirmed" })],
+    ["MTTR", hours(f.mttrHours), drill({ control: control.id, remediation: "remediated" })],
+    ["Overdue steps", f.overdueSteps, drill({ control: control.id, remediation: "overdue" })],
+  ];
+  return (
+    <article className="rounded-lg border border-slate-200 bg-white p-5 break-inside-avoid" aria-labelledby={`c-${control.id}`}>
+      <div className="flex items-start justify-between gap-3">
+        <div>
+          <h3 id={`c-${control.id}`} className="font-semibold">{control.title}</h3>
+          <p className="text-xs text-slate-500">{control.framework} {control.version} · {control.id}</p>
+        </div>
+        <StatusBadge status={item.status} />
+      </div>
+      <p className="mt-2 text-sm text-slate-600">{control.description}</p>
+      {item.reasons.length ? <p className="mt-2 text-sm font-medium text-slate-800">Because: {item.reasons.join("; ")}.</p> : null}
+      <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
+        {figures.map(([label, value, href]) => (
+          <div key={label}>
+            <dt className="text-xs text-slate-500">{label}</dt>
+            <dd className="font-semibold tabular-nums">{href ? <Link href={href} className="text-indigo-700 hover:underline print:text-slate-900 print:no-underline">{value}</Link> : value}</dd>
+          </div>
+        ))}
+      </dl>
+    </article>
+  );
+}

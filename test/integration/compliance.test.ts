@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { UserActor } from "@/lib/auth/actor";
+import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
+import { controlStatus } from "@/lib/compliance/control-status";
+import { csvCell, EXPORT_COLUMNS, exportStream } from "@/lib/compliance/export-findings";
+import { getTrends } from "@/lib/compliance/trends";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { triageSecrets } from "@/lib/triage/triage-secrets";
+import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+import { allFixtures, readFixture } from "@/test/helpers/fixtures";
+import { rawValuesInFixtures } from "@/test/helpers/raw-values";
+
+let t: TestDb;
+let triager: UserActor;
+const system = { kind: "system", label: "test" } as const;
+const read = async (s: ReadableStream<Uint8Array>) => new Response(s).text();
+const statusOf = (summary: Awaited<ReturnType<typeof getComplianceSummary>>, id: string) => summary.find((c) => c.control.id === id)!;
+
+beforeAll(async () => {
+  t = await setupTestDb();
+  const u = await t.db.user.create({ data: { email: "tri@x.test", name: "Tri", role: "triager" } });
+  triager = { kind: "user", userId: u.id, email: u.email, name: u.name, role: "triager" };
+});
+afterAll(() => t.drop());
+
+describe(`compliance on ${testDatabaseKind}`, () => {
+  it("status rules, in order", () => {
+    const none = { openSecrets: 0, openCritical: 0, openLive: 0, confirmedSecrets: 0, rotatedSecrets: 0, overdueSteps: 0, overdueRotations: 0, mttrHours: null, affectedImages: 0, affectedRegistries: 0 };
+    expect(controlStatus(none).status).toBe("meeting");
+    expect(controlStatus({ ...none, openSecrets: 2 })).toEqual({ status: "at_risk", reasons: ["2 open secrets"] });
+    expect(controlStatus({ ...none, overdueSteps: 1 }).status).toBe("at_risk");
+    expect(controlStatus({ ...none, openSecrets: 1, overdueRotations: 1 })).toMatchObject({ status: "failing", reasons: ["1 critical/high secret unrotated past the SLA"] });
+    expect(controlStatus({ ...none, openSecrets: 1, openLive: 1 }).status).toBe("failing");
+  });
+
+  it("an empty fleet meets every control", async () => {
+    const s = await getComplianceSummary(new Date());
+    expect(s.map((c) => c.status)).toEqual(s.map(() => "meeting"));
+  });
+
+  it("figures per control, failing once a critical rotation is past its SLA, and the same numbers later for a past date", async () => {
+    const day1 = new Date("2026-11-01T10:00:00Z");
+    await ingestReport({ content: readFixture("gitleaks/version_7.5.0.json"), image: "ghcr.io/acme/api:1.0", uploader: system, now: day1 });
+    await ingestReport({ content: readFixture("trivy-upstream/secrets.json.golden"), image: "registry.gitlab.com/acme/worker:7", uploader: system, now: day1 });
+    const day2 = new Date("2026-11-02T10:00:00Z");
+    const before = await getComplianceSummary(day2);
+    const nhi = statusOf(before, "OWASP-NHI-02");
+    expect(nhi.status).toBe("at_risk");
+    const open = await t.db.secret.count();
+    expect(nhi.figures).toMatchObject({ openSecrets: open, affectedRegistries: 2, confirmedSecrets: 0, overdueSteps: 0 });
+    expect(nhi.figures.affectedImages).toBe(2);
+
+    // Confirm the critical ones an hour later: their rotations are due a day after that.
+    const critical = await t.db.secret.findMany({ where: { severity: "critical" }, select: { id: true } });
+    expect(critical.length).toBeGreaterThan(0);
+    await triageSecrets(triager, { ids: critical.map((c) => c.id), change: { state: "confirmed" } }, new Date("2026-11-02T11:00:00Z"));
+    const day4 = new Date("2026-11-04T10:00:00Z");
+    const later = statusOf(await getComplianceSummary(day4), "OWASP-NHI-02");
+    expect(later.status).toBe("failing");
+    expect(later.figures.overdueRotations).toBe(critical.length);
+
+    // A false positive marked on day 5 does not change the figures as of day 2.
+    const other = await t.db.secret.findFirstOrThrow({ where: { severity: { not: "critical" } } });
+    await triageSecrets(triager, { ids: [other.id], change: { state: "false_positive", reason: "example key" } }, new Date("2026-11-05T00:00:00Z"));
+    expect(statusOf(await getComplianceSummary(day2), "OWASP-NHI-02").figures).toEqual(nhi.figures);
+    expect(statusOf(await getComplianceSummary(new Date("2026-11-06T00:00:00Z")), "OWASP-NHI-02").figures.openSecrets).toBe(open - 1);
+
+    // Scoped to one registry.
+    const gitlab = statusOf(await getComplianceSummary(day4, { registry: "registry.gitlab.com" }), "OWASP-NHI-02");
+    expect(gitlab.figures.affectedRegistries).toBe(1);
+  });
+
+  it("weekly trends rebuild open secrets and images per registry from history", async () => {
+    const { points } = await getTrends({ asOf: new Date("2026-11-06T00:00:00Z"), weeks: 3, groupBy: "registry" });
+    const lastWeek = points.filter((p) => p.week === "2026-11-02");
+    expect(lastWeek.map((p) => p.group).sort()).toEqual(["ghcr.io", "registry.gitlab.com"]);
+    expect(points.filter((p) => p.week === "2026-10-19")).toEqual([]); // before anything was seen
+  });
+
+  it("exports every secret as CSV and JSON, with mappings and no raw value from any fixture", async () => {
+    for (const f of allFixtures()) await ingestReport({ content: readFixture(f), uploader: system }).catch(() => undefined);
+    const n = await t.db.secret.count();
+    const csv = await read(exportStream("csv"));
+    const lines = csv.trim().split("\n");
+    expect(lines[0]).toBe(EXPORT_COLUMNS.join(","));
+    expect(lines.length).toBe(n + 1);
+    const json = JSON.parse(await read(exportStream("json"))) as Record<string, unknown>[];
+    expect(json).toHaveLength(n);
+    expect(json.every((r) => String(r.controls).includes("NIST-CSF-2.0-PR.DS-01"))).toBe(true);
+    const leaked = rawValuesInFixtures().filter((v) => csv.includes(v) || JSON.stringify(json).includes(v));
+    expect(leaked).toEqual([]);
+  });
+
+  it("neutralises spreadsheet formulas and quotes CSV cells", () => {
+    expect(csvCell("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell("-1+2")).toBe("'-1+2");
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell(null)).toBe("");
+  });
+});
