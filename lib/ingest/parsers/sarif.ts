@@ -41,6 +41,7 @@ const result = z.looseObject({
       "residue/deletedIn": residueLayer.optional(),
       "residue/valueSha256": z.string().regex(/^[0-9a-f]{64}$/).optional(),
       "residue/raw": z.string().optional(),
+      "residue/preview": z.string().max(200).optional(),
       "residue/verified": z.boolean().optional(),
     })
     .optional(),
@@ -125,6 +126,7 @@ function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res:
     source,
     raw: usableRaw(raw),
     valueHash: props["residue/valueSha256"] ? { algorithm: "sha256", hex: props["residue/valueSha256"] } : undefined,
+    masked: props["residue/preview"],
     verified: props["residue/verified"],
     layer: layerRef(props["residue/layer"]),
     deletedIn: layerRef(props["residue/deletedIn"]),

@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import { ResidueError } from "../errors";
+import { indexTar, type TarEntry } from "./tar-index";
+
+const MAX_JSON = 16 << 20; // manifests and configs are small; refuse anything absurd
+
+export type ImageSource = {
+  format: "docker-archive" | "oci-archive" | "oci-layout";
+  repoTags: string[];
+  manifestDigest?: string;
+  configDigest?: string;
+  config: ImageConfig;
+  layers: { blob: string; digest?: string; size: number }[]; // in order; blob = where to read it
+  openBlob(blob: string): Readable;
+};
+
+const configSchema = z.looseObject({
+  architecture: z.string().optional(),
+  os: z.string().optional(),
+  variant: z.string().optional(),
+  config: z.looseObject({ Env: z.array(z.string()).nullish() }).nullish(),
+  rootfs: z.looseObject({ diff_ids: z.array(z.string()) }),
+  history: z.array(z.looseObject({ created_by: z.string().optional(), empty_layer: z.boolean().optional() })).nullish(),
+});
+export type ImageConfig = z.infer<typeof configSchema>;
+const dockerManifest = z.array(z.looseObject({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) })).min(1);
+const descriptor = z.looseObject({ mediaType: z.string().optional(), digest: z.string(), size: z.number().optional(), annotations: z.record(z.string(), z.string()).optional(), platform: z.looseObject({ os: z.string().optional(), architecture: z.string().optional() }).optional() });
+const ociIndex = z.looseObject({ manifests: z.array(descriptor).min(1) });
+const ociManifest = z.looseObject({ config: descriptor, layers: z.array(descriptor) });
+
+function parseJson<T>(text: string, schema: z.ZodType<T>, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ResidueError("bad_request", `${what} is not valid JSON.`);
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ResidueError("bad_request", `${what} is not what an image archive holds: ${r.error.issues[0]?.path.join(".")} ${r.error.issues[0]?.message}`);
+  return r.data;
+}
+
+/** Random access to files inside a tar or a directory, the only difference between the three formats. */
+type Files = { has(p: string): boolean; size(p: string): number; open(p: string): Readable; text(p: string, what: string): Promise<string> };
+
+async function readAll(s: Readable, limit: number, what: string): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of s) {
+    n += (c as Buffer).length;
+    if (n > limit) throw new ResidueError("bad_request", `${what} is larger than ${limit} bytes.`);
+    parts.push(c as Buffer);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+function tarFiles(file: string, index: Map<string, TarEntry>): Files {
+  const get = (p: string) => {
+    const e = index.get(p.replace(/^\.\//, ""));
+    if (!e || e.type !== "file") throw new ResidueError("bad_request", `The archive has no ${p}.`);
+    return e;
+  };
+  return {
+    has: (p) => index.get(p.replace(/^\.\//, ""))?.type === "file",
+    size: (p) => get(p).size,
+    open: (p) => {
+      const e = get(p);
+      return e.size === 0 ? fs.createReadStream(file, { start: 1, end: 0 }) : fs.createReadStream(file, { start: e.offset, end: e.offset + e.size - 1 });
+    },
+    text: (p, what) => readAll(tarFiles(file, index).open(p), MAX_JSON, what),
+  };
+}
+
+function dirFiles(dir: string): Files {
+  const full = (p: string) => {
+    const f = path.resolve(dir, p);
+    if (!f.startsWith(path.resolve(dir) + path.sep)) throw new ResidueError("bad_request", `Path ${p} escapes the layout.`);
+    if (!fs.existsSync(f)) throw new ResidueError("bad_request", `The layout has no ${p}.`);
+    return f;
+  };
+  return {
+    has: (p) => fs.existsSync(path.resolve(dir, p)),
+    size: (p) => fs.statSync(full(p)).size,
+    open: (p) => fs.createReadStream(full(p)),
+    text: (p, what) => readAll(fs.createReadStream(full(p)), MAX_JSON, what),
+  };
+}
+
+const blobPath = (digest: string) => {
+  const m = /^([a-z0-9]+):([a-f0-9]{32,})$/.exec(digest);
+  if (!m) throw new ResidueError("bad_request", `Invalid digest ${digest.slice(0, 80)}.`);
+  return `blobs/${m[1]}/${m[2]}`;
+};
+
+/** Opens a docker-save archive, an OCI archive or an OCI layout directory, reading only the metadata. */
+export async function openImage(input: string, opts: { platform?: string } = {}): Promise<ImageSource> {
+  if (!fs.existsSync(input)) throw new ResidueError("bad_request", `No such file or directory: ${input}`);
+  const isDir = fs.statSync(input).isDirectory();
+  const files = isDir ? dirFiles(input) : tarFiles(input, await indexTar(input));
+
+  if (!isDir && files.has("manifest.json")) {
+    const [m] = parseJson(await files.text("manifest.json", "manifest.json"), dockerManifest, "manifest.json");
+    const configText = await files.text(m!.Config, "The image config");
+    const config = parseJson(configText, configSchema, "The image config");
+    const configDigest = /blobs\/sha256\/([a-f0-9]{64})$/.exec(m!.Config)?.[1] ?? /^([a-f0-9]{64})\.json$/.exec(m!.Config)?.[1];
+    return {
+      format: "docker-archive",
+      repoTags: m!.RepoTags ?? [],
+      configDigest: configDigest ? `sha256:${configDigest}` : undefined,
+      config,
+      layers: m!.Layers.map((l) => ({ blob: l, size: files.size(l), digest: /blobs\/sha256\/([a-f0-9]{64})$/.exec(l) ? `sha256:${/([a-f0-9]{64})$/.exec(l)![1]}` : undefined })),
+      openBlob: (b) => files.open(b),
+    };
+  }
+  if (files.has("index.json")) {
+    let index = parseJson(await files.text("index.json", "index.json"), ociIndex, "index.json");
+    let desc = pickManifest(index.manifests, opts.platform);
+    // A nested image index (multi-platform): descend once.
+    if (/index/.test(desc.mediaType ?? "")) {
+      index = parseJson(await files.text(blobPath(desc.digest), "The image index"), ociIndex, "The image index");
+      desc = pickManifest(index.manifests, opts.platform);
+    }
+    const manifest = parseJson(await files.text(blobPath(desc.digest), "The manifest"), ociManifest, "The manifest");
+    const config = parseJson(await files.text(blobPath(manifest.config.digest), "The image config"), configSchema, "The image config");
+    const tag = desc.annotations?.["io.containerd.image.name"] ?? desc.annotations?.["org.opencontainers.image.ref.name"];
+    return {
+      format: isDir ? "oci-layout" : "oci-archive",
+      repoTags: tag && /[:/]/.test(tag) ? [tag] : [],
+      manifestDigest: desc.digest,
+      configDigest: manifest.config.digest,
+      config,
+      layers: manifest.layers.map((l) => ({ blob: blobPath(l.digest), digest: l.digest, size: l.size ?? files.size(blobPath(l.digest)) })),
+      openBlob: (b) => files.open(b),
+    };
+  }
+  throw new ResidueError("unsupported_report", "Not an image archive: expected docker save output (manifest.json) or an OCI image layout (oci-layout, index.json).");
+}
+
+function pickManifest(list: z.infer<typeof descriptor>[], platform?: string) {
+  const [os, arch] = (platform ?? "linux/amd64").split("/");
+  return list.find((d) => d.platform?.os === os && d.platform?.architecture === arch) ?? list.find((d) => !d.platform) ?? list[0]!;
+}

@@ -1,0 +1,51 @@
+import crypto from "node:crypto";
+import { previewOf } from "../secrets/identity";
+import { APP_VERSION } from "../version";
+import type { ImageScan, LayerInfo } from "./scan-image";
+
+const layerProp = (l: LayerInfo | undefined) => (l ? { index: l.index, diffId: l.diffId, digest: l.digest, createdBy: l.createdBy } : undefined);
+
+/**
+ * SARIF 2.1.0 with Residue's layer properties (read back by lib/ingest/parsers/sarif.ts). The value travels only
+ * as its SHA-256 and a short preview; the raw value only with includeRaw (for an upload over TLS).
+ */
+export function toSarif(scan: ImageScan, opts: { includeRaw?: boolean } = {}) {
+  const rules = [...new Map(scan.findings.map((f) => [f.ruleId, f])).values()].map((f) => ({
+    id: f.ruleId,
+    name: f.ruleId,
+    shortDescription: { text: f.ruleId === "residue/sensitive-build-value" ? "Credential-like value in a build argument or environment variable" : f.title },
+    properties: { tags: ["security", "secret"], "security-severity": f.ruleId.startsWith("residue/") ? "8.0" : "9.0" },
+  }));
+  const tags = scan.image.repoTags;
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "residue", version: APP_VERSION, rules } },
+        properties: {
+          imageName: tags[0],
+          repoTags: tags,
+          repoDigests: scan.image.manifestDigest && tags[0] ? [`${tags[0].replace(/:[^:/]+$/, "")}@${scan.image.manifestDigest}`] : [],
+          imageID: scan.image.configDigest,
+          "residue/image": { platform: scan.image.platform, history: scan.image.history, layers: scan.image.layers.map(layerProp) },
+          "residue/skipped": { tooLarge: scan.skipped.tooLarge, binary: scan.skipped.binary },
+        },
+        results: scan.findings.map((f) => ({
+          ruleId: f.ruleId,
+          level: "error",
+          message: { text: f.deletedIn ? `${f.title} in ${f.path}, added in layer ${f.layer?.index} and deleted in layer ${f.deletedIn.index}: still extractable from layer ${f.layer?.index}.` : `${f.title} in ${f.path}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: f.path }, region: { startLine: f.line } } }],
+          properties: {
+            "residue/source": f.source,
+            "residue/layer": layerProp(f.layer),
+            "residue/deletedIn": layerProp(f.deletedIn),
+            "residue/valueSha256": crypto.createHash("sha256").update(f.value, "utf8").digest("hex"),
+            "residue/preview": previewOf(f.value),
+            ...(opts.includeRaw ? { "residue/raw": f.value } : {}),
+          },
+        })),
+      },
+    ],
+  };
+}
