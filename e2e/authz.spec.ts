@@ -21,6 +21,12 @@ const RIGHTS: Record<string, Right> = {
   "/secrets": { roles: ALL },
   "/secrets/[id]": { roles: ALL },
   "/scans": { roles: ALL },
+  "/images/[digest]": { roles: ALL },
+  "/repositories/[id]": { roles: ALL },
+  "/remediation": { roles: ALL },
+  "/compliance": { roles: ALL },
+  "/compliance/report": { roles: ALL },
+  "/api/ui/compliance/export": { roles: ALL },
   "/upload": { roles: WRITE },
   "/admin/users": { roles: ADMIN },
   "/admin/tokens": { roles: ADMIN },
@@ -29,6 +35,10 @@ const RIGHTS: Record<string, Right> = {
   "/api/v1/scans": { token: "scans:write / read" },
   "/api/v1/secrets": { token: "read" },
   "/api/v1/secrets/[id]": { token: "read" },
+  "/api/v1/tags": { token: "scans:write" },
+  "/api/v1/gate": { token: "gate:read" },
+  "/api/v1/remediation/metrics": { token: "read" },
+  "/api/v1/compliance/export": { token: "read" },
 };
 
 type Route = { route: string; kind: "page" | "api"; methods: string[] };

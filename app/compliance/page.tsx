@@ -21,7 +21,6 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
   const asOf = asOfDate(q);
   const scope = { registry: q.registry, repository: q.repository };
   const [summary, trends] = await Promise.all([getComplianceSummary(asOf, scope), getTrends({ asOf, weeks: q.weeks, groupBy: q.groupBy })]);
-  const weeks = [...new Set(trends.points.map((p) => p.week).concat(trends.timeToRemediate.map((t) => t.week)))].sort();
   const drill = (extra: Record<string, string>) => `/secrets?${new URLSearchParams({ ...extra, ...(q.registry ? { registry: q.registry } : {}), ...(q.repository ? { repository: q.repository } : {}) })}`;
   const own = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   return (
@@ -44,7 +43,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
         <label className="text-sm font-medium text-slate-700">Trends by
           <select name="groupBy" defaultValue={q.groupBy} className={inputClass}><option value="registry">Registry</option><option value="repository">Repository</option></select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Weeks<input type="number" name="weeks" min={2} max={104} defaultValue={q.weeks} className={`${inputClass} w-20`} /></label>
+        <label className="text-sm font-medium text-slate-700">Weeks<input type="number" name="weeks" min={2} max={104} defaultValue={q.weeks} className="mt-1 block w-20 rounded-md border border-slate-300 px-3 py-2 text-sm" /></label>
         <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Show</button>
         <Link href="/compliance" className="pb-2 text-sm text-slate-600 underline">Now, whole fleet</Link>
       </form>
@@ -55,7 +54,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
 
       <section className="mt-8" aria-labelledby="trends">
         <h2 id="trends" className="mb-3 text-lg font-semibold">Trends, by {q.groupBy}</h2>
-        <TrendCharts points={trends.points} weeks={weeks} timeToRemediate={trends.timeToRemediate} />
+        <TrendCharts points={trends.points} weeks={trends.weeks} timeToRemediate={trends.timeToRemediate} />
       </section>
 
       <section className="mt-8 rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="rules">

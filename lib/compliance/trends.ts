@@ -35,7 +35,11 @@ export async function getTrends(opts: { asOf: Date; weeks: number; groupBy: "reg
       GROUP BY 1 ORDER BY 1`,
   ]);
   const week = (d: Date) => d.toISOString().slice(0, 10);
+  // Every week of the window, Monday-based like date_trunc('week'), so empty weeks show as zero.
+  const monday = new Date(Date.UTC(opts.asOf.getUTCFullYear(), opts.asOf.getUTCMonth(), opts.asOf.getUTCDate() - ((opts.asOf.getUTCDay() + 6) % 7)));
+  const weeks = Array.from({ length: opts.weeks }, (_, i) => week(new Date(monday.getTime() - (opts.weeks - 1 - i) * 7 * 86_400_000)));
   return {
+    weeks,
     points: points.map((p) => ({ week: week(p.week), group: p.grp, openSecrets: p.open, affectedImages: p.images })),
     timeToRemediate: ttr.map((t) => ({ week: week(t.week), hours: t.hours, remediated: t.n })),
   };

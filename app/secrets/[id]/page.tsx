@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { ImageLink } from "@/components/images/image-links";
+import { InlineCode } from "@/components/ui/inline-code";
 import { IDENTITY_LABEL, TRIAGE_LABEL, day, shortDigest } from "@/components/secrets/labels";
 import { ResidueError } from "@/lib/errors";
 import { getSecret } from "@/lib/secrets/get-secret";
@@ -173,7 +174,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           {guidanceFor(types).map((g) => (
             <div key={g.title} className="mt-3">
               <h3 className="font-medium text-slate-800">{g.title}</h3>
-              <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-700">{g.steps.map((x) => <li key={x}>{x}</li>)}</ul>
+              <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-700">{g.steps.map((x) => <li key={x}><InlineCode text={x} /></li>)}</ul>
             </div>
           ))}
         </div>
