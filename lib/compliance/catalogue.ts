@@ -3,7 +3,7 @@
 
 export const CATALOGUE_VERSION = "2026.11-1";
 
-/** How a leaked secret sits in an image; derived from its occurrences (lib/remediation/finding-types.ts). */
+/** How a leaked secret sits in an image; kept on each Secret as flags by ingest (lib/compliance/finding-types.ts). */
 export const FINDING_TYPES = {
   file_residue: "A file holding the secret was added in one layer and deleted or whited out in a later one: the final filesystem looks clean, the layer still holds it.",
   file_present: "A file holding the secret is in the image's final filesystem.",

@@ -2,7 +2,7 @@ import { getDb } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
-import { openAsOf, stateAsOf } from "./state-as-of";
+import { stateAsOf } from "./state-as-of";
 
 export type Scope = { registry?: string; repository?: string };
 
@@ -12,57 +12,84 @@ const scopeSql = (s: Scope) =>
         WHERE so."secretId" = s.id ${s.registry ? Prisma.sql`AND sg.host = ${s.registry}` : Prisma.empty} ${s.repository ? Prisma.sql`AND sr.name = ${s.repository}` : Prisma.empty})`
     : Prisma.empty;
 
+// Finding types as boolean columns of the `per` rows below (the flags ingest keeps on Secret).
+const TYPE_COLUMN: Record<FindingType, string> = { file_residue: "file_residue", file_present: "file_present", build_history: "build_history", env_config: "env_config", base_inherited: "base_inherited" };
+const inScope = (types: FindingType[]) => Prisma.raw(`(${types.map((t) => TYPE_COLUMN[t]).join(" OR ")})`);
+
+// Reports for "now" use current triage state; a past date replays the audit trail.
+const CURRENT_WINDOW_MS = 5_000;
+
 /**
  * Per control, the figures behind its status as of a date: open secrets, affected images and registries,
- * rotation coverage, MTTR, overdue steps. One statement; finding types are derived from occurrences.
+ * rotation coverage, MTTR, overdue steps. Two passes in one statement: secrets (with their step aggregates),
+ * then the occurrences of the open ones for the image and registry counts.
  */
-export async function getComplianceSummary(asOf: Date, scope: Scope = {}) {
-  const pairs = CONTROLS.flatMap((c) => (Object.keys(c.mappings) as FindingType[]).map((t) => [c.id, t] as const));
-  const rows = await getDb().$queryRaw<(Record<string, number | null> & { control: string })[]>`
-    WITH base AS (
-      SELECT s.id, s.severity, s."confirmedAt", s."remediatedAt", s."firstSeenAt", s."verifiedLive", ${stateAsOf(Prisma.sql`s.id`, asOf)} AS state_then,
-        s."residueCount" > 0 AS file_residue,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue) AS file_present,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'history') AS build_history,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source IN ('env', 'config')) AS env_config,
-        EXISTS (SELECT 1 FROM "Occurrence" o JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
-                WHERE o."secretId" = s.id AND i."repositoryId" <> o."repositoryId") AS base_inherited
-      FROM "Secret" s WHERE s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}
-    ), per AS (
-      SELECT b.*, ${openAsOf(asOf)} AS open,
-        EXISTS (SELECT 1 FROM "RemediationStep" st WHERE st."secretId" = b.id AND st.kind = 'rotate' AND st.state IN ('done', 'verified') AND st."doneAt" <= ${asOf}::timestamp) AS rotated,
-        (SELECT count(*) FROM "RemediationStep" st WHERE st."secretId" = b.id AND st."dueAt" < ${asOf}::timestamp
-           AND NOT (st.state IN ('verified', 'not_applicable') AND COALESCE(st."verifiedAt", st."doneAt") <= ${asOf}::timestamp))::int AS overdue_steps,
-        EXISTS (SELECT 1 FROM "RemediationStep" st WHERE st."secretId" = b.id AND st.kind = 'rotate' AND st."dueAt" < ${asOf}::timestamp
-           AND NOT (st.state IN ('done', 'verified', 'not_applicable') AND st."doneAt" <= ${asOf}::timestamp)) AS overdue_rotation
-      FROM base b
-    ), typed AS (
-      SELECT per.*, t.type FROM per CROSS JOIN LATERAL (VALUES ('file_residue', per.file_residue), ('file_present', per.file_present),
-        ('build_history', per.build_history), ('env_config', per.env_config), ('base_inherited', per.base_inherited)) AS t(type, hit) WHERE t.hit
-    ), ctl AS (
-      SELECT DISTINCT ON (m.control, typed.id) m.control, typed.*
-      FROM typed JOIN unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS m(control, type) ON m.type = typed.type
-      ORDER BY m.control, typed.id
+async function computeSummary(asOf: Date, scope: Scope) {
+  const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
+  const state = current ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf);
+  const perControl = CONTROLS.map((c) => {
+    const p = inScope(Object.keys(c.mappings) as FindingType[]);
+    return Prisma.sql`
+      SELECT ${c.id}::text AS control,
+        count(*) FILTER (WHERE open AND ${p})::int AS "openSecrets",
+        count(*) FILTER (WHERE open AND ${p} AND severity = 'critical')::int AS "openCritical",
+        count(*) FILTER (WHERE open AND ${p} AND "verifiedLive" IS TRUE AND NOT rotated)::int AS "openLive",
+        count(*) FILTER (WHERE confirmed AND ${p})::int AS "confirmedSecrets",
+        count(*) FILTER (WHERE confirmed AND rotated AND ${p})::int AS "rotatedSecrets",
+        COALESCE(sum(overdue_steps) FILTER (WHERE ${p}), 0)::int AS "overdueSteps",
+        count(*) FILTER (WHERE open AND overdue_rotation AND severity IN ('critical', 'high') AND ${p})::int AS "overdueRotations",
+        (avg(mttr) FILTER (WHERE ${p}) / 3600)::float8 AS "mttrHours",
+        (SELECT count(DISTINCT "imageId") FROM occ WHERE ${p})::int AS "affectedImages",
+        (SELECT count(DISTINCT "registryId") FROM occ WHERE ${p})::int AS "affectedRegistries"
+      FROM per`;
+  });
+  const rows = await getDb().$queryRaw<(ControlFigures & { control: string })[]>`
+    WITH st AS (
+      SELECT "secretId",
+        bool_or(kind = 'rotate' AND state IN ('done', 'verified') AND "doneAt" <= ${asOf}::timestamp) AS rotated,
+        count(*) FILTER (WHERE "dueAt" < ${asOf}::timestamp AND "createdAt" <= ${asOf}::timestamp
+                         AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
+        bool_or(kind = 'rotate' AND "dueAt" < ${asOf}::timestamp AND NOT (state IN ('done', 'verified', 'not_applicable') AND "doneAt" <= ${asOf}::timestamp)) AS overdue_rotation
+      FROM "RemediationStep" GROUP BY "secretId"
+    ), per AS MATERIALIZED (
+      SELECT s.id, s.severity, s."verifiedLive",
+        s."residueCount" > 0 AS file_residue, s."inFinalFs" AS file_present, s."inHistory" AS build_history, s."inConfig" AS env_config, s."inSharedLayer" AS base_inherited,
+        ${state} IN ('open', 'confirmed') AND (s."remediatedAt" IS NULL OR s."remediatedAt" > ${asOf}::timestamp) AS open,
+        s."confirmedAt" <= ${asOf}::timestamp AS confirmed,
+        COALESCE(st.rotated, false) AS rotated, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
+        CASE WHEN s."remediatedAt" <= ${asOf}::timestamp THEN extract(epoch FROM (s."remediatedAt" - COALESCE(s."confirmedAt", s."firstSeenAt"))) END AS mttr
+      FROM "Secret" s LEFT JOIN st ON st."secretId" = s.id
+      WHERE s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}
+    ), occ AS MATERIALIZED (
+      SELECT o."imageId", r."registryId", per.file_residue, per.file_present, per.build_history, per.env_config, per.base_inherited
+      FROM per JOIN "Occurrence" o ON o."secretId" = per.id AND o."firstSeenAt" <= ${asOf}::timestamp JOIN "Repository" r ON r.id = o."repositoryId"
+      WHERE per.open
     )
-    SELECT ctl.control,
-      count(*) FILTER (WHERE open)::int AS "openSecrets",
-      count(*) FILTER (WHERE open AND severity = 'critical')::int AS "openCritical",
-      count(*) FILTER (WHERE open AND "verifiedLive" IS TRUE AND NOT rotated)::int AS "openLive",
-      count(*) FILTER (WHERE "confirmedAt" <= ${asOf}::timestamp)::int AS "confirmedSecrets",
-      count(*) FILTER (WHERE "confirmedAt" <= ${asOf}::timestamp AND rotated)::int AS "rotatedSecrets",
-      COALESCE(sum(overdue_steps), 0)::int AS "overdueSteps",
-      count(*) FILTER (WHERE open AND overdue_rotation AND severity IN ('critical', 'high'))::int AS "overdueRotations",
-      (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) FILTER (WHERE "remediatedAt" <= ${asOf}::timestamp) / 3600)::float8 AS "mttrHours",
-      (SELECT count(DISTINCT o."imageId") FROM ctl c2 JOIN "Occurrence" o ON o."secretId" = c2.id AND o."firstSeenAt" <= ${asOf}::timestamp WHERE c2.control = ctl.control AND c2.open)::int AS "affectedImages",
-      (SELECT count(DISTINCT r."registryId") FROM ctl c2 JOIN "Occurrence" o ON o."secretId" = c2.id AND o."firstSeenAt" <= ${asOf}::timestamp JOIN "Repository" r ON r.id = o."repositoryId"
-        WHERE c2.control = ctl.control AND c2.open)::int AS "affectedRegistries"
-    FROM ctl GROUP BY ctl.control`;
+    ${Prisma.join(perControl, " UNION ALL ")}`;
   const byControl = new Map(rows.map((r) => [r.control, r]));
-  const empty: ControlFigures = { openSecrets: 0, openCritical: 0, openLive: 0, confirmedSecrets: 0, rotatedSecrets: 0, overdueSteps: 0, overdueRotations: 0, mttrHours: null, affectedImages: 0, affectedRegistries: 0 };
   return CONTROLS.map((control) => {
-    const { control: _c, ...raw } = byControl.get(control.id) ?? { control: control.id };
-    const figures = { ...empty, ...raw } as ControlFigures;
+    const { control: _c, ...figures } = byControl.get(control.id)!;
     return { control, figures, rotationCoverage: figures.confirmedSecrets ? figures.rotatedSecrets / figures.confirmedSecrets : null, ...controlStatus(figures) };
   });
 }
-export type ComplianceSummary = Awaited<ReturnType<typeof getComplianceSummary>>;
+
+export type ComplianceSummary = Awaited<ReturnType<typeof computeSummary>>;
+
+// Dashboards re-read the same figures: cache them until the data changes. Every change of state writes an
+// AuditEvent (ingest, triage, steps, tags, expiry), so the count of events is the data version.
+const cache = new Map<string, ComplianceSummary>();
+const CACHE_SIZE = 50;
+
+export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: { fresh?: boolean } = {}): Promise<ComplianceSummary> {
+  // The number of events only grows, and every change of state adds at least one: that is the data version.
+  const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
+  const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
+  // "Now" is cached per minute; a past date is cached for itself.
+  const key = JSON.stringify([current ? Math.floor(asOf.getTime() / 60_000) : asOf.getTime(), scope, Number(v?.n ?? 0)]);
+  const hit = !opts.fresh && cache.get(key);
+  if (hit) return hit;
+  const summary = await computeSummary(asOf, scope);
+  cache.set(key, summary);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return summary;
+}

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
-import { CATALOGUE_VERSION, controlsFor, type FindingType } from "./catalogue";
+import { CATALOGUE_VERSION, controlsFor } from "./catalogue";
+import { findingTypes } from "./finding-types";
 
 const BATCH = 1000;
 
@@ -20,17 +21,14 @@ export async function* exportFindings(): AsyncGenerator<ExportRow[]> {
     const rows = await getDb().$queryRaw<{
       id: string; ruleId: string; detector: string; severity: string; triageState: string; triageReason: string | null; redactedPreview: string;
       firstSeenAt: Date; lastSeenAt: Date; occurrenceCount: number; imageCount: number; remediatedAt: Date | null;
-      registries: number; repositories: number; residue: boolean; present: boolean; history: boolean; env: boolean;
+      registries: number; repositories: number; residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean; inSharedLayer: boolean;
       verified: number; total: number; rotation: string | null; next_due: Date | null;
     }[]>`
       SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, s."triageState"::text AS "triageState", s."triageReason", s."redactedPreview",
         s."firstSeenAt", s."lastSeenAt", s."occurrenceCount", s."imageCount", s."remediatedAt",
         (SELECT count(DISTINCT r."registryId")::int FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = s.id) AS registries,
         (SELECT count(DISTINCT o."repositoryId")::int FROM "Occurrence" o WHERE o."secretId" = s.id) AS repositories,
-        s."residueCount" > 0 AS residue,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue) AS present,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'history') AS history,
-        EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source IN ('env', 'config')) AS env,
+        s."residueCount", s."inFinalFs", s."inHistory", s."inConfig", s."inSharedLayer",
         (SELECT count(*)::int FROM "RemediationStep" st WHERE st."secretId" = s.id AND st.state IN ('verified', 'not_applicable')) AS verified,
         (SELECT count(*)::int FROM "RemediationStep" st WHERE st."secretId" = s.id) AS total,
         (SELECT st.state::text FROM "RemediationStep" st WHERE st."secretId" = s.id AND st.kind = 'rotate') AS rotation,
@@ -38,11 +36,7 @@ export async function* exportFindings(): AsyncGenerator<ExportRow[]> {
       FROM "Secret" s WHERE s.id > ${after} ORDER BY s.id LIMIT ${BATCH}`;
     if (!rows.length) return;
     yield rows.map((r) => {
-      const types: FindingType[] = [];
-      if (r.residue) types.push("file_residue");
-      if (r.present) types.push("file_present");
-      if (r.history) types.push("build_history");
-      if (r.env) types.push("env_config");
+      const types = findingTypes(r);
       const controls = [...new Set(controlsFor(types).map((m) => m.control.id))];
       return {
         secret_id: r.id, rule: r.ruleId, detector: r.detector, severity: r.severity, triage_state: r.triageState, triage_reason: r.triageReason,

@@ -262,14 +262,22 @@ async function refreshSecretCounts(tx: Tx, secretIds: string[], withNewOccurrenc
   const rows = await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
     UPDATE "Secret" s SET
       "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
+      "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config,
       "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[])
                            THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
       regression = s.regression OR (s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]))
     FROM (
-      SELECT "secretId", count(*)::int AS n, count(DISTINCT "imageId")::int AS images, (count(*) FILTER (WHERE residue))::int AS residue
+      SELECT "secretId", count(*)::int AS n, count(DISTINCT "imageId")::int AS images, (count(*) FILTER (WHERE residue))::int AS residue,
+             bool_or(source = 'file' AND NOT residue) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config
       FROM "Occurrence" WHERE "secretId" = ANY(${secretIds}::text[]) GROUP BY "secretId"
     ) c, (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${secretIds}::text[])) old
     WHERE s.id = c."secretId" AND old.id = s.id
     RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`;
+  // Inherited from a base: a layer holding it is also in an image of another repository.
+  await tx.$executeRaw`
+    UPDATE "Secret" s SET "inSharedLayer" = true
+    WHERE s.id = ANY(${secretIds}::text[]) AND NOT s."inSharedLayer"
+      AND EXISTS (SELECT 1 FROM "Occurrence" o JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
+                  WHERE o."secretId" = s.id AND i."repositoryId" <> o."repositoryId")`;
   return rows.filter((r) => r.before === "resolved" && r.state !== "resolved");
 }

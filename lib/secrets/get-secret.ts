@@ -1,3 +1,4 @@
+import { FINDING_FLAG_SELECT } from "../compliance/finding-types";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -15,7 +16,7 @@ export async function getSecret({ secretId }: { secretId: string /* untrusted, f
     select: {
       id: true, identityKind: true, detector: true, ruleId: true, title: true, redactedPreview: true, valueLength: true, severity: true,
       verifiedLive: true, triageState: true, triageReason: true, acceptedUntil: true, regression: true, firstSeenAt: true, lastSeenAt: true,
-      occurrenceCount: true, imageCount: true, residueCount: true,
+      occurrenceCount: true, imageCount: true, ...FINDING_FLAG_SELECT,
     },
   });
   if (!secret) throw new ResidueError("not_found", "Secret not found.");

@@ -1,4 +1,5 @@
-import { CONTROLS, FINDING_TYPES, type FindingType } from "../compliance/catalogue";
+import { CONTROLS, type FindingType } from "../compliance/catalogue";
+import { FINDING_TYPE_WHERE } from "../compliance/finding-types";
 import { getDb } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { ListSecretsQuery } from "./schemas";
@@ -42,21 +43,10 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   return and.length ? { AND: and } : {};
 }
 
-// Finding types as filters. base_inherited needs a layer-sharing join Prisma cannot express: a control that maps
-// every type needs no filter; otherwise secrets that are only base-inherited are not in its drill-down.
-const TYPE_WHERE: Record<Exclude<FindingType, "base_inherited">, Prisma.SecretWhereInput> = {
-  file_residue: { residueCount: { gt: 0 } },
-  file_present: { occurrences: { some: { source: "file", residue: false } } },
-  build_history: { occurrences: { some: { source: "history" } } },
-  env_config: { occurrences: { some: { source: { in: ["env", "config"] } } } },
-};
-
 function controlWhere(controlId: string): Prisma.SecretWhereInput {
   const control = CONTROLS.find((c) => c.id === controlId);
   if (!control) return { id: "" }; // unknown control: nothing matches
-  const types = Object.keys(control.mappings) as FindingType[];
-  if (types.length === Object.keys(FINDING_TYPES).length) return {};
-  return { OR: types.filter((t): t is keyof typeof TYPE_WHERE => t in TYPE_WHERE).map((t) => TYPE_WHERE[t]) };
+  return { OR: (Object.keys(control.mappings) as FindingType[]).map((t) => FINDING_TYPE_WHERE[t]) };
 }
 
 export async function listSecrets(q: ListSecretsQuery) {

@@ -6,7 +6,7 @@ import { scanImage } from "@/lib/scanner/scan-image";
 import { toSarif } from "@/lib/scanner/to-sarif";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
-import { findingTypesOf } from "@/lib/remediation/finding-types";
+import { findingTypes } from "@/lib/compliance/finding-types";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { dockerArchive, privateKeyPem, type TestLayer } from "@/test/helpers/image-archive";
 
@@ -37,7 +37,7 @@ describe(`residue scan → ingest on ${testDatabaseKind}`, () => {
     expect(secrets[0]!.identityKind).toBe("hmac");
     expect(secrets[0]!.imageCount).toBe(2);
     expect(secrets[0]!.occurrences.map((o) => o.image.repository.name).sort()).toEqual(["acme/api", "acme/worker"]);
-    expect(await findingTypesOf(secrets[0]!.id)).toContain("base_inherited");
+    expect(findingTypes(secrets[0]!)).toContain("base_inherited");
     expect(secrets[0]!.redactedPreview).toMatch(/^----•+ \(\d+ chars\)$/);
   });
 

@@ -11,7 +11,7 @@ import { getSecret } from "@/lib/secrets/get-secret";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/roles";
 import { controlsFor } from "@/lib/compliance/catalogue";
-import { findingTypesOf } from "@/lib/remediation/finding-types";
+import { findingTypes } from "@/lib/compliance/finding-types";
 import { guidanceFor } from "@/lib/remediation/guidance";
 import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
 import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
@@ -33,7 +33,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
     throw e;
   });
   const { secret: s, blastRadius: b, tree } = detail;
-  const [activity, types, users] = await Promise.all([getSecretActivity(s.id), findingTypesOf(s.id), listAssignableUsers()]);
+  const [activity, users] = await Promise.all([getSecretActivity(s.id), listAssignableUsers()]);
+  const types = findingTypes(s);
   const canTriage = can(me.role, "triage");
   const now = new Date();
   return (

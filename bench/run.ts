@@ -1,0 +1,171 @@
+// npm run bench [-- --quick] [--db pglite|postgresql|both]
+// Ingest through the real HTTP endpoint against its floor, the idempotent path, fleet ingest in three formats,
+// server peak RSS during a large upload, page query latency at fleet scale, and scanner throughput. Prints one
+// table row per figure and writes bench/results.json. --quick is the CI size: it fails only on crashes.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createApiToken } from "../lib/auth/api-tokens";
+import { getComplianceSummary } from "../lib/compliance/compliance-summary";
+import { closeDb, useDatabase, type Db } from "../lib/db";
+import { openAdapter, type AdapterHandle } from "../lib/db/adapter";
+import { applyMigrations } from "../lib/db/migrate";
+import { getImage } from "../lib/images/get-image";
+import { getSecret } from "../lib/secrets/get-secret";
+import { getSecretActivity } from "../lib/secrets/get-secret-activity";
+import { listSecrets } from "../lib/secrets/list-secrets";
+import { listSecretsQuerySchema } from "../lib/secrets/schemas";
+import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "./fleet";
+import { latency, printRow, timed, type Row } from "./measure";
+import { scannerThroughput } from "./scanner-throughput";
+import { seedScale } from "./seed-scale";
+import { memoryOf, resetPeak, startServer } from "./server";
+
+const { values } = parseArgs({ options: { quick: { type: "boolean" }, db: { type: "string", default: "both" }, out: { type: "string", default: "bench/results.json" } } });
+const quick = !!values.quick;
+const SIZE = quick
+  ? { ingestResults: 5_000, fleetReports: 30, bigUploadMiB: 10, scale: { images: 500, occurrencesPerImage: 40, secrets: 2_000, repositories: 50, bases: 10 }, runs: 5, scanMiB: 2 }
+  : { ingestResults: 100_000, fleetReports: 300, bigUploadMiB: 200, scale: { images: 10_000, occurrencesPerImage: 100, secrets: 50_000, repositories: 500, bases: 40 }, runs: 30, scanMiB: 30 };
+process.env.RESIDUE_SECRET_KEY ??= "b".repeat(64);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const kinds = (values.db === "both" ? ["pglite", "postgresql"] : [values.db!]).filter((k) => k === "pglite" || adminUrl);
+const rows: Row[] = [];
+const row = (r: Row) => {
+  rows.push(r);
+  printRow(r);
+};
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "residue-bench-"));
+
+/** A fresh database of the kind: a PGlite directory, or a new PostgreSQL database on the admin URL. */
+async function freshDatabase(kind: string, name: string): Promise<{ env: Record<string, string>; open: () => AdapterHandle; drop: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const dir = path.join(tmp, name);
+    return { env: { RESIDUE_DATA_DIR: dir }, open: () => openAdapter({ pgliteDir: path.join(dir, "pglite") }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const db = `residue_bench_${name}_${crypto.randomBytes(3).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(sql);
+    await c.end();
+  };
+  await admin(`CREATE DATABASE ${db}`);
+  const url = new URL(adminUrl!);
+  url.pathname = `/${db}`;
+  return { env: { DATABASE_URL: url.toString() }, open: () => openAdapter({ url: url.toString() }), drop: () => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`) };
+}
+
+async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>): Promise<T> {
+  const handle = open();
+  await applyMigrations(handle.factory);
+  const db = await useDatabase(handle);
+  try {
+    return await fn(db);
+  } finally {
+    await closeDb();
+  }
+}
+
+async function post(url: string, token: string, body: string, image?: string) {
+  const res = await fetch(`${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+  const json = (await res.json()) as { duplicate?: boolean; counts?: { findings: number }; message?: string };
+  if (!res.ok) throw new Error(`upload failed ${res.status}: ${json.message}`);
+  return json;
+}
+
+async function ingestBench(kind: string) {
+  const images = fleetImages(SIZE.fleetReports, { repositories: Math.max(5, SIZE.fleetReports / 10), bases: 8 });
+  const big = residueSarif(images[0]!, SIZE.ingestResults, { secretPool: 20_000, seed: 1 });
+  const database = await freshDatabase(kind, "ingest");
+  const token = await withDb(database.open, async () => (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token);
+  const server = await startServer({ ...database.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3200);
+  try {
+    const first = await timed(() => post(server.url, token, big));
+    row({ metric: `ingest ${SIZE.ingestResults.toLocaleString("en")}-result SARIF (HTTP)`, db: kind, value: first.ms, unit: "ms", note: `${(big.length / 1048576).toFixed(1)} MiB` });
+    const again = await timed(() => post(server.url, token, big));
+    if (!again.value.duplicate) throw new Error("second upload was not a duplicate");
+    row({ metric: "ingest the same report again (idempotent)", db: kind, value: again.ms, unit: "ms" });
+
+    const fleet = await timed(async () => {
+      for (const [i, img] of images.entries()) {
+        const report = i % 3 === 0 ? residueSarif(img, 30, { secretPool: 2_000, seed: i }) : i % 3 === 1 ? trivyReport(img, 30, { secretPool: 2_000, seed: i }) : trufflehogLines(img, 30, { secretPool: 2_000, seed: i });
+        await post(server.url, token, report);
+      }
+    });
+    row({ metric: `fleet: ${images.length} reports (SARIF, trivy, trufflehog)`, db: kind, value: fleet.ms / images.length, unit: "ms/report" });
+
+    const pid = server.pid();
+    const pad = Math.max(0, Math.round((SIZE.bigUploadMiB * 1048576) / 50_000) - 700); // ~50k results of the target size
+    const huge = residueSarif(images[1]!, 50_000, { secretPool: 20_000, seed: 2, padding: pad });
+    const resettable = resetPeak(pid);
+    const before = memoryOf(pid);
+    const up = await timed(() => post(server.url, token, huge));
+    const after = memoryOf(pid);
+    row({ metric: `server peak RSS, ${(huge.length / 1048576).toFixed(0)} MiB upload`, db: kind, value: resettable ? after.peakMiB : Math.max(after.peakMiB, after.rssMiB), unit: "MiB", note: `RSS before ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}` });
+  } finally {
+    await server.stop();
+  }
+
+  // The floor, same run, same kind of database: JSON.parse of the same file + one bulk insert of as many rows.
+  const floorDb = await freshDatabase(kind, "floor");
+  const floor = await withDb(floorDb.open, async (db) => {
+    await db.$executeRawUnsafe(`CREATE TABLE bench_floor (id text, secret text, path text, line int)`);
+    return timed(async () => {
+      const doc = JSON.parse(big) as { runs: { results: { properties: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+      const results = doc.runs[0]!.results;
+      for (let i = 0; i < results.length; i += 5000) {
+        const part = results.slice(i, i + 5000);
+        await db.$executeRaw`INSERT INTO bench_floor SELECT gen_random_uuid()::text, s, p, l FROM unnest(${part.map((r) => r.properties["residue/valueSha256"])}::text[], ${part.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)}::text[], ${part.map((r) => r.locations[0]!.physicalLocation.region.startLine)}::int[]) AS x(s, p, l)`;
+      }
+    });
+  });
+  const ingestRow = rows.find((r) => r.db === kind && r.metric.startsWith("ingest "))!;
+  row({ metric: "ingest / floor (JSON.parse + bulk insert)", db: kind, value: ingestRow.value / floor.ms, unit: "ratio", note: `floor ${floor.ms.toFixed(0)} ms; target ≤ 3×` });
+  await database.drop();
+  await floorDb.drop();
+}
+
+async function queryBench(kind: string) {
+  const database = await freshDatabase(kind, "scale");
+  await withDb(database.open, async (db) => {
+    const seeded = await timed(() => seedScale(db, SIZE.scale));
+    const occ = await db.occurrence.count();
+    row({ metric: `seed ${occ.toLocaleString("en")} occurrences / ${SIZE.scale.images.toLocaleString("en")} images`, db: kind, value: seeded.ms / 1000, unit: "s" });
+    const q = (p: Record<string, string>) => listSecretsQuerySchema.parse(p);
+    const top = await db.secret.findFirstOrThrow({ orderBy: { imageCount: "desc" }, select: { id: true, imageCount: true } });
+    const img = await db.image.findFirstOrThrow({ where: { id: `img${Math.floor(SIZE.scale.images / 2)}` }, select: { digest: true } });
+    const pages: [string, () => Promise<unknown>, string?][] = [
+      ["secrets table: default view", () => listSecrets(q({}))],
+      ["secrets table: open critical, by images", () => listSecrets(q({ state: "open,confirmed", severity: "critical", sort: "images" }))],
+      ["secrets table: one registry + repository", () => listSecrets(q({ registry: "docker.io", repository: "bench/svc-4" }))],
+      ["secrets table: residue + text search", () => listSecrets(q({ residue: "1", q: "module-3" }))],
+      ["secret page (blast radius, activity)", () => Promise.all([getSecret({ secretId: top.id }), getSecretActivity(top.id)]), `${top.imageCount} images`],
+      ["image layer page", () => getImage(img.digest)],
+      ["compliance summary (cold, uncached)", () => getComplianceSummary(new Date(), {}, { fresh: true })],
+      ["compliance summary (dashboard, cached until data changes)", () => getComplianceSummary(new Date())],
+    ];
+    for (const [name, fn, note] of pages) {
+      const l = await latency(fn, SIZE.runs);
+      row({ metric: `${name} p50`, db: kind, value: l.p50, unit: "ms", note });
+      row({ metric: `${name} p95`, db: kind, value: l.p95, unit: "ms", note: "target < 300 ms" });
+    }
+  });
+  await database.drop();
+}
+
+console.log(`Residue benchmark (${quick ? "quick" : "full"}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; databases: ${kinds.join(", ")}${adminUrl ? "" : " (set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL)"}`);
+console.log(`| ${"metric".padEnd(58)} | ${"db".padEnd(10)} | ${"value".padStart(14)} | note`);
+for (const kind of kinds) {
+  await ingestBench(kind);
+  await queryBench(kind);
+}
+const scan = await scannerThroughput(SIZE.scanMiB);
+row({ metric: `residue scan throughput (${scan.mib.toFixed(0)} MiB of layers)`, db: "-", value: scan.scanMiBps, unit: "MiB/s", note: `floor ${scan.floorMiBps.toFixed(0)} MiB/s (read + gunzip + untar)` });
+row({ metric: "residue scan / floor", db: "-", value: scan.ratio, unit: "ratio" });
+fs.mkdirSync(path.dirname(values.out!), { recursive: true });
+fs.writeFileSync(values.out!, JSON.stringify({ at: new Date().toISOString(), quick, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2));
+fs.rmSync(tmp, { recursive: true, force: true });
+console.log(`wrote ${values.out}`);

@@ -1,0 +1,54 @@
+// Starts the real production server (`npm start`) on its own database for the HTTP measurements, and reads the
+// peak resident memory of the Next.js process from /proc.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+
+export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void> };
+
+export async function startServer(env: Record<string, string>, port: number): Promise<BenchServer> {
+  if (!fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: { ...process.env, ...env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr!.on("data", (c) => (stderr += String(c)));
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {}
+    if (i > 600 || child.exitCode !== null) throw new Error(`server did not start: ${stderr.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // scripts/start.ts spawns `next start`: the process that serves requests is its child.
+  const nextPid = () => Number(execFileSync("pgrep", ["-P", String(child.pid)]).toString().trim().split("\n")[0]);
+  return {
+    url,
+    pid: nextPid,
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {}
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    },
+  };
+}
+
+/** Resident memory now and at its peak (VmHWM), in MiB. */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMiB: kb("VmRSS") / 1024, peakMiB: kb("VmHWM") / 1024 };
+}
+
+/** Resets the peak counter so VmHWM measures one upload, not start-up (Linux ≥ 4.0: write 5 to clear_refs). */
+export function resetPeak(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}

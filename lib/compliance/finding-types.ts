@@ -1,0 +1,25 @@
+import type { Prisma } from "../generated/prisma/client";
+import type { FindingType } from "./catalogue";
+
+/** The flags ingest keeps on each Secret, from which its finding types follow. */
+export type FindingFlags = { residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean; inSharedLayer: boolean };
+export const FINDING_FLAG_SELECT = { residueCount: true, inFinalFs: true, inHistory: true, inConfig: true, inSharedLayer: true } as const;
+
+export function findingTypes(s: FindingFlags): FindingType[] {
+  const types: FindingType[] = [];
+  if (s.residueCount > 0) types.push("file_residue");
+  if (s.inFinalFs) types.push("file_present");
+  if (s.inHistory) types.push("build_history");
+  if (s.inConfig) types.push("env_config");
+  if (s.inSharedLayer) types.push("base_inherited");
+  return types;
+}
+
+/** The same, as filters on Secret (drill-downs) and as SQL over a Secret row aliased `s` (reports). */
+export const FINDING_TYPE_WHERE: Record<FindingType, Prisma.SecretWhereInput> = {
+  file_residue: { residueCount: { gt: 0 } },
+  file_present: { inFinalFs: true },
+  build_history: { inHistory: true },
+  env_config: { inConfig: true },
+  base_inherited: { inSharedLayer: true },
+};
