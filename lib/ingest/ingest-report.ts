@@ -1,17 +1,22 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { actorLabel, type Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
-import { formatImageRef, parseImageRef } from "../images/parse-image-ref";
+import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
 import { ensureServerKey } from "../secrets/server-key";
-import { parseReport } from "./parsers/registry";
+import type { ParseResult } from "./finding";
+import { parseSarifFile } from "./parsers/sarif";
+import { checkFindings, parseReport } from "./parsers/registry";
+import type { SpooledReport } from "./read-upload";
 import { persistIngest } from "./persist";
 import { readDocument } from "./read-document";
 import { resolveFindings, type ImageRow } from "./resolve-findings";
 import type { IngestResult, UploadScanQuery } from "./schemas";
 
 export type IngestReportOptions = UploadScanQuery & {
-  content: Buffer;
+  /** The report: in memory, or spooled to a file by readUpload (large SARIF is then parsed streaming). */
+  content: Buffer | SpooledReport;
   uploader: Actor;
   now?: Date;
 };
@@ -25,11 +30,11 @@ const RETRYABLE = /40P01|40001|23505|deadlock|could not serialize/i;
  */
 export async function ingestReport(opts: IngestReportOptions): Promise<IngestResult> {
   const uploadImage = opts.image ? parseImageRef(opts.image) : undefined;
-  const text = decodeUtf8(opts.content);
-  const parsed = parseReport(readDocument(text), { format: opts.format, image: uploadImage });
+  const source = Buffer.isBuffer(opts.content) ? { bytes: opts.content, size: opts.content.length, sha256: sha256(opts.content) } : { ...opts.content, bytes: undefined };
+  const parsed = await parseSource(source, { format: opts.format, image: uploadImage });
   const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
-  const contentSha256 = crypto.createHash("sha256").update(opts.image ? `image:${formatImageRef(uploadImage!)}\n` : "").update(opts.content).digest("hex");
+  const contentSha256 = uploadImage ? sha256(`image:${formatImageRef(uploadImage)}\n${source.sha256}`) : source.sha256;
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
     scanner: parsed.scanner,
@@ -38,7 +43,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
     format: parsed.format,
     target: parsed.target?.slice(0, 1024) ?? null,
     contentSha256,
-    sizeBytes: opts.content.length,
+    sizeBytes: source.size,
     scannedAt: parsed.scannedAt ?? null,
     uploaderUserId: opts.uploader.kind === "user" ? opts.uploader.userId : null,
     uploaderTokenId: opts.uploader.kind === "token" ? opts.uploader.tokenId : null,
@@ -76,6 +81,31 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
 
 function imageLabel(i: ImageRow): string {
   return formatImageRef({ registry: i.registry, repository: i.repository, tag: i.tag ?? undefined, digest: i.digestKind === "manifest" ? i.digest : undefined });
+}
+
+const sha256 = (data: Buffer | string) => crypto.createHash("sha256").update(data).digest("hex");
+
+// Above this size a SARIF report is parsed streaming from its file (bounded memory); smaller ones in one go.
+const STREAM_SARIF_BYTES = 8 * 1024 * 1024;
+
+async function parseSource(src: { bytes?: Buffer; file?: string; size: number }, ctx: { format?: string; image?: ImageRef }): Promise<ParseResult> {
+  if (src.file && src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(src.file)))) {
+    return checkFindings(await parseSarifFile(src.file));
+  }
+  const bytes = src.bytes ?? fs.readFileSync(src.file!);
+  return parseReport(readDocument(decodeUtf8(bytes)), ctx);
+}
+
+/** SARIF names its version and runs near the top; a cheap look at the first 64 KiB. */
+function looksLikeSarif(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(65_536);
+    const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString("utf8");
+    return /^\s*\{/.test(text) && /"runs"\s*:/.test(text) && /"(version|\$schema)"\s*:/.test(text);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function decodeUtf8(content: Buffer): string {

@@ -6,6 +6,10 @@ import { uploadScanQuerySchema, type IngestResult } from "./schemas";
 /** An upload request (raw or multipart) through to ingest; shared by the API and the dashboard's upload page. */
 export async function ingestUpload(opts: { req: Request; searchParams: Record<string, string>; uploader: Actor }): Promise<IngestResult> {
   const upload = await readUpload(opts.req);
-  const query = uploadScanQuerySchema.parse({ ...upload.fields, ...opts.searchParams });
-  return ingestReport({ ...query, content: upload.content, uploader: opts.uploader });
+  try {
+    const query = uploadScanQuerySchema.parse({ ...upload.fields, ...opts.searchParams });
+    return await ingestReport({ ...query, content: upload.report, uploader: opts.uploader });
+  } finally {
+    upload.dispose();
+  }
 }

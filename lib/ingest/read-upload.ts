@@ -1,3 +1,7 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -11,7 +15,9 @@ export function maxUploadBytes(): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_UPLOAD_BYTES;
 }
 
-export type Upload = { content: Buffer; fields: Record<string, string>; filename?: string };
+/** A report spooled to a temporary file: memory stays flat whatever its size. Call `dispose` when done. */
+export type SpooledReport = { file: string; size: number; sha256: string };
+export type Upload = { report: SpooledReport; fields: Record<string, string>; filename?: string; dispose: () => void };
 
 /**
  * Reads a report from a request: a raw body or the `file` part of multipart/form-data (other parts become fields),
@@ -25,13 +31,21 @@ export async function readUpload(req: Request, limit = maxUploadBytes()): Promis
   const type = req.headers.get("content-type") ?? "";
   const gzipHeader = /gzip/i.test(req.headers.get("content-encoding") ?? "");
   const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
-  if (/^multipart\/form-data/i.test(type)) return readMultipart(body, type, limit);
-  return { content: await collect(body, gzipHeader, limit), fields: {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "residue-upload-"));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+  const target = path.join(dir, "report");
+  try {
+    if (/^multipart\/form-data/i.test(type)) return { ...(await readMultipart(body, type, limit, target)), dispose };
+    return { report: await spool(body, gzipHeader, limit, target), fields: {}, dispose };
+  } catch (e) {
+    dispose();
+    throw e;
+  }
 }
 
-async function readMultipart(body: Readable, contentType: string, limit: number): Promise<Upload> {
+async function readMultipart(body: Readable, contentType: string, limit: number, target: string) {
   const fields: Record<string, string> = {};
-  let file: Promise<Buffer> | undefined;
+  let file: Promise<SpooledReport> | undefined;
   let filename: string | undefined;
   const bb = Busboy({ headers: { "content-type": contentType }, limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: limit + 1 } });
   bb.on("field", (name, value) => {
@@ -43,7 +57,7 @@ async function readMultipart(body: Readable, contentType: string, limit: number)
       return;
     }
     filename = info.filename;
-    file = collect(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit);
+    file = spool(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, target);
     file.catch(() => stream.resume());
   });
   try {
@@ -52,7 +66,7 @@ async function readMultipart(body: Readable, contentType: string, limit: number)
     throw new ResidueError("bad_request", "Malformed multipart body.");
   }
   if (!file) throw new ResidueError("bad_request", "The multipart body has no `file` part.");
-  return { content: await file, fields, filename };
+  return { report: await file, fields, filename };
 }
 
 class Limit extends Transform {
@@ -67,12 +81,15 @@ class Limit extends Transform {
   }
 }
 
-async function collect(stream: Readable, gzipHint: boolean, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Transform({
+/** Streams the (maybe gzipped) body to a file, hashing and counting the decompressed bytes on the way. */
+async function spool(stream: Readable, gzipHint: boolean, limit: number, target: string): Promise<SpooledReport> {
+  const hash = crypto.createHash("sha256");
+  let size = 0;
+  const tap = new Transform({
     transform(chunk: Buffer, _e, cb) {
-      chunks.push(chunk);
-      cb();
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
     },
   });
   // Peek at the first bytes: gzip magic 1f 8b means compressed even without the header.
@@ -86,14 +103,15 @@ async function collect(stream: Readable, gzipHint: boolean, limit: number): Prom
       for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
     })(),
   );
+  const sink = fs.createWriteStream(target);
   try {
-    if (gzip) await pipeline(source, new Limit(limit), zlib.createGunzip(), new Limit(limit), sink);
-    else await pipeline(source, new Limit(limit), sink);
+    if (gzip) await pipeline(source, new Limit(limit), zlib.createGunzip(), new Limit(limit), tap, sink);
+    else await pipeline(source, new Limit(limit), tap, sink);
   } catch (e) {
     if (e instanceof ResidueError) throw e;
     throw new ResidueError("bad_request", gzip ? "The gzip stream is corrupt or truncated." : "The upload was interrupted.");
   }
-  return Buffer.concat(chunks);
+  return { file: target, size, sha256: hash.digest("hex") };
 }
 
 function tooLarge(limit: number) {

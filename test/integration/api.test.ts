@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import zlib from "node:zlib";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,6 +7,9 @@ import { POST as uploadScan } from "@/app/api/v1/scans/route";
 import { GET as getSecretRoute } from "@/app/api/v1/secrets/[id]/route";
 import { GET as listSecretsRoute } from "@/app/api/v1/secrets/route";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { fleetImages, residueSarif } from "@/bench/fleet";
+import { sarifParser } from "@/lib/ingest/parsers/sarif";
+import { readDocument } from "@/lib/ingest/read-document";
 
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
@@ -69,6 +74,19 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     const mp = await post(form, { token: upload });
     expect(mp.status).toBe(201);
     expect(await mp.json()).toMatchObject({ scanner: "secretlint", image: "acme/web:3", counts: { findings: 4 } });
+  });
+
+  it("streams a large SARIF report (over 8 MiB, gzipped on the wire) and leaves no temporary file behind", async () => {
+    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+    const text = residueSarif(img, 12_000, { secretPool: 3_000, seed: 9, padding: 400 });
+    expect(text.length).toBeGreaterThan(8 * 1024 * 1024);
+    const before = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("residue-upload-")).length;
+    const res = await post(zlib.gzipSync(text), { token: upload, headers: { "content-encoding": "gzip" } });
+    expect(res.status).toBe(201);
+    const json = await res.json();
+    expect(json).toMatchObject({ scanner: "residue", counts: { findings: 12_000, skipped: 0 } });
+    expect(json.counts.newSecrets).toBe(new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHash!.hex)).size);
+    expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("residue-upload-")).length).toBe(before);
   });
 
   it("names the problem for bad input", async () => {

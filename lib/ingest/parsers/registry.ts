@@ -54,7 +54,11 @@ const LIMITS = { ruleId: 256, path: 4096, raw: 65_536 } as const;
 /** Detects the format and parses; an empty report without a format hint is a clean scan by an unnamed scanner. */
 export function parseReport(doc: ReportDocument, ctx: ParseContext & { format?: string }): ParseResult {
   if (!ctx.format && isEmptyReport(doc)) return { scanner: "unknown", format: "empty", findings: [], skipped: 0 };
-  const result = detectParser(doc, ctx.format).parse(doc, ctx);
+  return checkFindings(detectParser(doc, ctx.format).parse(doc, ctx));
+}
+
+/** Limits every parser's output obeys, whichever way the report was read. */
+export function checkFindings(result: ParseResult): ParseResult {
   result.findings.forEach((f, i) => {
     if (!f.ruleId || f.ruleId.length > LIMITS.ruleId) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: rule id is empty or longer than ${LIMITS.ruleId} characters.`);
     if (f.path.length > LIMITS.path) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: path is longer than ${LIMITS.path} characters.`);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ResidueError } from "../../errors";
 import { tryParseImageRef } from "../../images/parse-image-ref";
-import type { ImageInfo, LayerRef, NormalizedFinding } from "../finding";
+import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../finding";
+import { scanSarifFile } from "../sarif-stream";
 import { isObject, jsonValue, parseShape, positiveInt, severityFromScore, severityFromWord, usableRaw, type ReportParser } from "./parser";
 
 // SARIF 2.1.0 from any tool. Only secret results are kept; the rest are counted as skipped.
@@ -78,37 +79,74 @@ export const sarifParser: ReportParser = {
   label: "SARIF 2.1.0",
   sniff: (doc) => doc.kind === "json" && isObject(doc.value) && Array.isArray(doc.value.runs) && ("version" in doc.value || "$schema" in doc.value),
   parse(doc) {
-    const sarif = parseShape(log, jsonValue(doc, "SARIF"), "SARIF 2.1.0");
-    if (sarif.version !== "2.1.0") throw new ResidueError("unsupported_report", `SARIF version ${sarif.version.slice(0, 20)} is not supported: Residue reads SARIF 2.1.0.`);
-    const findings: NormalizedFinding[] = [];
-    let skipped = 0;
-    let image: ImageInfo | undefined;
-    const first = sarif.runs[0]?.tool.driver;
-    for (const r of sarif.runs) {
-      const driver = r.tool.driver;
-      const secretTool = SECRET_TOOLS.test(driver.name);
-      image ??= runImage(r.properties);
-      for (const res of r.results ?? []) {
-        const ruleDef = (res.ruleId ? driver.rules?.find((x) => x.id === res.ruleId) : undefined) ?? (res.ruleIndex !== undefined ? driver.rules?.[res.ruleIndex] : undefined);
-        const ruleId = res.ruleId ?? ruleDef?.id ?? gitleaksRuleFromMessage(res) ?? "unknown";
-        if (isSuppressed(res) || !isSecret(secretTool, ruleId, ruleDef)) {
-          skipped++;
-          continue;
-        }
-        findings.push(toFinding(driver.name, ruleId, ruleDef, res));
-      }
-    }
-    return {
-      scanner: "sarif",
-      format: "sarif-2.1.0",
-      toolName: first?.name,
-      scannerVersion: first?.semanticVersion ?? first?.version,
-      image,
-      findings,
-      skipped,
-    };
+    const sarif = parseLog(jsonValue(doc, "SARIF"));
+    const acc = sarifAccumulator(sarif.runs);
+    sarif.runs.forEach((r, i) => (r.results ?? []).forEach((res) => acc.add(i, res)));
+    return acc.result();
   },
 };
+
+function parseLog(value: unknown) {
+  const sarif = parseShape(log, value, "SARIF 2.1.0");
+  if (sarif.version !== "2.1.0") throw new ResidueError("unsupported_report", `SARIF version ${sarif.version.slice(0, 20)} is not supported: Residue reads SARIF 2.1.0.`);
+  return sarif;
+}
+
+/**
+ * Turns results into findings, one at a time, against their run's tool and rules: shared by the whole-document
+ * parse and the streaming one (lib/ingest/sarif-stream.ts), which never holds every result at once.
+ */
+function sarifAccumulator(runs: z.infer<typeof run>[]) {
+  const contexts = runs.map((r) => ({
+    driver: r.tool.driver,
+    secretTool: SECRET_TOOLS.test(r.tool.driver.name),
+    rules: new Map((r.tool.driver.rules ?? []).map((x) => [x.id, x])),
+  }));
+  const findings: NormalizedFinding[] = [];
+  let skipped = 0;
+  return {
+    add(runIndex: number, res: Result) {
+      const ctx = contexts[runIndex];
+      if (!ctx) throw new ResidueError("unprocessable_entity", `Not a valid SARIF 2.1.0 report: a result outside runs[${runIndex}].`);
+      const ruleDef = (res.ruleId ? ctx.rules.get(res.ruleId) : undefined) ?? (res.ruleIndex !== undefined ? ctx.driver.rules?.[res.ruleIndex] : undefined);
+      const ruleId = res.ruleId ?? ruleDef?.id ?? gitleaksRuleFromMessage(res) ?? "unknown";
+      if (isSuppressed(res) || !isSecret(ctx.secretTool, ruleId, ruleDef)) skipped++;
+      else findings.push(toFinding(ctx.driver.name, ruleId, ruleDef, res));
+    },
+    result(): ParseResult {
+      const first = runs[0]?.tool.driver;
+      return {
+        scanner: "sarif",
+        format: "sarif-2.1.0",
+        toolName: first?.name,
+        scannerVersion: first?.semanticVersion ?? first?.version,
+        image: runs.map((r) => runImage(r.properties)).find(Boolean),
+        findings,
+        skipped,
+      };
+    },
+  };
+}
+
+/**
+ * SARIF from a file, streaming, in two passes: the skeleton (tools, rules, properties: they may come after the
+ * results), then each result parsed and validated on its own and dropped once it is a finding.
+ */
+export async function parseSarifFile(file: string): Promise<ParseResult> {
+  const sarif = parseLog(parseJsonText(await scanSarifFile(file, () => {})));
+  const acc = sarifAccumulator(sarif.runs);
+  let n = 0;
+  await scanSarifFile(file, (runIndex, json) => acc.add(runIndex, parseShape(result, parseJsonText(json), `SARIF 2.1.0 (result ${++n})`)));
+  return acc.result();
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ResidueError("bad_request", `Invalid JSON: ${(e as Error).message.slice(0, 200)}`);
+  }
+}
 
 function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res: Result): NormalizedFinding {
   const loc = res.locations?.[0]?.physicalLocation;

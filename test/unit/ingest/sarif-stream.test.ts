@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { fleetImages, residueSarif } from "@/bench/fleet";
+import { parseSarifFile, sarifParser } from "@/lib/ingest/parsers/sarif";
+import { readDocument } from "@/lib/ingest/read-document";
+import { readFixture } from "@/test/helpers/fixtures";
+
+const write = (text: string) => {
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sarif-")), "r.sarif");
+  fs.writeFileSync(f, text);
+  return f;
+};
+
+describe("streaming SARIF parse", () => {
+  it("gives exactly the findings of the whole-document parse, on real fixtures and a large generated report", async () => {
+    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+    for (const text of [
+      readFixture("sarif/gitleaks_7.5.0.sarif").toString(),
+      readFixture("sarif/codeQL-output.sarif").toString(),
+      readFixture("sarif/suppression_test.sarif").toString(),
+      residueSarif(img, 3000, { secretPool: 500, seed: 3, padding: 40 }),
+    ]) {
+      const whole = sarifParser.parse(readDocument(text), {});
+      expect(await parseSarifFile(write(text))).toEqual(whole);
+    }
+  });
+
+  it("reads tool and rules that come after the results, strings with brackets and escapes, and several runs", async () => {
+    const doc = {
+      runs: [
+        { results: [{ ruleId: "r1", message: { text: 'a "}]{[" \\\\ b' }, locations: [{ physicalLocation: { artifactLocation: { uri: "x/{y}.env" } } }], properties: { "residue/raw": "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }], tool: { driver: { name: "gitleaks", rules: [{ id: "r1" }] } } },
+        { tool: { driver: { name: "trufflehog" } }, results: [{ ruleId: "r2", message: { text: "é ü 漢字" }, properties: { "residue/raw": "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }, { ruleId: "r3", properties: { "residue/raw": "ghp_cccccccccccccccccccccccccccccccccccc" } }] },
+      ],
+      version: "2.1.0",
+    };
+    const text = JSON.stringify(doc, null, 1);
+    const streamed = await parseSarifFile(write(text));
+    expect(streamed).toEqual(sarifParser.parse(readDocument(text), {}));
+    expect(streamed.findings.map((f) => [f.ruleId, f.path])).toEqual([["r1", "x/{y}.env"], ["r2", "(image config)"], ["r3", "(image config)"]]);
+  });
+
+  it("refuses truncated or malformed input with a clear error", async () => {
+    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+    const text = residueSarif(img, 50, { secretPool: 10, seed: 1 });
+    await expect(parseSarifFile(write(text.slice(0, text.length / 2)))).rejects.toThrow(/ends early/);
+    await expect(parseSarifFile(write(text.replace('"version":"2.1.0"', '"version":"2.0.0"')))).rejects.toThrow(/2\.0\.0 is not supported/);
+    await expect(parseSarifFile(write(text.replace('"ruleId":"', '"ruleId":7,"x":"')))).rejects.toThrow(/result 1/);
+  });
+});
