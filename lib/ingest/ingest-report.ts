@@ -51,6 +51,9 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
     findingsCount: parsed.findings.length,
     skippedCount: parsed.skipped,
   };
+  const findingCount = parsed.findings.length;
+  // The plan holds what persist needs; let the parsed findings go before the write (large reports).
+  parsed.findings = [];
 
   let attempt = 0;
   for (;;) {
@@ -63,7 +66,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
         format: parsed.format,
         image: shown && shown.registry !== "(none)" ? imageLabel(shown) : null,
         counts: {
-          findings: parsed.findings.length,
+          findings: findingCount,
           secrets: plan.secrets.length,
           newSecrets: r.newSecrets,
           newOccurrences: r.newOccurrences,
