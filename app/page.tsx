@@ -3,6 +3,7 @@ import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
 import { StatCard } from "@/components/ui/stat-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { minute } from "@/components/ui/format";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +26,7 @@ export default async function HomePage() {
       </dl>
       {s.scans === 0 ? <EmptyState /> : (
         <p className="mt-6 text-sm text-slate-600">
-          Last report ingested {s.lastScanAt ? <time dateTime={s.lastScanAt.toISOString()}>{s.lastScanAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time> : "never"}.{" "}
+          Last report ingested {s.lastScanAt ? <time dateTime={s.lastScanAt.toISOString()}>{minute(s.lastScanAt)} UTC</time> : "never"}.{" "}
           <Link className="font-medium text-indigo-700 underline" href="/upload">Upload another report</Link>.
         </p>
       )}

@@ -5,8 +5,9 @@ import fs from "node:fs";
 
 export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void> };
 
-export async function startServer(env: Record<string, string>, port: number): Promise<BenchServer> {
-  if (!fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+export async function startServer(env: Record<string, string>, port: number, opts: { build: boolean }): Promise<BenchServer> {
+  // Measure the code in this checkout, not whatever build happens to be in .next.
+  if (opts.build || !fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...process.env, ...env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "pipe"],

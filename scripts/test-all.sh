@@ -24,5 +24,7 @@ else
 fi
 if [ "${SKIP_E2E:-}" != "1" ]; then
   run "e2e (Playwright, next build && next start)" npx playwright test --reporter=line
+  # The CI-sized benchmark on the build Playwright just made: it fails only on a crash, never on timings.
+  run "benchmark (npm run bench -- --quick)" npm run -s bench -- --quick --no-build --out test-results/bench-quick.json
 fi
 awk '{p+=$1; f+=$2} END {printf "%d passed, %d failed\n", p, f; exit (f>0)}' "$summary"

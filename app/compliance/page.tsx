@@ -10,6 +10,7 @@ import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
 import { getTrends } from "@/lib/compliance/trends";
 import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "Compliance" };
 export const dynamic = "force-dynamic";
@@ -27,7 +28,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
     <>
       <PageHeader
         title="Compliance"
-        description={<>OWASP NHI-02, NIST CSF 2.0 PR.DS and NIST SP 800-207, as of {asOf.toISOString().slice(0, 16).replace("T", " ")} UTC. Catalogue {CATALOGUE_VERSION}. No secret value appears here or in any export.</>}
+        description={<>OWASP NHI-02, NIST CSF 2.0 PR.DS and NIST SP 800-207, as of {minute(asOf)} UTC. Catalogue {CATALOGUE_VERSION}. No secret value appears here or in any export.</>}
         actions={
           <div className="flex flex-wrap gap-2 text-sm">
             <a href="/api/ui/compliance/export?format=csv" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export CSV</a>

@@ -14,11 +14,10 @@ import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { listStepsQuerySchema, STEP_KINDS, STEP_STATES } from "@/lib/remediation/schemas";
 import { getSlaDays } from "@/lib/remediation/sla";
 import { listAssignableUsers } from "@/lib/users/manage-users";
+import { hours } from "@/components/ui/format";
 
 export const metadata = { title: "Remediation" };
 export const dynamic = "force-dynamic";
-
-const hours = (h: number | null) => (h == null ? "—" : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`);
 
 export default async function RemediationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const me = await requirePageUser("read");

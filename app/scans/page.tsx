@@ -6,6 +6,7 @@ import { shortDigest } from "@/components/secrets/labels";
 import { listScans } from "@/lib/scans/list-scans";
 import { listScansQuerySchema } from "@/lib/scans/schemas";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "Scans" };
 export const dynamic = "force-dynamic";
@@ -35,7 +36,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
             <tbody className="divide-y divide-slate-100">
               {scans.map((s) => (
                 <tr key={s.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">{s.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{minute(s.createdAt)}</td>
                   <td className="px-3 py-2">{s.toolName ?? s.scanner} <span className="text-xs text-slate-500">{s.scannerVersion ?? ""}</span> <Badge>{s.format}</Badge></td>
                   <td className="px-3 py-2 font-mono text-xs">
                     {s.image ? `${s.image.repository.registry.host}/${s.image.repository.name}${s.image.digestKind === "unresolved" ? "" : `@${shortDigest(s.image.digest)}`}` : (s.target ?? "—")}

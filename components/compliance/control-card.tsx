@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { hours } from "@/components/ui/format";
 import type { ComplianceSummary } from "@/lib/compliance/compliance-summary";
 
 const STATUS = { meeting: { label: "Meeting", tone: "good" }, at_risk: { label: "At risk", tone: "medium" }, failing: { label: "Failing", tone: "critical" } } as const;
-const hours = (h: number | null) => (h == null ? "—" : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`);
 
 export function StatusBadge({ status }: { status: keyof typeof STATUS }) {
   return <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>;

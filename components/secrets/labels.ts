@@ -14,4 +14,4 @@ export const IDENTITY_LABEL: Record<string, string> = {
 };
 
 export const shortDigest = (d: string) => (d.startsWith("sha256:") ? `sha256:${d.slice(7, 19)}` : d);
-export const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+export { day } from "@/components/ui/format";

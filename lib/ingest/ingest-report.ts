@@ -31,10 +31,13 @@ const RETRYABLE = /40P01|40001|23505|deadlock|could not serialize/i;
 export async function ingestReport(opts: IngestReportOptions): Promise<IngestResult> {
   const uploadImage = opts.image ? parseImageRef(opts.image) : undefined;
   const source = Buffer.isBuffer(opts.content) ? { bytes: opts.content, size: opts.content.length, sha256: sha256(opts.content) } : { ...opts.content, bytes: undefined };
-  const parsed = await parseSource(source, { format: opts.format, image: uploadImage });
-  const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
   const contentSha256 = uploadImage ? sha256(`image:${formatImageRef(uploadImage)}\n${source.sha256}`) : source.sha256;
+  // Known already: answer from the stored scan without parsing again (persist re-checks inside its transaction).
+  const known = await duplicateOf(contentSha256);
+  if (known) return known;
+  const parsed = await parseSource(source, { format: opts.format, image: uploadImage });
+  const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
     scanner: parsed.scanner,
@@ -80,6 +83,27 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
       throw err;
     }
   }
+}
+
+async function duplicateOf(contentSha256: string): Promise<IngestResult | null> {
+  const scan = await getDb().scan.findUnique({
+    where: { contentSha256 },
+    select: { id: true, scanner: true, toolName: true, format: true, findingsCount: true, skippedCount: true, image: { select: { digest: true, digestKind: true, repository: { select: { name: true, registry: { select: { host: true } } } } } } },
+  });
+  if (!scan) return null;
+  const [seen] = await getDb().$queryRaw<{ occurrences: number; secrets: number }[]>`
+    SELECT count(*)::int AS occurrences, count(DISTINCT o."secretId")::int AS secrets
+    FROM "OccurrenceScan" os JOIN "Occurrence" o ON o.id = os."occurrenceId" WHERE os."scanId" = ${scan.id}`;
+  const img = scan.image;
+  return {
+    scanId: scan.id,
+    duplicate: true,
+    scanner: scan.toolName ?? scan.scanner,
+    format: scan.format,
+    image: img && img.repository.registry.host !== "(none)" ? formatImageRef({ registry: img.repository.registry.host, repository: img.repository.name, digest: img.digestKind === "manifest" ? img.digest : undefined }) : null,
+    counts: { findings: scan.findingsCount, secrets: seen!.secrets, newSecrets: 0, newOccurrences: 0, alreadyKnown: seen!.occurrences, skipped: scan.skippedCount },
+    links: { secrets: `/secrets?scan=${scan.id}` },
+  };
 }
 
 function imageLabel(i: ImageRow): string {

@@ -5,11 +5,12 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
 
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+const when = (d: Date | null) => (d ? minute(d) : "—");
 
 export default async function TokensPage() {
   const me = await requirePageUser("admin");
@@ -36,9 +37,9 @@ export default async function TokensPage() {
                   <td className="px-3 py-2">{t.name}<div className="text-xs text-slate-500">{t.createdBy?.email ?? "CLI"}</div></td>
                   <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
                   <td className="px-3 py-2">{t.scopes.map((s) => <code key={s} className="mr-1 rounded bg-slate-100 px-1 text-xs">{s}</code>)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{day(t.createdAt)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{t.expiresAt ? day(t.expiresAt) : "never"}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{day(t.lastUsedAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{when(t.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{t.expiresAt ? when(t.expiresAt) : "never"}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{when(t.lastUsedAt)}</td>
                   <td className="px-3 py-2"><Badge tone={status === "active" ? "good" : "high"}>{status}</Badge></td>
                   <td className="px-3 py-2">{status === "active" ? <RevokeTokenButton id={t.id} name={t.name} /> : null}</td>
                 </tr>

@@ -7,11 +7,10 @@ import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
+import { hours, minute } from "@/components/ui/format";
 
 export const metadata = { title: "Compliance report" };
 export const dynamic = "force-dynamic";
-
-const hours = (h: number | null) => (h == null ? "—" : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`);
 
 export default async function ComplianceReportPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const me = await requirePageUser("read");
@@ -27,7 +26,7 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
           <p className="text-xs uppercase tracking-wide text-slate-500">Residue · secrets in container image layers</p>
           <h1 className="mt-1 text-2xl font-semibold">Compliance report</h1>
           <p className="mt-1 text-slate-600">Period {d(from)} to {d(to)} · scope {q.registry ?? "all registries"}{q.repository ? ` / ${q.repository}` : ""} · catalogue {CATALOGUE_VERSION}</p>
-          <p className="text-slate-600">Prepared {new Date().toISOString().slice(0, 16).replace("T", " ")} UTC for {me.name}. Contains no secret values: previews show at most a few leading characters.</p>
+          <p className="text-slate-600">Prepared {minute(new Date())} UTC for {me.name}. Contains no secret values: previews show at most a few leading characters.</p>
         </div>
         <PrintButton />
       </header>

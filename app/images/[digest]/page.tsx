@@ -8,6 +8,7 @@ import { StatCard } from "@/components/ui/stat-card";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { ResidueError } from "@/lib/errors";
 import { getImage, type ImageDetail } from "@/lib/images/get-image";
+import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "Image" };
 export const dynamic = "force-dynamic";
@@ -100,7 +101,7 @@ export default async function ImagePage({ params, searchParams }: { params: Prom
       <section className="mt-6 text-sm" aria-labelledby="scans">
         <h2 id="scans" className="mb-2 text-lg font-semibold">Scans of this digest</h2>
         {d.scans.length === 0 ? <p className="text-slate-600">No scan names this digest as its image.</p> : (
-          <ul className="space-y-1">{d.scans.map((s) => <li key={s.id}>{s.createdAt.toISOString().slice(0, 16).replace("T", " ")} — {s.toolName ?? s.scanner}, {s.findingsCount} findings</li>)}</ul>
+          <ul className="space-y-1">{d.scans.map((s) => <li key={s.id}>{minute(s.createdAt)} — {s.toolName ?? s.scanner}, {s.findingsCount} findings</li>)}</ul>
         )}
       </section>
     </>

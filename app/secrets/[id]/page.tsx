@@ -21,6 +21,7 @@ import { CommentForm } from "@/components/secrets/comment-form";
 import { TriageForm } from "@/components/secrets/triage-form";
 import { StepActions } from "@/components/remediation/step-actions";
 import { STEP_LABEL, StepStateBadge } from "@/components/remediation/labels";
+import { minute } from "@/components/ui/format";
 
 export const dynamic = "force-dynamic";
 
@@ -201,7 +202,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
             {activity.comments.map((c) => (
               <li key={c.id} className="rounded-md bg-slate-50 p-3">
                 <p className="whitespace-pre-wrap">{c.body}</p>
-                <p className="mt-1 text-xs text-slate-500">{c.author?.name ?? "system"} · {c.createdAt.toISOString().slice(0, 16).replace("T", " ")}</p>
+                <p className="mt-1 text-xs text-slate-500">{c.author?.name ?? "system"} · {minute(c.createdAt)}</p>
               </li>
             ))}
           </ul>
@@ -211,13 +212,13 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           <ol className="mt-2 space-y-2 border-l border-slate-200 pl-4">
             {activity.timeline.map((t) => (
               <li key={t.id}>
-                <span className="tabular-nums text-xs text-slate-500">{t.at.toISOString().slice(0, 16).replace("T", " ")}</span>{" "}
+                <span className="tabular-nums text-xs text-slate-500">{minute(t.at)}</span>{" "}
                 {t.scanId ? <Link className="text-indigo-700 hover:underline" href={`/secrets?scan=${t.scanId}`}>{t.label}</Link> : <code className="text-xs">{t.label}</code>}
                 {t.actor ? <span className="text-slate-600"> by {t.actor}</span> : null}
                 {t.detail && typeof t.detail === "object" && "state" in t.detail ? <span className="text-slate-600"> → {String((t.detail as { state: unknown }).state).replace("_", " ")}</span> : null}
               </li>
             ))}
-            <li><span className="tabular-nums text-xs text-slate-500">{s.firstSeenAt.toISOString().slice(0, 16).replace("T", " ")}</span> First seen</li>
+            <li><span className="tabular-nums text-xs text-slate-500">{minute(s.firstSeenAt)}</span> First seen</li>
           </ol>
         </div>
       </section>
