@@ -4,6 +4,7 @@
 // table row per figure and writes bench/results.json. --quick is the CI size: it fails only on crashes.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -72,10 +73,23 @@ async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>):
   }
 }
 
+/** POST a report with node:http (undici's fetch breaks the pipe on 200 MB string bodies). */
 async function post(url: string, token: string, body: string, image?: string) {
-  const res = await fetch(`${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
-  const json = (await res.json()) as { duplicate?: boolean; counts?: { findings: number }; message?: string };
-  if (!res.ok) throw new Error(`upload failed ${res.status}: ${json.message}`);
+  const data = Buffer.from(body);
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(`${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": data.length },
+    }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += String(c)));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+  const json = JSON.parse(text) as { duplicate?: boolean; counts?: { findings: number }; message?: string };
+  if (status >= 300) throw new Error(`upload failed ${status}: ${json.message}`);
   return json;
 }
 
@@ -109,6 +123,9 @@ async function ingestBench(kind: string) {
     const up = await timed(() => post(server.url, token, huge));
     const after = memoryOf(pid);
     row({ metric: `server peak RSS, ${(huge.length / 1048576).toFixed(0)} MiB upload`, db: kind, value: resettable ? after.peakMiB : Math.max(after.peakMiB, after.rssMiB), unit: "MiB", note: `RSS before ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}` });
+  } catch (e) {
+    console.error(`server output:\n${server.log()}`);
+    throw e;
   } finally {
     await server.stop();
   }

@@ -3,18 +3,20 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 
-export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void> };
+export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void>; log: () => string };
 
 export async function startServer(env: Record<string, string>, port: number, opts: { build: boolean }): Promise<BenchServer> {
   // Measure the code in this checkout, not whatever build happens to be in .next.
   if (opts.build || !fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...process.env, ...env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let stderr = "";
-  child.stderr!.on("data", (c) => (stderr += String(c)));
+  const keep = (c: unknown) => (stderr = (stderr + String(c)).slice(-20_000));
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -27,6 +29,7 @@ export async function startServer(env: Record<string, string>, port: number, opt
   const nextPid = () => Number(execFileSync("pgrep", ["-P", String(child.pid)]).toString().trim().split("\n")[0]);
   return {
     url,
+    log: () => `${stderr.slice(-3000)}${child.exitCode !== null ? `\n(server exited with ${child.exitCode})` : ""}`,
     pid: nextPid,
     stop: async () => {
       try {

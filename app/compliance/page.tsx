@@ -9,7 +9,6 @@ import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
 import { getTrends } from "@/lib/compliance/trends";
-import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
 import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "Compliance" };
@@ -17,7 +16,6 @@ export const dynamic = "force-dynamic";
 
 export default async function CompliancePage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePageUser("read");
-  await reopenExpiredRisks();
   const q = complianceQuerySchema.parse(await searchParams);
   const asOf = asOfDate(q);
   const scope = { registry: q.registry, repository: q.repository };

@@ -5,7 +5,6 @@ import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { formatZodError } from "@/lib/errors";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/roles";
-import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
 import { listAssignableUsers } from "@/lib/users/manage-users";
 
 export const metadata = { title: "Secrets" };
@@ -13,7 +12,6 @@ export const dynamic = "force-dynamic";
 
 export default async function SecretsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const me = await requirePageUser("read");
-  await reopenExpiredRisks();
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
   const parsed = listSecretsQuerySchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,4 +1,5 @@
 import { getDb } from "../db";
+import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
@@ -81,6 +82,7 @@ const cache = new Map<string, ComplianceSummary>();
 const CACHE_SIZE = 50;
 
 export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: { fresh?: boolean } = {}): Promise<ComplianceSummary> {
+  await reopenExpiredRisks();
   // The number of events only grows, and every change of state adds at least one: that is the data version.
   const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
   const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;

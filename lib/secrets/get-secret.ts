@@ -1,5 +1,6 @@
 import { FINDING_FLAG_SELECT } from "../compliance/finding-types";
 import { getDb } from "../db";
+import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { ResidueError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -10,6 +11,7 @@ const OCCURRENCE_LIMIT = 5000;
  * The tree is built from at most 5,000 occurrences (most recent first); counts cover all of them.
  */
 export async function getSecret({ secretId }: { secretId: string /* untrusted, from the URL */ }) {
+  await reopenExpiredRisks();
   const db = getDb();
   const secret = await db.secret.findUnique({
     where: { id: secretId },

@@ -1,6 +1,7 @@
 import { CONTROLS, type FindingType } from "../compliance/catalogue";
 import { FINDING_TYPE_WHERE } from "../compliance/finding-types";
 import { getDb } from "../db";
+import { reopenExpiredRisks } from "../triage/triage-secrets";
 import type { Prisma } from "../generated/prisma/client";
 import type { ListSecretsQuery } from "./schemas";
 
@@ -50,6 +51,7 @@ function controlWhere(controlId: string): Prisma.SecretWhereInput {
 }
 
 export async function listSecrets(q: ListSecretsQuery) {
+  await reopenExpiredRisks();
   const db = getDb();
   const where = secretsWhere(q);
   const [total, rows] = await Promise.all([

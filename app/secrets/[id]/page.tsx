@@ -14,7 +14,6 @@ import { controlsFor } from "@/lib/compliance/catalogue";
 import { findingTypes } from "@/lib/compliance/finding-types";
 import { guidanceFor } from "@/lib/remediation/guidance";
 import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
-import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
 import { listAssignableUsers } from "@/lib/users/manage-users";
 import { AssignSelect } from "@/components/secrets/assign-select";
 import { CommentForm } from "@/components/secrets/comment-form";
@@ -28,7 +27,6 @@ export const dynamic = "force-dynamic";
 export default async function SecretPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser("read");
   const { id } = await params;
-  await reopenExpiredRisks();
   const detail = await getSecret({ secretId: id }).catch((e) => {
     if (e instanceof ResidueError && e.code === "not_found") notFound();
     throw e;
