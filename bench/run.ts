@@ -73,12 +73,13 @@ async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>):
   }
 }
 
-/** POST a report with node:http (undici's fetch breaks the pipe on 200 MB string bodies). */
+/** POST a report on a fresh connection: a pooled keep-alive socket may have been closed by the server while the next report was generated. */
 async function post(url: string, token: string, body: string, image?: string) {
   const data = Buffer.from(body);
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = http.request(`${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`, {
       method: "POST",
+      agent: false,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": data.length },
     }, (res) => {
       let text = "";

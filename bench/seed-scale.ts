@@ -40,9 +40,12 @@ export async function seedScale(db: Db, size: ScaleSize): Promise<void> {
                   (ARRAY['residue','trivy','trufflehog'])[1 + k % 3], now() - interval '30 days', now()
            FROM generate_series(0, ${images - 1}) i, generate_series(0, ${per - 1}) k
            ON CONFLICT DO NOTHING`);
-  await q(`UPDATE "Secret" s SET "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue, "inFinalFs" = c.present, "inSharedLayer" = c.shared
-           FROM (SELECT "secretId", count(*)::int n, count(DISTINCT "imageId")::int images, (count(*) FILTER (WHERE residue))::int residue,
-                        bool_or(NOT residue) present, bool_or("layerId" LIKE 'base%') shared FROM "Occurrence" GROUP BY "secretId") c
+  await q(`UPDATE "Secret" s SET "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue, "inFinalFs" = c.present, "inSharedLayer" = c.shared,
+             "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers
+           FROM (SELECT o."secretId", count(*)::int n, count(DISTINCT o."imageId")::int images, (count(*) FILTER (WHERE o.residue))::int residue,
+                        bool_or(NOT o.residue) present, bool_or(o."layerId" LIKE 'base%') shared, count(DISTINCT o."repositoryId")::int repos,
+                        count(DISTINCT r."registryId")::int registries, count(DISTINCT o."layerId")::int layers
+                 FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" GROUP BY o."secretId") c
            WHERE s.id = c."secretId"`);
   // Plans for confirmed secrets, some steps verified, some overdue.
   await q(`INSERT INTO "RemediationStep"(id, "secretId", kind, "scopeKey", state, "dueAt", "createdAt", "updatedAt")

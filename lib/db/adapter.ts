@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -29,9 +30,15 @@ export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   }
   const dir = opts.pgliteDir ?? path.join(dataDir(), "pglite");
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  return { kind: "pglite", factory: atomicScripts(new PrismaPGlite(client)), close: async () => (client.closed ? undefined : client.close()) };
+  // Extensions the migrations create (pg_trgm: substring search on paths) must be loaded into the WASM build,
+  // for the shadow database of `db:new-migration` too.
+  const client = new PGlite(dir, { extensions: PGLITE_EXTENSIONS });
+  const factory = new PrismaPGlite(client);
+  factory.connectToShadowDb = () => new PrismaPGlite(new PGlite("memory://shadow", { extensions: PGLITE_EXTENSIONS })).connect();
+  return { kind: "pglite", factory: atomicScripts(factory), close: async () => (client.closed ? undefined : client.close()) };
 }
+
+const PGLITE_EXTENSIONS = { pg_trgm };
 
 function poolSize(): number {
   const n = Number(process.env.DATABASE_POOL_SIZE ?? 10);

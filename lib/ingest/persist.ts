@@ -262,14 +262,16 @@ async function refreshSecretCounts(tx: Tx, secretIds: string[], withNewOccurrenc
   const rows = await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
     UPDATE "Secret" s SET
       "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
+      "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers,
       "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config,
       "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[])
                            THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
       regression = s.regression OR (s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]))
     FROM (
-      SELECT "secretId", count(*)::int AS n, count(DISTINCT "imageId")::int AS images, (count(*) FILTER (WHERE residue))::int AS residue,
-             bool_or(source = 'file' AND NOT residue) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config
-      FROM "Occurrence" WHERE "secretId" = ANY(${secretIds}::text[]) GROUP BY "secretId"
+      SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
+             count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
+             bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
+      FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ANY(${secretIds}::text[]) GROUP BY o."secretId"
     ) c, (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${secretIds}::text[])) old
     WHERE s.id = c."secretId" AND old.id = s.id
     RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`;

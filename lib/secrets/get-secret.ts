@@ -4,11 +4,11 @@ import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { ResidueError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 
-const OCCURRENCE_LIMIT = 5000;
+const OCCURRENCE_LIMIT = 1000;
 
 /**
  * One secret and its blast radius: every registry → repository → tag → digest → layer → path where it occurs.
- * The tree is built from at most 5,000 occurrences (most recent first); counts cover all of them.
+ * The tree is built from at most 1,000 occurrences (most recent first); counts cover all of them.
  */
 export async function getSecret({ secretId }: { secretId: string /* untrusted, from the URL */ }) {
   await reopenExpiredRisks();
@@ -18,30 +18,25 @@ export async function getSecret({ secretId }: { secretId: string /* untrusted, f
     select: {
       id: true, identityKind: true, detector: true, ruleId: true, title: true, redactedPreview: true, valueLength: true, severity: true,
       verifiedLive: true, triageState: true, triageReason: true, acceptedUntil: true, regression: true, firstSeenAt: true, lastSeenAt: true,
-      occurrenceCount: true, imageCount: true, ...FINDING_FLAG_SELECT,
+      occurrenceCount: true, imageCount: true, repositoryCount: true, registryCount: true, layerCount: true, ...FINDING_FLAG_SELECT,
     },
   });
   if (!secret) throw new ResidueError("not_found", "Secret not found.");
-  const [occurrences, counts] = await Promise.all([
-    db.occurrence.findMany({
-      where: { secretId },
-      orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
-      take: OCCURRENCE_LIMIT,
-      select: OCCURRENCE_SELECT,
-    }),
-    db.$queryRaw<{ registries: bigint; repositories: bigint; images: bigint; layers: bigint }[]>`
-      SELECT count(DISTINCT r."registryId") AS registries, count(DISTINCT o."repositoryId") AS repositories,
-             count(DISTINCT o."imageId") AS images, count(DISTINCT o."layerId") AS layers
-      FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ${secretId}`,
-  ]);
-  const c = counts[0]!;
+  const occurrences = await db.occurrence.findMany({
+    where: { secretId },
+    // lastSeenAt alone: an index scan that stops after the limit (adding id would sort every occurrence).
+    orderBy: { lastSeenAt: "desc" },
+    take: OCCURRENCE_LIMIT,
+    select: OCCURRENCE_SELECT,
+  });
   return {
     secret,
+    // Counts are kept on the secret by ingest: a key in 10,000 images is not re-aggregated per page view.
     blastRadius: {
-      registries: Number(c.registries),
-      repositories: Number(c.repositories),
-      images: Number(c.images),
-      layers: Number(c.layers),
+      registries: secret.registryCount,
+      repositories: secret.repositoryCount,
+      images: secret.imageCount,
+      layers: secret.layerCount,
       occurrences: secret.occurrenceCount,
       truncated: secret.occurrenceCount > occurrences.length,
     },

@@ -37,10 +37,6 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   if (q.scanner) occ.push({ scanner: q.scanner });
   if (q.scan) occ.push({ scans: { some: { scanId: q.scan } } });
   if (occ.length) and.push({ occurrences: { some: { AND: occ } } });
-  if (q.q) {
-    const text = { contains: q.q, mode: "insensitive" as const };
-    and.push({ OR: [{ ruleId: text }, { detector: text }, { title: text }, { occurrences: { some: { OR: [{ path: text }, { repository: { name: text } }] } } }] });
-  }
   return and.length ? { AND: and } : {};
 }
 
@@ -50,10 +46,29 @@ function controlWhere(controlId: string): Prisma.SecretWhereInput {
   return { OR: (Object.keys(control.mappings) as FindingType[]).map((t) => FINDING_TYPE_WHERE[t]) };
 }
 
+// Beyond this many text matches, filter in one statement instead of passing the ids back (parameter limits).
+const TEXT_MATCH_IDS = 10_000;
+
+/**
+ * Text search on rule, detector, title, occurrence paths and repository names. The ids come from a UNION of
+ * separate scans (the path branch uses the trigram index); one OR across them would scan every secret.
+ */
+async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
+  const like = `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+  const ids = await getDb().$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like}
+    UNION SELECT "secretId" FROM "Occurrence" WHERE path ILIKE ${like}
+    UNION SELECT o."secretId" FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like}
+    LIMIT ${TEXT_MATCH_IDS + 1}`;
+  if (ids.length <= TEXT_MATCH_IDS) return { id: { in: ids.map((r) => r.id) } };
+  const contains = { contains: text, mode: "insensitive" as const };
+  return { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }, { occurrences: { some: { path: contains } } }, { occurrences: { some: { repository: { name: contains } } } }] };
+}
+
 export async function listSecrets(q: ListSecretsQuery) {
   await reopenExpiredRisks();
   const db = getDb();
-  const where = secretsWhere(q);
+  const where = q.q ? { AND: [secretsWhere(q), await textWhere(q.q)] } : secretsWhere(q);
   const [total, rows] = await Promise.all([
     db.secret.count({ where }),
     db.secret.findMany({

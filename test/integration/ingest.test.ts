@@ -49,6 +49,20 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(detail.tree[0]!.repositories[0]!.images[0]!.tags).toHaveLength(1);
   });
 
+  it("text search finds secrets by rule, path and repository name, with LIKE characters taken literally", async () => {
+    await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/payments-api:1.0" });
+    await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "docker.io/other/thing:2" });
+    const ids = async (q: string) => (await listSecrets(listSecretsQuerySchema.parse({ q }))).secrets.map((s) => s.id).sort();
+    const all = (await t.db.secret.findMany({ select: { id: true, ruleId: true, occurrences: { select: { path: true, repository: { select: { name: true } } } } } }));
+    const expected = (pred: (s: (typeof all)[number]) => boolean) => all.filter(pred).map((s) => s.id).sort();
+    expect(await ids("PAYMENTS-api")).toEqual(expected((s) => s.occurrences.some((o) => o.repository.name === "acme/payments-api")));
+    expect((await ids("payments-api")).length).toBe(3);
+    const somePath = all[0]!.occurrences[0]!.path;
+    expect(await ids(somePath)).toEqual(expected((s) => s.occurrences.some((o) => o.path.toLowerCase().includes(somePath.toLowerCase())) || s.ruleId.toLowerCase().includes(somePath.toLowerCase())));
+    expect(await ids("%")).toEqual(expected((s) => s.ruleId.includes("%") || s.occurrences.some((o) => o.path.includes("%") || o.repository.name.includes("%"))));
+    expect(await ids("no-such-thing-anywhere")).toEqual([]);
+  });
+
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
     await ingest(readFixture("gitleaks/version_7.5.0.json"));
     const sarif = await ingest(readFixture("sarif/gitleaks_7.5.0.sarif"));

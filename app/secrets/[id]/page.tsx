@@ -86,7 +86,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
 
       <section className="mt-6" aria-labelledby="where">
         <h2 id="where" className="mb-2 text-lg font-semibold">Where it occurs</h2>
-        {b.truncated ? <p className="mb-2 text-sm text-amber-700">Showing the 5,000 most recent occurrences of {b.occurrences.toLocaleString("en-US")}.</p> : null}
+        {b.truncated ? <p className="mb-2 text-sm text-amber-700">Showing the 1,000 most recent occurrences of {b.occurrences.toLocaleString("en-US")}.</p> : null}
         <ul className="space-y-3">
           {tree.map((reg) => (
             <li key={reg.host} className="rounded-lg border border-slate-200 bg-white">
