@@ -40,7 +40,7 @@ test("a newcomer sees the empty state, uploads reports in the browser, and follo
 
   // Filters live in the URL.
   await page.goto("/secrets?severity=critical&sort=severity");
-  await expect(page.getByText(/secrets? match these filters/)).toBeVisible();
+  await expect(page.getByText(/secrets? match(es)? these filters/)).toBeVisible();
   await expect(page.getByRole("row")).toHaveCount(1 + 4); // header + AWS (trivy) + the 3 verified trufflehog secrets
   await page.screenshot({ path: "test-results/screens/secrets.png", fullPage: true });
   await page.getByLabel("Registry").fill("registry.gitlab.com");

@@ -42,7 +42,7 @@ test("a triager follows a residue secret from the table to its layer, remediates
 
   // A shared view: residue only, in one repository.
   await page.goto("/secrets?residue=1&repository=acme/payments");
-  await expect(page.getByText("1 secret match these filters")).toBeVisible();
+  await expect(page.getByText("1 secret matches these filters")).toBeVisible();
   await expect(page.getByLabel("Residue")).toHaveValue("1");
   await page.screenshot(shot("secrets-residue"));
   // Keyboard: focus the row, Enter opens it.

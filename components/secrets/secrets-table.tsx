@@ -179,7 +179,7 @@ export function SecretsTable({ data, query, users, canTriage }: { data: Data; qu
 
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <p className="text-sm text-slate-600" aria-live="polite">
-          {pending ? "Loading…" : `${data.total.toLocaleString("en-US")} secret${data.total === 1 ? "" : "s"}${filtered ? " match these filters" : ""}`}
+          {pending ? "Loading…" : `${data.total.toLocaleString("en-US")} secret${data.total === 1 ? "" : "s"}${filtered ? (data.total === 1 ? " matches these filters" : " match these filters") : ""}`}
         </p>
         <details className="relative text-sm">
           <summary className={`${secondaryButtonClass} cursor-pointer list-none`}>Columns</summary>
