@@ -8,9 +8,6 @@ const CONFIG = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", r
 /** Secrets in a text with secretlint's recommended rules (a maintained rule engine, not our own regexes). */
 export async function detectInText(content: string, filePath: string): Promise<Detection[]> {
   const r = await lintSource({ source: { content, filePath, contentType: "text" }, options: { config: CONFIG, maskSecrets: false, noPhysicFilePath: true } });
-  // secretlint leaves a performance mark per rule run: clear them, or a large image grows the global buffer.
-  performance.clearMarks();
-  performance.clearMeasures();
   // Two rules may report one secret (npm: the token, and `_authToken=<token>`): keep the narrowest match.
   const kept: (typeof r.messages)[number][] = [];
   // (On a tie, a match without "=" or ":" is the bare token rather than its assignment.)
