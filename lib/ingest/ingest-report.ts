@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { actorLabel, type Actor } from "../auth/actor";
+import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
@@ -48,9 +48,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
     contentSha256,
     sizeBytes: source.size,
     scannedAt: parsed.scannedAt ?? null,
-    uploaderUserId: opts.uploader.kind === "user" ? opts.uploader.userId : null,
-    uploaderTokenId: opts.uploader.kind === "token" ? opts.uploader.tokenId : null,
-    actorLabel: actorLabel(opts.uploader),
+    uploader: opts.uploader,
     findingsCount: parsed.findings.length,
     skippedCount: parsed.skipped,
   };

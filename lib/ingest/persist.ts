@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/record-audit";
+import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
@@ -14,9 +15,7 @@ export type ScanMeta = {
   contentSha256: string;
   sizeBytes: number;
   scannedAt: Date | null;
-  uploaderUserId: string | null;
-  uploaderTokenId: string | null;
-  actorLabel: string;
+  uploader: Actor;
   findingsCount: number;
   skippedCount: number;
 };
@@ -45,12 +44,14 @@ function chunks<T>(rows: T[]): T[][] {
  */
 export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, now: Date): Promise<PersistResult> {
   const at = now.toISOString();
+  const uploaderUserId = meta.uploader.kind === "user" ? meta.uploader.userId : null;
+  const uploaderTokenId = meta.uploader.kind === "token" ? meta.uploader.tokenId : null;
   const scanRows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "Scan" (id, scanner, "toolName", "scannerVersion", format, target, "contentSha256", "sizeBytes", "scannedAt",
                         "uploaderUserId", "uploaderTokenId", status, "findingsCount", "skippedCount", "createdAt")
     VALUES (gen_random_uuid()::text, ${meta.scanner}, ${meta.toolName}, ${meta.scannerVersion}, ${meta.format}, ${meta.target},
-            ${meta.contentSha256}, ${meta.sizeBytes}, ${meta.scannedAt?.toISOString() ?? null}::timestamp, ${meta.uploaderUserId},
-            ${meta.uploaderTokenId}, 'processing', ${meta.findingsCount}, ${meta.skippedCount}, ${at}::timestamp)
+            ${meta.contentSha256}, ${meta.sizeBytes}, ${meta.scannedAt?.toISOString() ?? null}::timestamp, ${uploaderUserId},
+            ${uploaderTokenId}, 'processing', ${meta.findingsCount}, ${meta.skippedCount}, ${at}::timestamp)
     ON CONFLICT ("contentSha256") DO NOTHING
     RETURNING id`;
   if (!scanRows.length) {
@@ -74,10 +75,7 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     UPDATE "Scan" SET status = 'completed', "finishedAt" = ${at}::timestamp, "imageId" = ${primaryImageId},
       "newSecrets" = ${newSecrets}, "newOccurrences" = ${occ.inserted}, "knownOccurrences" = ${occ.updated}
     WHERE id = ${scanId}`;
-  await tx.$executeRaw`
-    INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", after)
-    VALUES (gen_random_uuid()::text, ${at}::timestamp, ${meta.uploaderUserId}, ${meta.uploaderTokenId}, ${meta.actorLabel}, 'scan.ingested', 'Scan', ${scanId},
-            ${JSON.stringify({ scanner: meta.scanner, format: meta.format, findings: meta.findingsCount, newSecrets, newOccurrences: occ.inserted })}::jsonb)`;
+  await recordAudit(tx, meta.uploader, { action: "scan.ingested", entityType: "Scan", entityId: scanId, after: { scanner: meta.scanner, format: meta.format, findings: meta.findingsCount, newSecrets, newOccurrences: occ.inserted } }, now);
   await recordAudit(tx, { kind: "system", label: "system: regression" }, reopened.map((r) => ({ action: "secret.regressed", entityType: "Secret", entityId: r.id, before: { state: "resolved" }, after: { state: r.state, regression: true, scanId } })), now);
   await reconcileAfterIngest(tx, { scanId, now, notLiveSecretIds });
   return { scanId, duplicate: false, newSecrets, newOccurrences: occ.inserted, knownOccurrences: occ.updated, secretIds: ids };
