@@ -3,6 +3,7 @@ import { assertCan, actorLabel, type Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
+import { assertAssignable } from "../users/manage-users";
 import { refreshRemediated } from "./reconcile";
 import type { StepEvent, StepKind, StepState } from "./schemas";
 import { transition, type MachineEvent } from "./state-machine";
@@ -18,10 +19,7 @@ export async function applyStepEvent(actor: Actor, input: { stepId: string; even
     const e = input.event;
 
     if (e.type === "assign") {
-      if (e.ownerId) {
-        const u = await tx.user.findUnique({ where: { id: e.ownerId }, select: { role: true, disabledAt: true } });
-        if (!u || u.disabledAt || u.role === "viewer") throw new ResidueError("bad_request", "The owner must be an active triager or admin.");
-      }
+      if (e.ownerId) await assertAssignable(tx, e.ownerId);
       await tx.remediationStep.update({ where: { id: step.id }, data: { ownerId: e.ownerId } });
       await recordAudit(tx, actor, { action: "step.assigned", entityType: "RemediationStep", entityId: step.id, before: { ownerId: step.ownerId }, after: { ownerId: e.ownerId } }, now);
       return { state: step.state };

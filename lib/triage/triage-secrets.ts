@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { ensureRemediationPlans } from "../remediation/plan";
+import { assertAssignable } from "../users/manage-users";
 import type { TriageChange } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -52,11 +53,7 @@ export async function assignSecrets(actor: Actor, input: { ids: string[]; assign
   assertCan(actor, "triage");
   const ids = [...new Set(input.ids)].sort();
   return getDb().$transaction(async (tx) => {
-    if (input.assigneeId) {
-      const u = await tx.user.findUnique({ where: { id: input.assigneeId }, select: { role: true, disabledAt: true } });
-      if (!u || u.disabledAt) throw new ResidueError("bad_request", "The assignee is not an active user.");
-      if (u.role === "viewer") throw new ResidueError("bad_request", "Viewers are read-only: assign a triager or an admin.");
-    }
+    if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
     const before = await lockSecrets(tx, ids);
     const changed = before.filter((s) => s.assigneeId !== input.assigneeId);
     await tx.secret.updateMany({ where: { id: { in: changed.map((s) => s.id) } }, data: { assigneeId: input.assigneeId } });

@@ -71,7 +71,15 @@ export async function listUsers(actor: Actor) {
   return getDb().user.findMany({ orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }], select: USER_FIELDS });
 }
 
-/** People who can own triage and remediation work: active triagers and admins. */
+/** People who can own triage and remediation work: active triagers and admins (viewers are read-only). */
+const ASSIGNABLE = { disabledAt: null, role: { in: ["triager", "admin"] } } satisfies Prisma.UserWhereInput;
+
 export async function listAssignableUsers() {
-  return getDb().user.findMany({ where: { disabledAt: null, role: { in: ["triager", "admin"] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+  return getDb().user.findMany({ where: ASSIGNABLE, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+export async function assertAssignable(tx: Pick<Tx, "user">, userId: string) {
+  if (!(await tx.user.count({ where: { id: userId, ...ASSIGNABLE } }))) {
+    throw new ResidueError("bad_request", "Only an active triager or admin can own this work (viewers are read-only).");
+  }
 }

@@ -5,7 +5,7 @@ import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { recordTagEvents } from "@/lib/tags/record-tag-events";
 import { bulkTriageSchema } from "@/lib/triage/schemas";
-import { reopenExpiredRisks, triageSecrets } from "@/lib/triage/triage-secrets";
+import { assignSecrets, reopenExpiredRisks, triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
 let t: TestDb;
@@ -98,6 +98,9 @@ describe(`triage and remediation on ${testDatabaseKind}`, () => {
     await expect(applyStepEvent(triager, { stepId: rotate.id, event: { type: "complete" } })).rejects.toMatchObject({ code: "bad_request" });
     await expect(applyStepEvent(viewer, { stepId: rotate.id, event: { type: "start" } })).rejects.toMatchObject({ code: "forbidden" });
     await expect(applyStepEvent(triager, { stepId: rotate.id, event: { type: "attest", note: "trust me" } })).rejects.toMatchObject({ code: "forbidden" });
+    // Only active triagers and admins own work, for steps and for secrets alike.
+    await expect(applyStepEvent(triager, { stepId: rotate.id, event: { type: "assign", ownerId: viewer.userId } })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(assignSecrets(triager, { ids: [secretId], assigneeId: viewer.userId })).rejects.toMatchObject({ code: "bad_request" });
     expect(await stepOf("rotate")).toEqual(rotate);
   });
 
