@@ -3,7 +3,7 @@ import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
-import { stateAsOf } from "./state-as-of";
+import { openAsOf, stateAsOf } from "./state-as-of";
 
 export type Scope = { registry?: string; repository?: string };
 
@@ -55,7 +55,7 @@ async function computeSummary(asOf: Date, scope: Scope) {
     ), per AS MATERIALIZED (
       SELECT s.id, s.severity, s."verifiedLive",
         s."residueCount" > 0 AS file_residue, s."inFinalFs" AS file_present, s."inHistory" AS build_history, s."inConfig" AS env_config, s."inSharedLayer" AS base_inherited,
-        ${state} IN ('open', 'confirmed') AND (s."remediatedAt" IS NULL OR s."remediatedAt" > ${asOf}::timestamp) AS open,
+        ${openAsOf(state, asOf)} AS open,
         s."confirmedAt" <= ${asOf}::timestamp AS confirmed,
         COALESCE(st.rotated, false) AS rotated, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
         CASE WHEN s."remediatedAt" <= ${asOf}::timestamp THEN extract(epoch FROM (s."remediatedAt" - COALESCE(s."confirmedAt", s."firstSeenAt"))) END AS mttr

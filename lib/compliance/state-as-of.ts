@@ -4,13 +4,16 @@ import { Prisma } from "../generated/prisma/client";
  * SQL for a secret's triage state as of a date: the last triage or regression event at or before it in the
  * audit trail, else "open". Reports for a past date are computed from history, not from current state.
  */
+/** The audit actions that change a secret's triage state; their `after.state` is the state from then on. */
+export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')`;
+
 export function stateAsOf(secretIdColumn: Prisma.Sql, asOf: Date): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT a.after ->> 'state' FROM "AuditEvent" a
-    WHERE a."entityType" = 'Secret' AND a."entityId" = ${secretIdColumn} AND a.action IN ('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')
+    WHERE a."entityType" = 'Secret' AND a."entityId" = ${secretIdColumn} AND a.action IN ${STATE_CHANGE_ACTIONS}
       AND a.at <= ${asOf}::timestamp ORDER BY a.at DESC LIMIT 1), 'open')`;
 }
 
-/** Open as of a date: seen by then, not remediated by then, and not closed by triage then. */
-export function openAsOf(asOf: Date): Prisma.Sql {
-  return Prisma.sql`(state_then IN ('open', 'confirmed') AND ("remediatedAt" IS NULL OR "remediatedAt" > ${asOf}::timestamp))`;
+/** Open as of a date, given the state then: open or confirmed by triage, and not remediated by then. */
+export function openAsOf(state: Prisma.Sql, asOf: Date): Prisma.Sql {
+  return Prisma.sql`(${state} IN ('open', 'confirmed') AND ("remediatedAt" IS NULL OR "remediatedAt" > ${asOf}::timestamp))`;
 }

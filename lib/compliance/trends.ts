@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { STATE_CHANGE_ACTIONS } from "./state-as-of";
 
 export type TrendPoint = { week: string; group: string; openSecrets: number; affectedImages: number };
 
@@ -18,7 +19,7 @@ export async function getTrends(opts: { asOf: Date; weeks: number; groupBy: "reg
         FROM generate_series(date_trunc('week', ${opts.asOf}::timestamp) - (${opts.weeks - 1}::int * interval '1 week'), date_trunc('week', ${opts.asOf}::timestamp), interval '1 week') AS w
       ), ev AS (
         SELECT "entityId" AS id, at, after ->> 'state' AS state, lead(at) OVER (PARTITION BY "entityId" ORDER BY at, id) AS until
-        FROM "AuditEvent" WHERE "entityType" = 'Secret' AND action IN ('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')
+        FROM "AuditEvent" WHERE "entityType" = 'Secret' AND action IN ${STATE_CHANGE_ACTIONS}
       ), open_then AS (
         SELECT wk.w_start, wk.w_end, s.id
         FROM weeks wk JOIN "Secret" s ON s."firstSeenAt" <= wk.w_end AND (s."remediatedAt" IS NULL OR s."remediatedAt" > wk.w_end)

@@ -25,7 +25,7 @@ export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: 
       WHERE s."firstSeenAt" <= ${asOf}::timestamp
         AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))
     ), live AS (
-      SELECT * FROM scope WHERE ${openAsOf(asOf)}
+      SELECT * FROM scope WHERE ${openAsOf(Prisma.sql`state_then`, asOf)}
     ), steps AS (
       SELECT st.* FROM "RemediationStep" st JOIN scope ON scope.id = st."secretId" WHERE st."createdAt" <= ${asOf}::timestamp
     )
