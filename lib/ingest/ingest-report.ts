@@ -90,8 +90,7 @@ async function duplicateOf(contentSha256: string): Promise<IngestResult | null> 
   });
   if (!scan) return null;
   const [seen] = await getDb().$queryRaw<{ occurrences: number; secrets: number }[]>`
-    SELECT count(*)::int AS occurrences, count(DISTINCT o."secretId")::int AS secrets
-    FROM "OccurrenceScan" os JOIN "Occurrence" o ON o.id = os."occurrenceId" WHERE os."scanId" = ${scan.id}`;
+    SELECT COALESCE(sum(occurrences), 0)::int AS occurrences, count(*)::int AS secrets FROM "ScanSecret" WHERE "scanId" = ${scan.id}`;
   const img = scan.image;
   return {
     scanId: scan.id,

@@ -15,11 +15,11 @@ const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[]
  * Runs after every ingest, in its transaction: a regression reopens plans, new repositories get steps, and steps
  * whose evidence arrived are verified. Everything set-based over the repositories and secrets the scan touched.
  */
-export async function reconcileAfterIngest(tx: Tx, input: { scanId: string; now: Date; notLiveSecretIds: string[] }) {
-  const { scanId, now } = input;
-  // Occurrences this scan added (their first sighting is this ingest).
-  const fresh = await tx.$queryRaw<{ secretId: string; repositoryId: string }[]>`
-    SELECT DISTINCT "secretId", "repositoryId" FROM "Occurrence" WHERE "lastScanId" = ${scanId} AND "firstSeenAt" = ${now}::timestamp`;
+export async function reconcileAfterIngest(
+  tx: Tx,
+  input: { scanId: string; now: Date; notLiveSecretIds: string[]; /** (secret, repository) pairs of the occurrences this scan added */ fresh: { secretId: string; repositoryId: string }[] },
+) {
+  const { scanId, now, fresh } = input;
   const freshSecrets = [...new Set(fresh.map((f) => f.secretId))].sort();
 
   // 1. Regression: seen again after its rotation was recorded, or in a repository whose rebuild/purge was closed.

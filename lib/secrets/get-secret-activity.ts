@@ -17,9 +17,9 @@ export async function getSecretActivity(secretId: string) {
     }),
     db.comment.findMany({ where: { secretId }, orderBy: { createdAt: "desc" }, take: 200, select: { id: true, body: true, createdAt: true, author: { select: { name: true } } } }),
     db.$queryRaw<{ id: string; createdAt: Date; scanner: string; toolName: string | null }[]>`
-      SELECT DISTINCT sc.id, sc."createdAt", sc.scanner, sc."toolName"
-      FROM "Occurrence" o JOIN "OccurrenceScan" os ON os."occurrenceId" = o.id JOIN "Scan" sc ON sc.id = os."scanId"
-      WHERE o."secretId" = ${secretId} ORDER BY sc."createdAt" DESC LIMIT ${TIMELINE_LIMIT}`,
+      SELECT sc.id, sc."createdAt", sc.scanner, sc."toolName"
+      FROM "ScanSecret" ss JOIN "Scan" sc ON sc.id = ss."scanId"
+      WHERE ss."secretId" = ${secretId} ORDER BY sc."createdAt" DESC LIMIT ${TIMELINE_LIMIT}`,
     db.$queryRaw<{ id: string; at: Date; actorLabel: string; action: string; before: unknown; after: unknown }[]>`
       SELECT id, at, "actorLabel", action, before, after FROM "AuditEvent"
       WHERE ("entityType" = 'Secret' AND "entityId" = ${secretId})

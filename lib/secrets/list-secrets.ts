@@ -34,9 +34,10 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   const occ: Prisma.OccurrenceWhereInput[] = [];
   if (q.registry) occ.push({ repository: { registry: { host: q.registry } } });
   if (q.repository) occ.push({ repository: { name: q.repository } });
-  if (q.scanner) occ.push({ scanner: q.scanner });
-  if (q.scan) occ.push({ scans: { some: { scanId: q.scan } } });
   if (occ.length) and.push({ occurrences: { some: { AND: occ } } });
+  // Occurrences name the tool as toolName, else the parser id; ScanSecret keeps the per-scan link.
+  if (q.scanner) and.push({ scans: { some: { scan: { OR: [{ toolName: q.scanner }, { toolName: null, scanner: q.scanner }] } } } });
+  if (q.scan) and.push({ scans: { some: { scanId: q.scan } } });
   return and.length ? { AND: and } : {};
 }
 

@@ -29,10 +29,10 @@ describe(`ingest on ${testDatabaseKind}`, () => {
   it("is idempotent: the same report again adds no rows and says duplicate", async () => {
     const first = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
     expect(first).toMatchObject({ duplicate: false, counts: { findings: 8, secrets: 2, newSecrets: 2, newOccurrences: 4 } });
-    const before = { s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), os: await rows("OccurrenceScan") };
+    const before = { s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), ss: await rows("ScanSecret") };
     const again = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
     expect(again).toMatchObject({ duplicate: true, scanId: first.scanId, counts: { newSecrets: 0, newOccurrences: 0 } });
-    expect({ s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), os: await rows("OccurrenceScan") }).toEqual(before);
+    expect({ s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), ss: await rows("ScanSecret") }).toEqual(before);
   });
 
   it("correlates one secret across images in different registries", async () => {
@@ -61,6 +61,20 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await ids(somePath)).toEqual(expected((s) => s.occurrences.some((o) => o.path.toLowerCase().includes(somePath.toLowerCase())) || s.ruleId.toLowerCase().includes(somePath.toLowerCase())));
     expect(await ids("%")).toEqual(expected((s) => s.ruleId.includes("%") || s.occurrences.some((o) => o.path.includes("%") || o.repository.name.includes("%"))));
     expect(await ids("no-such-thing-anywhere")).toEqual([]);
+  });
+
+  it("filters by the scan and by the scanner that reported a secret; a duplicate upload repeats the counts", async () => {
+    const trufflehog = await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/api:1.0" });
+    const gitleaks = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
+    const ids = async (p: Record<string, string>) => (await listSecrets(listSecretsQuerySchema.parse(p))).secrets.map((s) => s.id).sort();
+    const seenBy = async (scanId: string) => (await t.db.scanSecret.findMany({ where: { scanId }, select: { secretId: true } })).map((r) => r.secretId).sort();
+    expect(await ids({ scan: trufflehog.scanId })).toEqual(await seenBy(trufflehog.scanId));
+    expect(await ids({ scan: gitleaks.scanId })).toHaveLength(2);
+    expect(await ids({ scanner: "gitleaks" })).toEqual(await seenBy(gitleaks.scanId));
+    expect(await ids({ scanner: "trufflehog" })).toEqual(await seenBy(trufflehog.scanId));
+    expect(await ids({ scanner: "nobody" })).toEqual([]);
+    const again = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
+    expect(again.counts).toMatchObject({ secrets: gitleaks.counts.secrets, alreadyKnown: gitleaks.counts.newOccurrences });
   });
 
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
