@@ -213,40 +213,54 @@ async function upsertOccurrences(
     .sort((a, b) => cmp(a.imageId, b.imageId) || cmp(a.secretId, b.secretId) || cmp(a.layerKey, b.layerKey) || cmp(a.path, b.path) || a.line - b.line);
   let inserted = 0;
   let updated = 0;
-  const fresh = new Map<string, { secretId: string; repositoryId: string }>();
+  const fresh = new Set<string>();
   const layerId = (k: string | null) => (k ? (ctx.layerIds.get(k) ?? null) : null);
   for (const part of chunks(rows)) {
-    const out = await tx.$queryRaw<{ secretId: string; repositoryId: string; inserted: boolean }[]>`
-      INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, line, source, "createdBy",
-                                "deletedInLayerId", "deletedInPosition", residue, scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
-      SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, x.line, x.source::"OccurrenceSource", x.created,
-             x.did, x.dpos, x.did IS NOT NULL, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
-      FROM unnest(${part.map((o) => o.secretId)}::text[], ${part.map((o) => o.imageId)}::text[], ${part.map((o) => o.layerKey)}::text[],
-                  ${part.map((o) => layerId(o.layerKey))}::text[], ${part.map((o) => o.layerPosition)}::int[], ${part.map((o) => o.path)}::text[],
-                  ${part.map((o) => o.line)}::int[], ${part.map((o) => o.source)}::text[], ${part.map((o) => o.createdBy)}::text[],
-                  ${part.map((o) => layerId(o.deletedInLayerKey))}::text[], ${part.map((o) => o.deletedInPosition)}::int[])
-           AS x(secret, image, lkey, lid, lpos, path, line, source, created, did, dpos)
-      JOIN "Image" i ON i.id = x.image
-      ON CONFLICT ("imageId", "secretId", "layerKey", path, line) DO UPDATE SET
-        "lastSeenAt" = GREATEST("Occurrence"."lastSeenAt", EXCLUDED."lastSeenAt"),
-        "lastScanId" = EXCLUDED."lastScanId",
-        "layerPosition" = COALESCE("Occurrence"."layerPosition", EXCLUDED."layerPosition"),
-        "createdBy" = COALESCE("Occurrence"."createdBy", EXCLUDED."createdBy"),
-        "deletedInLayerId" = COALESCE("Occurrence"."deletedInLayerId", EXCLUDED."deletedInLayerId"),
-        "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
-        residue = "Occurrence".residue OR EXCLUDED.residue
-      RETURNING "secretId", "repositoryId", (xmax = 0) AS inserted`;
-    for (const r of out) {
-      if (r.inserted) {
-        inserted++;
-        fresh.set(`${r.secretId}\0${r.repositoryId}`, r);
-      } else updated++;
-    }
+    const batch = part.map((o) => ({
+      secret: o.secretId, image: o.imageId, lkey: o.layerKey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
+      source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition,
+    }));
+    const [out] = await tx.$queryRaw<{ inserted: number; updated: number; fresh: string | null }[]>`
+      WITH x AS (
+        SELECT * FROM json_to_recordset(${rowsJson(batch)}::json)
+          AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int)
+      ), written AS (
+        INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, line, source, "createdBy",
+                                  "deletedInLayerId", "deletedInPosition", residue, scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
+        SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, x.line, x.source::"OccurrenceSource", x.created,
+               x.did, x.dpos, x.did IS NOT NULL, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
+        FROM x JOIN "Image" i ON i.id = x.image
+        ON CONFLICT ("imageId", "secretId", "layerKey", path, line) DO UPDATE SET
+          "lastSeenAt" = GREATEST("Occurrence"."lastSeenAt", EXCLUDED."lastSeenAt"),
+          "lastScanId" = EXCLUDED."lastScanId",
+          "layerPosition" = COALESCE("Occurrence"."layerPosition", EXCLUDED."layerPosition"),
+          "createdBy" = COALESCE("Occurrence"."createdBy", EXCLUDED."createdBy"),
+          "deletedInLayerId" = COALESCE("Occurrence"."deletedInLayerId", EXCLUDED."deletedInLayerId"),
+          "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
+          residue = "Occurrence".residue OR EXCLUDED.residue
+        RETURNING "secretId", "repositoryId", (xmax = 0) AS inserted
+      )
+      -- One summary row back instead of one row per occurrence.
+      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
+             string_agg(DISTINCT "secretId" || ' ' || "repositoryId", ',') FILTER (WHERE inserted) AS fresh
+      FROM written`;
+    inserted += out!.inserted;
+    updated += out!.updated;
+    for (const pair of out!.fresh?.split(",") ?? []) fresh.add(pair);
   }
   await recordScanSecrets(tx, ctx.scanId, rows);
-  const freshPairs = [...fresh.values()].sort((a, b) => cmp(a.secretId, b.secretId) || cmp(a.repositoryId, b.repositoryId));
+  const freshPairs = [...fresh].sort(cmp).map((pair) => {
+    const [secretId, repositoryId] = pair.split(" ") as [string, string];
+    return { secretId, repositoryId };
+  });
   return { inserted, updated, fresh: freshPairs, secretsWithNewOccurrences: [...new Set(freshPairs.map((f) => f.secretId))] };
 }
+
+/**
+ * A batch of rows as one JSON parameter, read back with json_to_recordset: one native JSON.stringify instead of
+ * a driver-side array literal per column (the larger share of the insert's time at 5,000 rows).
+ */
+const rowsJson = (rows: object[]) => JSON.stringify(rows);
 
 // Code-unit order: far cheaper than localeCompare on 100,000 rows, and the same in every upload (row-lock order).
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

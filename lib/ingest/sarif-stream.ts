@@ -6,20 +6,22 @@ type Frame = { obj: boolean; key: string | null; expectKey: boolean };
 const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, COLON = 0x3a, COMMA = 0x2c;
 
 /**
- * One pass over a SARIF file, byte by byte, in 1 MiB chunks: every `runs[i].results[j]` element is handed over
- * as its own JSON text (to JSON.parse one at a time), and everything else is kept as a skeleton document with
- * empty results arrays (tool, rules, properties: small). Memory: one chunk, one result, the skeleton.
- * Structural characters are ASCII, so scanning UTF-8 bytes is exact.
+ * One pass over a SARIF file in 1 MiB chunks: every `runs[i].results[j]` element is handed over as its own JSON
+ * text (to JSON.parse one at a time; without `onResult`, results are only skipped), and everything else is kept as a skeleton document with empty results
+ * arrays (tool, rules, properties: small). Memory: one chunk, one result, the skeleton (copied out of the chunks,
+ * so no chunk outlives its turn). Structural characters are ASCII, so scanning UTF-8 bytes is exact; the inside
+ * of a string is skipped with indexOf (most of a report's bytes are strings).
  */
-export async function scanSarifFile(file: string, onResult: (run: number, json: string) => void): Promise<string> {
+export async function scanSarifFile(file: string, onResult?: (run: number, json: string) => void): Promise<string> {
   const frames: Frame[] = [];
   let runIndex = -1;
   let inString = false;
-  let escaped = false;
-  let keyBytes: number[] | null = null;
+  let escaped = false; // the string's next byte is escaped (a backslash ended the previous chunk)
+  let keyParts: Buffer[] | null = null; // an object key being read, when it matters (outside a result)
   let element: Buffer[] | null = null; // the result being captured
   let elementStart = 0;
   const skeleton: Buffer[] = [];
+  const keep = (b: Buffer) => b.length && skeleton.push(Buffer.from(b));
   let line = 1;
 
   const inResults = () => frames.length === 4 && frames[0]!.key === "runs" && !frames[1]!.obj && frames[2]!.key === "results" && !frames[3]!.obj;
@@ -27,31 +29,39 @@ export async function scanSarifFile(file: string, onResult: (run: number, json: 
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let keepFrom = 0; // skeleton bytes of this chunk not yet copied
     if (element) elementStart = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (c === 0x0a) line++;
+    const len = chunk.length;
+    for (let i = 0; i < len; i++) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
-          inString = false;
-          if (keyBytes) {
-            frames[frames.length - 1]!.key = Buffer.from(keyBytes).toString("utf8");
-            keyBytes = null;
-          }
-        } else if (keyBytes && keyBytes.length < 256) keyBytes.push(c);
+        const from = i;
+        const end = stringEnd(chunk, i, escaped);
+        if (end < 0) {
+          escaped = end === -2;
+          keyParts?.push(chunk.subarray(from));
+          i = len;
+          continue;
+        }
+        escaped = false;
+        inString = false;
+        i = end;
+        if (keyParts) {
+          keyParts.push(chunk.subarray(from, end));
+          frames[frames.length - 1]!.key = Buffer.concat(keyParts).subarray(0, 256).toString("utf8");
+          keyParts = null;
+        }
         continue;
       }
+      const c = chunk[i]!;
+      if (c === 0x0a) line++;
       const top = frames[frames.length - 1];
       if (c === QUOTE) {
         inString = true;
-        if (top?.obj && top.expectKey && !element) keyBytes = [];
+        if (top?.obj && top.expectKey && !element) keyParts = [];
         continue;
       }
       if (c === LBRACE || c === LBRACKET) {
         if (!element && inResults() && c === LBRACE) {
           // A result starts: stop copying skeleton bytes, start capturing the element.
-          skeleton.push(chunk.subarray(keepFrom, i));
+          keep(chunk.subarray(keepFrom, i));
           element = [];
           elementStart = i;
         }
@@ -63,8 +73,10 @@ export async function scanSarifFile(file: string, onResult: (run: number, json: 
       if (c === RBRACE || c === RBRACKET) {
         if (!frames.pop()) throw new ResidueError("bad_request", `Invalid JSON at line ${line}: unexpected "${String.fromCharCode(c)}".`);
         if (element && frames.length === 4) {
-          element.push(chunk.subarray(elementStart, i + 1));
-          onResult(runIndex, Buffer.concat(element).toString("utf8"));
+          if (onResult) {
+            element.push(chunk.subarray(elementStart, i + 1));
+            onResult(runIndex, Buffer.concat(element).toString("utf8"));
+          }
           element = null;
           keepFrom = i + 1;
         }
@@ -76,13 +88,31 @@ export async function scanSarifFile(file: string, onResult: (run: number, json: 
       }
       // Commas between results are dropped with them: the skeleton's results arrays end up empty.
       if (c === COMMA && !element && inResults()) {
-        skeleton.push(chunk.subarray(keepFrom, i));
+        keep(chunk.subarray(keepFrom, i));
         keepFrom = i + 1;
       }
     }
-    if (element) element.push(chunk.subarray(elementStart));
-    else skeleton.push(chunk.subarray(keepFrom));
+    if (element) {
+      if (onResult) element.push(Buffer.from(chunk.subarray(elementStart)));
+    } else keep(chunk.subarray(keepFrom));
   }
   if (inString || frames.length || element) throw new ResidueError("bad_request", `Invalid JSON: the report ends early (line ${line}).`);
   return Buffer.concat(skeleton).toString("utf8");
+}
+
+/**
+ * Inside a string from `from`: the index of its closing quote, or -1 when the string runs past the chunk
+ * (-2 when the chunk ends in the middle of an escape). `escaped`: the byte at `from` is escaped.
+ */
+function stringEnd(chunk: Buffer, from: number, escaped: boolean): number {
+  let i = escaped ? from + 1 : from;
+  for (;;) {
+    const q = chunk.indexOf(QUOTE, i);
+    const stop = q < 0 ? chunk.length : q;
+    let slashes = 0;
+    while (stop - slashes - 1 >= i && chunk[stop - slashes - 1] === BACKSLASH) slashes++;
+    if (q < 0) return slashes % 2 ? -2 : -1;
+    if (slashes % 2 === 0) return q;
+    i = q + 1;
+  }
 }

@@ -133,7 +133,7 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
  * results), then each result parsed and validated on its own and dropped once it is a finding.
  */
 export async function parseSarifFile(file: string): Promise<ParseResult> {
-  const sarif = parseLog(parseJsonText(await scanSarifFile(file, () => {})));
+  const sarif = parseLog(parseJsonText(await scanSarifFile(file)));
   const acc = sarifAccumulator(sarif.runs);
   let n = 0;
   await scanSarifFile(file, (runIndex, json) => acc.add(runIndex, parseShape(result, parseJsonText(json), `SARIF 2.1.0 (result ${++n})`)));

@@ -41,6 +41,20 @@ describe("streaming SARIF parse", () => {
     expect(streamed.findings.map((f) => [f.ruleId, f.path])).toEqual([["r1", "x/{y}.env"], ["r2", "(image config)"], ["r3", "(image config)"]]);
   });
 
+  it("reads escapes that straddle the 1 MiB read boundary", async () => {
+    const CHUNK = 1 << 20;
+    for (const escape of ['\\"', "\\\\", '\\\\\\"']) {
+      const head = '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gitleaks","rules":[{"id":"r1"}]}},"results":[{"ruleId":"r1","message":{"text":"';
+      // Put the escape's first backslash on the last byte of the first chunk.
+      const fill = "a".repeat(CHUNK - Buffer.byteLength(head) - 1);
+      const text = `${head}${fill}${escape}b"},"properties":{"residue/raw":"ghp_dddddddddddddddddddddddddddddddddddd"}},{"ruleId":"r1","properties":{"residue/raw":"ghp_eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}}]}]}`;
+      expect(Buffer.from(text)[CHUNK - 1]).toBe(0x5c);
+      const streamed = await parseSarifFile(write(text));
+      expect(streamed.findings).toHaveLength(2);
+      expect(streamed).toEqual(sarifParser.parse(readDocument(text), {}));
+    }
+  });
+
   it("refuses truncated or malformed input with a clear error", async () => {
     const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
     const text = residueSarif(img, 50, { secretPool: 10, seed: 1 });
