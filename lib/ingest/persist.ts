@@ -64,10 +64,10 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const layerIds = await upsertLayers(tx, plan);
   await upsertImageLayers(tx, plan, imageIds, layerIds);
   await recordTags(tx, plan, imageIds, scanId, at);
-  const { secretIds, newSecrets } = await upsertSecrets(tx, plan, at);
-  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, scanId, scanner: meta.toolName ?? meta.scanner, at });
+  const { secretIds, newSecrets, firstSeen } = await upsertSecrets(tx, plan, at);
+  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, firstSeen, scanId, scanner: meta.toolName ?? meta.scanner, at });
   const ids = [...new Set(secretIds.values())].sort();
-  const reopened = await refreshSecretCounts(tx, ids, occ.secretsWithNewOccurrences);
+  const reopened = await applyCounterDeltas(tx, occ.deltas, firstSeen);
   const notLiveSecretIds = plan.secrets.filter((x) => x.verifiedLive === false).map((x) => secretIds.get(x.identityKey)!);
 
   const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;
@@ -178,7 +178,7 @@ async function recordTags(tx: Tx, plan: IngestPlan, imageIds: Map<string, string
 
 async function upsertSecrets(tx: Tx, plan: IngestPlan, at: string) {
   const secretIds = new Map<string, string>();
-  let newSecrets = 0;
+  const firstSeen = new Set<string>();
   for (const part of chunks([...plan.secrets].sort((a, b) => cmp(a.identityKey, b.identityKey)))) {
     const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
       INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity,
@@ -197,30 +197,32 @@ async function upsertSecrets(tx: Tx, plan: IngestPlan, at: string) {
       RETURNING id, "identityKey", (xmax = 0) AS inserted`;
     for (const r of rows) {
       secretIds.set(r.identityKey, r.id);
-      if (r.inserted) newSecrets++;
+      if (r.inserted) firstSeen.add(r.id);
     }
   }
-  return { secretIds, newSecrets };
+  return { secretIds, newSecrets: firstSeen.size, firstSeen };
 }
 
 async function upsertOccurrences(
   tx: Tx,
   plan: IngestPlan,
-  ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; secretIds: Map<string, string>; scanId: string; scanner: string; at: string },
+  ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; secretIds: Map<string, string>; firstSeen: Set<string>; scanId: string; scanner: string; at: string },
 ) {
   const rows = plan.occurrences
     .map((o) => ({ ...o, secretId: ctx.secretIds.get(o.identityKey)!, imageId: ctx.imageIds.get(o.imageKey)! }))
     .sort((a, b) => cmp(a.imageId, b.imageId) || cmp(a.secretId, b.secretId) || cmp(a.layerKey, b.layerKey) || cmp(a.path, b.path) || a.line - b.line);
   let inserted = 0;
   let updated = 0;
-  const fresh = new Set<string>();
+  const deltas = new Map<string, CounterDelta>();
   const layerId = (k: string | null) => (k ? (ctx.layerIds.get(k) ?? null) : null);
   for (const part of chunks(rows)) {
     const batch = part.map((o) => ({
       secret: o.secretId, image: o.imageId, lkey: o.layerKey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
       source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition,
     }));
-    const [out] = await tx.$queryRaw<{ inserted: number; updated: number; fresh: string | null }[]>`
+    const known = batch.filter((b) => !ctx.firstSeen.has(b.secret));
+    if (known.length) for (const { secretId, ...d } of await probeKnown(tx, known)) deltas.set(secretId, addDelta(deltas.get(secretId), d));
+    const out = await tx.$queryRaw<{ secretId: string; inserted: number; updated: number; residue: number; freshRepositories: string[] }[]>`
       WITH x AS (
         SELECT * FROM json_to_recordset(${rowsJson(batch)}::json)
           AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int)
@@ -238,22 +240,85 @@ async function upsertOccurrences(
           "deletedInLayerId" = COALESCE("Occurrence"."deletedInLayerId", EXCLUDED."deletedInLayerId"),
           "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
           residue = "Occurrence".residue OR EXCLUDED.residue
-        RETURNING "secretId", "repositoryId", (xmax = 0) AS inserted
+        RETURNING "secretId", "repositoryId", residue, (xmax = 0) AS inserted
       )
-      -- One summary row back instead of one row per occurrence.
-      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
-             string_agg(DISTINCT "secretId" || ' ' || "repositoryId", ',') FILTER (WHERE inserted) AS fresh
-      FROM written`;
-    inserted += out!.inserted;
-    updated += out!.updated;
-    for (const pair of out!.fresh?.split(",") ?? []) fresh.add(pair);
+      -- One row per secret back, not one per occurrence.
+      SELECT "secretId", (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
+             (count(*) FILTER (WHERE inserted AND residue))::int AS residue,
+             COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted), '{}') AS "freshRepositories"
+      FROM written GROUP BY "secretId"`;
+    for (const r of out) {
+      inserted += r.inserted;
+      updated += r.updated;
+      deltas.set(r.secretId, addDelta(deltas.get(r.secretId), { ...NO_CHANGE, occurrences: r.inserted, residue: r.residue, freshRepositories: r.freshRepositories }));
+    }
   }
   await recordScanSecrets(tx, ctx.scanId, rows);
-  const freshPairs = [...fresh].sort(cmp).map((pair) => {
-    const [secretId, repositoryId] = pair.split(" ") as [string, string];
-    return { secretId, repositoryId };
-  });
-  return { inserted, updated, fresh: freshPairs, secretsWithNewOccurrences: [...new Set(freshPairs.map((f) => f.secretId))] };
+  const fresh = [...deltas].flatMap(([secretId, d]) => d.freshRepositories.map((repositoryId) => ({ secretId, repositoryId })));
+  fresh.sort((a, b) => cmp(a.secretId, b.secretId) || cmp(a.repositoryId, b.repositoryId));
+  return { inserted, updated, fresh, deltas };
+}
+
+/**
+ * For rows of secrets known before this ingest, and before the batch is written: which add a first occurrence in
+ * an image, repository or layer, and which turn a present file into residue. (Secrets first seen in this ingest
+ * are counted whole afterwards, so they need no probes.)
+ */
+async function probeKnown(tx: Tx, rows: { secret: string; image: string; lkey: string; lid: string | null; path: string; line: number; source: string; did: string | null }[]) {
+  return tx.$queryRaw<(CounterDelta & { secretId: string })[]>`
+    WITH x AS (
+      SELECT x.*, i."repositoryId" AS repo
+      FROM json_to_recordset(${rowsJson(rows)}::json) AS x(secret text, image text, lkey text, lid text, path text, line int, source text, did text)
+      JOIN "Image" i ON i.id = x.image
+    ), seen AS (
+      SELECT x.*,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret) AS new_image,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."repositoryId" = x.repo AND o."secretId" = x.secret) AS new_repo,
+        x.lid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.lid AND o."secretId" = x.secret) AS new_layer,
+        x.did IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret AND o."layerKey" = x.lkey
+                                      AND o.path = x.path AND o.line = x.line AND NOT o.residue) AS flipped,
+        x.source = 'file' AND x.did IS NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret
+                                      AND o."layerKey" = x.lkey AND o.path = x.path AND o.line = x.line AND o.residue) AS present
+      FROM x
+    )
+    SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, lkey, path, line)) FILTER (WHERE flipped))::int AS residue,
+      (count(DISTINCT image) FILTER (WHERE new_image))::int AS images, (count(DISTINCT lid) FILTER (WHERE new_layer))::int AS layers,
+      COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_repo), '{}') AS "newRepositories", '{}'::text[] AS "freshRepositories",
+      bool_or(present) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config,
+      bool_or(flipped) AS flipped
+    FROM seen GROUP BY secret`;
+}
+
+const NO_CHANGE: CounterDelta = { occurrences: 0, residue: 0, images: 0, layers: 0, newRepositories: [], freshRepositories: [], present: false, history: false, config: false, flipped: false };
+
+/** What one ingest adds to a secret's counters and flags (occurrences are never deleted; residue only turns on). */
+type CounterDelta = {
+  occurrences: number;
+  residue: number;
+  images: number;
+  layers: number;
+  newRepositories: string[];
+  freshRepositories: string[];
+  present: boolean;
+  history: boolean;
+  config: boolean;
+  flipped: boolean;
+};
+
+function addDelta(a: CounterDelta | undefined, b: CounterDelta): CounterDelta {
+  if (!a) return b;
+  return {
+    occurrences: a.occurrences + b.occurrences,
+    residue: a.residue + b.residue,
+    images: a.images + b.images,
+    layers: a.layers + b.layers,
+    newRepositories: [...a.newRepositories, ...b.newRepositories],
+    freshRepositories: [...new Set([...a.freshRepositories, ...b.freshRepositories])],
+    present: a.present || b.present,
+    history: a.history || b.history,
+    config: a.config || b.config,
+    flipped: a.flipped || b.flipped,
+  };
 }
 
 /**
@@ -277,33 +342,64 @@ async function recordScanSecrets(tx: Tx, scanId: string, rows: { secretId: strin
 }
 
 /**
- * Keeps the table-sorting counters in step, and reopens resolved secrets that show up somewhere new
- * (a regression). False positives and accepted risks stay as triaged wherever they reappear.
+ * Keeps the table-sorting counters in step by adding what this ingest changed (a full recount would read every
+ * occurrence of a popular secret on every upload), and reopens resolved secrets that show up somewhere new (a
+ * regression). False positives and accepted risks stay as triaged wherever they reappear.
  */
-async function refreshSecretCounts(tx: Tx, secretIds: string[], withNewOccurrences: string[]) {
-  if (!secretIds.length) return [];
+async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelta>, firstSeen: Set<string>) {
+  const ids = [...deltas.keys()].sort(cmp);
+  if (!ids.length) return [];
+  const first = ids.filter((id) => firstSeen.has(id));
+  const known = ids.filter((id) => !firstSeen.has(id)).map((id) => ({ id, ...deltas.get(id)! }));
+  // First seen in this ingest: every occurrence is one just written, so counting them all is cheap.
+  if (first.length) {
+    await tx.$executeRaw`
+      UPDATE "Secret" s SET
+        "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
+        "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers,
+        "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config
+      FROM (
+        SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
+               count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
+               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
+        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ANY(${first}::text[]) GROUP BY o."secretId"
+      ) c
+      WHERE s.id = c."secretId"`;
+  }
+  // Known before: add what changed; a registry is new when none of its other repositories held the secret.
   // A resolved secret seen somewhere new is a regression: back to confirmed when it has a plan, else open.
-  const rows = await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
+  const changed = known.length
+    ? await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
     UPDATE "Secret" s SET
-      "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
-      "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers,
-      "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config,
-      "triageState" = CASE WHEN s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[])
+      "occurrenceCount" = s."occurrenceCount" + d.occurrences, "imageCount" = s."imageCount" + d.images,
+      "residueCount" = s."residueCount" + d.residue, "layerCount" = s."layerCount" + d.layers,
+      "repositoryCount" = s."repositoryCount" + cardinality(d."newRepositories"),
+      "registryCount" = s."registryCount" + (
+        SELECT count(DISTINCT r."registryId") FROM unnest(d."newRepositories") AS nr(id) JOIN "Repository" r ON r.id = nr.id
+        WHERE NOT EXISTS (SELECT 1 FROM "Repository" r2 JOIN "Occurrence" o ON o."repositoryId" = r2.id AND o."secretId" = d.id
+                          WHERE r2."registryId" = r."registryId" AND r2.id <> ALL(d."newRepositories")))::int,
+      "inFinalFs" = s."inFinalFs" OR d.present, "inHistory" = s."inHistory" OR d.history, "inConfig" = s."inConfig" OR d.config,
+      "triageState" = CASE WHEN s."triageState" = 'resolved' AND d.occurrences > 0
                            THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
-      regression = s.regression OR (s."triageState" = 'resolved' AND s.id = ANY(${withNewOccurrences}::text[]))
-    FROM (
-      SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
-             count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
-             bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
-      FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ANY(${secretIds}::text[]) GROUP BY o."secretId"
-    ) c, (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${secretIds}::text[])) old
-    WHERE s.id = c."secretId" AND old.id = s.id
-    RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`;
+      regression = s.regression OR (s."triageState" = 'resolved' AND d.occurrences > 0)
+    FROM json_to_recordset(${rowsJson(known)}::json)
+           AS d(id text, occurrences int, residue int, images int, layers int, "newRepositories" text[], present boolean, history boolean, config boolean),
+         (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${known.map((k) => k.id)}::text[])) old
+    WHERE s.id = d.id AND old.id = s.id
+    RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`
+    : [];
+  // A file that became residue may have been the secret's last copy in a final filesystem.
+  const flipped = ids.filter((id) => deltas.get(id)!.flipped);
+  if (flipped.length) {
+    await tx.$executeRaw`
+      UPDATE "Secret" s SET "inFinalFs" = EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue)
+      WHERE s.id = ANY(${flipped}::text[])`;
+  }
   // Inherited from a base: a layer holding it is also in an image of another repository.
   await tx.$executeRaw`
     UPDATE "Secret" s SET "inSharedLayer" = true
-    WHERE s.id = ANY(${secretIds}::text[]) AND NOT s."inSharedLayer"
+    WHERE s.id = ANY(${ids}::text[]) AND NOT s."inSharedLayer"
       AND EXISTS (SELECT 1 FROM "Occurrence" o JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
                   WHERE o."secretId" = s.id AND i."repositoryId" <> o."repositoryId")`;
-  return rows.filter((r) => r.before === "resolved" && r.state !== "resolved");
+  return changed.filter((r) => r.before === "resolved" && r.state !== "resolved");
 }

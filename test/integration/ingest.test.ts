@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "@/bench/fleet";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { listSecrets } from "@/lib/secrets/list-secrets";
@@ -75,6 +76,36 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await ids({ scanner: "nobody" })).toEqual([]);
     const again = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
     expect(again.counts).toMatchObject({ secrets: gitleaks.counts.secrets, alreadyKnown: gitleaks.counts.newOccurrences });
+  });
+
+  it("keeps every secret's counters and flags equal to a full recount over its occurrences, upload after upload", async () => {
+    const recount = () => t.db.$queryRawUnsafe<object[]>(`
+      SELECT s.id, s."occurrenceCount" = c.n AS n, s."imageCount" = c.images AS images, s."residueCount" = c.residue AS residue,
+             s."repositoryCount" = c.repos AS repos, s."registryCount" = c.registries AS registries, s."layerCount" = c.layers AS layers,
+             s."inFinalFs" = c.present AS present, s."inHistory" = c.history AS history, s."inConfig" = c.config AS config
+      FROM "Secret" s JOIN (
+        SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
+               count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
+               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
+        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" GROUP BY o."secretId") c ON c."secretId" = s.id
+      WHERE NOT (s."occurrenceCount" = c.n AND s."imageCount" = c.images AND s."residueCount" = c.residue AND s."repositoryCount" = c.repos
+                 AND s."registryCount" = c.registries AND s."layerCount" = c.layers AND s."inFinalFs" = c.present AND s."inHistory" = c.history AND s."inConfig" = c.config)`);
+    const images = fleetImages(9, { repositories: 4, bases: 2 });
+    // Present first, then the same files reported deleted by a later layer: they turn into residue.
+    const sarif = residueSarif(images[0]!, 400, { secretPool: 60, seed: 5 });
+    await ingest(sarif.replaceAll('"residue/deletedIn"', '"residue/ignored"'));
+    expect(await recount()).toEqual([]);
+    await ingest(sarif);
+    expect(await recount()).toEqual([]);
+    for (const [i, img] of images.entries()) {
+      await ingest(i % 3 === 0 ? residueSarif(img, 120, { secretPool: 60, seed: i }) : i % 3 === 1 ? trivyReport(img, 40, { secretPool: 60, seed: i }) : trufflehogLines(img, 40, { secretPool: 60, seed: i }));
+      expect(await recount()).toEqual([]);
+    }
+    await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/api:1.0" });
+    await ingest(readFixture("trufflehog/v3_git.json").toString() + "\n", { image: "registry.gitlab.com/acme/worker:2.3" });
+    expect(await recount()).toEqual([]);
+    expect(await t.db.secret.count({ where: { registryCount: { gt: 1 } } })).toBeGreaterThan(0);
+    expect(await t.db.secret.count({ where: { residueCount: { gt: 0 } } })).toBeGreaterThan(0);
   });
 
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
