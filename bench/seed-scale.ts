@@ -29,14 +29,15 @@ export async function seedScale(db: Db, size: ScaleSize): Promise<void> {
                   now() - interval '60 days' + (s % 60) * interval '1 day', now(), now(), now(),
                   CASE WHEN (s * 13) % 6 = 3 THEN now() - interval '10 days' END
            FROM generate_series(0, ${secrets - 1}) s`);
+  await q(`INSERT INTO "Path"(value) SELECT '/app/src/module-'||k||'.env' FROM generate_series(0, ${per - 1}) k`);
   // Skewed reuse: secret = floor(secrets * u^3); ~15% of occurrences in the shared base layer, 10% residue.
-  await q(`INSERT INTO "Occurrence"(id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, line, source, residue, "deletedInPosition", scanner, "firstSeenAt", "lastSeenAt")
+  await q(`INSERT INTO "Occurrence"(id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, "pathId", line, source, residue, "deletedInPosition", scanner, "firstSeenAt", "lastSeenAt")
            SELECT 'occ'||i||'_'||k, 'sec'||floor(${secrets} * power(((hashint4(i * 1000 + k) & 2147483647)::float8 / 2147483648), 3))::int,
                   'img'||i, 'repo'||(i % ${repositories}),
                   CASE WHEN k % 7 = 0 THEN 'sha256:'||md5('base'||(i % ${bases}))||md5('x'||(i % ${bases})) ELSE 'sha256:'||md5('own'||i)||md5('y'||i) END,
                   CASE WHEN k % 7 = 0 THEN 'base'||(i % ${bases}) ELSE 'own'||i END,
                   CASE WHEN k % 7 = 0 THEN 0 ELSE 2 END,
-                  '/app/src/module-'||k||'.env', 1 + k % 40, 'file', k % 10 = 0, CASE WHEN k % 10 = 0 THEN 2 END,
+                  '/app/src/module-'||k||'.env', (SELECT id FROM "Path" WHERE value = '/app/src/module-'||k||'.env'), 1 + k % 40, 'file', k % 10 = 0, CASE WHEN k % 10 = 0 THEN 2 END,
                   (ARRAY['residue','trivy','trufflehog'])[1 + k % 3], now() - interval '30 days', now()
            FROM generate_series(0, ${images - 1}) i, generate_series(0, ${per - 1}) k
            ON CONFLICT DO NOTHING`);

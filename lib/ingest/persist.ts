@@ -220,6 +220,9 @@ async function upsertOccurrences(
       secret: o.secretId, image: o.imageId, lkey: o.layerKey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
       source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition,
     }));
+    await tx.$executeRaw`
+      INSERT INTO "Path" (value) SELECT DISTINCT p FROM json_array_elements_text(${JSON.stringify([...new Set(part.map((o) => o.path))].sort(cmp))}::json) AS p
+      ORDER BY 1 ON CONFLICT (value) DO NOTHING`;
     const known = batch.filter((b) => !ctx.firstSeen.has(b.secret));
     if (known.length) for (const { secretId, ...d } of await probeKnown(tx, known)) deltas.set(secretId, addDelta(deltas.get(secretId), d));
     const out = await tx.$queryRaw<{ secretId: string; inserted: number; updated: number; residue: number; freshRepositories: string[] }[]>`
@@ -227,11 +230,11 @@ async function upsertOccurrences(
         SELECT * FROM json_to_recordset(${rowsJson(batch)}::json)
           AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int)
       ), written AS (
-        INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, line, source, "createdBy",
+        INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, "pathId", line, source, "createdBy",
                                   "deletedInLayerId", "deletedInPosition", residue, scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
-        SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, x.line, x.source::"OccurrenceSource", x.created,
+        SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, p.id, x.line, x.source::"OccurrenceSource", x.created,
                x.did, x.dpos, x.did IS NOT NULL, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
-        FROM x JOIN "Image" i ON i.id = x.image
+        FROM x JOIN "Image" i ON i.id = x.image JOIN "Path" p ON p.value = x.path
         ON CONFLICT ("imageId", "secretId", "layerKey", path, line) DO UPDATE SET
           "lastSeenAt" = GREATEST("Occurrence"."lastSeenAt", EXCLUDED."lastSeenAt"),
           "lastScanId" = EXCLUDED."lastScanId",

@@ -47,23 +47,26 @@ function controlWhere(controlId: string): Prisma.SecretWhereInput {
   return { OR: (Object.keys(control.mappings) as FindingType[]).map((t) => FINDING_TYPE_WHERE[t]) };
 }
 
-// Beyond this many text matches, filter in one statement instead of passing the ids back (parameter limits).
+// Up to this many text matches, filter by their ids; beyond, by the same conditions in the one statement.
 const TEXT_MATCH_IDS = 10_000;
 
 /**
- * Text search on rule, detector, title, occurrence paths and repository names. The ids come from a UNION of
- * separate scans (the path branch uses the trigram index); one OR across them would scan every secret.
+ * Text search on rule, detector, title, occurrence paths and repository names. Each branch is its own index-backed
+ * scan, cut off at the limit (the path branch searches the distinct paths, then Occurrence(pathId, secretId));
+ * one OR across them would scan every secret, and one de-duplicating UNION would read every match of a broad term.
  */
 async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   const like = `%${text.replace(/[\\%_]/g, "\\$&")}%`;
-  const ids = await getDb().$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like}
-    UNION SELECT "secretId" FROM "Occurrence" WHERE path ILIKE ${like}
-    UNION SELECT o."secretId" FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like}
-    LIMIT ${TEXT_MATCH_IDS + 1}`;
-  if (ids.length <= TEXT_MATCH_IDS) return { id: { in: ids.map((r) => r.id) } };
+  const db = getDb();
+  const branches = await Promise.all([
+    db.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
+    db.$queryRaw<{ id: string }[]>`SELECT o."secretId" AS id FROM "Path" p JOIN "Occurrence" o ON o."pathId" = p.id WHERE p.value ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
+    db.$queryRaw<{ id: string }[]>`SELECT o."secretId" AS id FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
+  ]);
+  const ids = new Set(branches.flat().map((r) => r.id));
+  if (branches.every((b) => b.length <= TEXT_MATCH_IDS) && ids.size <= TEXT_MATCH_IDS) return { id: { in: [...ids] } };
   const contains = { contains: text, mode: "insensitive" as const };
-  return { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }, { occurrences: { some: { path: contains } } }, { occurrences: { some: { repository: { name: contains } } } }] };
+  return { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }, { occurrences: { some: { pathRef: { value: contains } } } }, { occurrences: { some: { repository: { name: contains } } } }] };
 }
 
 export async function listSecrets(q: ListSecretsQuery) {

@@ -108,6 +108,23 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await t.db.secret.count({ where: { residueCount: { gt: 0 } } })).toBeGreaterThan(0);
   });
 
+  it("text search over more than 10,000 matching occurrences finds the same secrets as over a few", async () => {
+    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+    await ingest(residueSarif(img, 11_000, { secretPool: 4_000, seed: 4 }));
+    const expected = async (like: string) =>
+      (await t.db.$queryRawUnsafe<{ id: string }[]>(`SELECT DISTINCT "secretId" AS id FROM "Occurrence" WHERE path ILIKE $1`, like)).map((r) => r.id).sort();
+    const found = async (q: string) => {
+      const r = await listSecrets(listSecretsQuerySchema.parse({ q, pageSize: "100" }));
+      return { total: r.total };
+    };
+    const broad = await found("src/MODULE-"); // every occurrence: past the id-list limit
+    expect(broad.total).toBe((await expected("%src/module-%")).length);
+    const narrow = await found("module-1234.");
+    expect(narrow.total).toBe((await expected("%module-1234.%")).length);
+    expect(narrow.total).toBeGreaterThan(0);
+    expect((await found("module-1")).total).toBe((await expected("%module-1%")).length);
+  });
+
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
     await ingest(readFixture("gitleaks/version_7.5.0.json"));
     const sarif = await ingest(readFixture("sarif/gitleaks_7.5.0.sarif"));
