@@ -1,0 +1,129 @@
+import { rowsJson, cmp, type Tx } from "./write-batches";
+
+// Secret counters and flags (occurrences, images, repositories, registries, layers, residue; in final filesystem,
+// history, config) kept in step by ingest, so the fleet table sorts without aggregating occurrences per page.
+
+/**
+ * For rows of secrets known before this ingest, and before the batch is written: which add a first occurrence in
+ * an image, repository or layer, and which turn a present file into residue. (Secrets first seen in this ingest
+ * are counted whole afterwards, so they need no probes.)
+ */
+export async function probeKnown(tx: Tx, rows: { secret: string; image: string; lkey: string; lid: string | null; path: string; line: number; source: string; did: string | null }[]) {
+  return tx.$queryRaw<(CounterDelta & { secretId: string })[]>`
+    WITH x AS (
+      SELECT x.*, i."repositoryId" AS repo
+      FROM json_to_recordset(${rowsJson(rows)}::json) AS x(secret text, image text, lkey text, lid text, path text, line int, source text, did text)
+      JOIN "Image" i ON i.id = x.image
+    ), seen AS (
+      SELECT x.*,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret) AS new_image,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."repositoryId" = x.repo AND o."secretId" = x.secret) AS new_repo,
+        x.lid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.lid AND o."secretId" = x.secret) AS new_layer,
+        x.did IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret AND o."layerKey" = x.lkey
+                                      AND o.path = x.path AND o.line = x.line AND NOT o.residue) AS flipped,
+        x.source = 'file' AND x.did IS NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret
+                                      AND o."layerKey" = x.lkey AND o.path = x.path AND o.line = x.line AND o.residue) AS present
+      FROM x
+    )
+    SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, lkey, path, line)) FILTER (WHERE flipped))::int AS residue,
+      (count(DISTINCT image) FILTER (WHERE new_image))::int AS images, (count(DISTINCT lid) FILTER (WHERE new_layer))::int AS layers,
+      COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_repo), '{}') AS "newRepositories", '{}'::text[] AS "freshRepositories",
+      bool_or(present) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config,
+      bool_or(flipped) AS flipped
+    FROM seen GROUP BY secret`;
+}
+
+export const NO_CHANGE: CounterDelta = { occurrences: 0, residue: 0, images: 0, layers: 0, newRepositories: [], freshRepositories: [], present: false, history: false, config: false, flipped: false };
+
+/** What one ingest adds to a secret's counters and flags (occurrences are never deleted; residue only turns on). */
+export type CounterDelta = {
+  occurrences: number;
+  residue: number;
+  images: number;
+  layers: number;
+  newRepositories: string[];
+  freshRepositories: string[];
+  present: boolean;
+  history: boolean;
+  config: boolean;
+  flipped: boolean;
+};
+
+export function addDelta(a: CounterDelta | undefined, b: CounterDelta): CounterDelta {
+  if (!a) return b;
+  return {
+    occurrences: a.occurrences + b.occurrences,
+    residue: a.residue + b.residue,
+    images: a.images + b.images,
+    layers: a.layers + b.layers,
+    newRepositories: [...a.newRepositories, ...b.newRepositories],
+    freshRepositories: [...new Set([...a.freshRepositories, ...b.freshRepositories])],
+    present: a.present || b.present,
+    history: a.history || b.history,
+    config: a.config || b.config,
+    flipped: a.flipped || b.flipped,
+  };
+}
+
+/**
+ * Keeps the table-sorting counters in step by adding what this ingest changed (a full recount would read every
+ * occurrence of a popular secret on every upload), and reopens resolved secrets that show up somewhere new (a
+ * regression). False positives and accepted risks stay as triaged wherever they reappear.
+ */
+export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelta>, firstSeen: Set<string>) {
+  const ids = [...deltas.keys()].sort(cmp);
+  if (!ids.length) return [];
+  const first = ids.filter((id) => firstSeen.has(id));
+  const known = ids.filter((id) => !firstSeen.has(id)).map((id) => ({ id, ...deltas.get(id)! }));
+  // First seen in this ingest: every occurrence is one just written, so counting them all is cheap.
+  if (first.length) {
+    await tx.$executeRaw`
+      UPDATE "Secret" s SET
+        "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
+        "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers,
+        "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config
+      FROM (
+        SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
+               count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
+               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
+        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ANY(${first}::text[]) GROUP BY o."secretId"
+      ) c
+      WHERE s.id = c."secretId"`;
+  }
+  // Known before: add what changed; a registry is new when none of its other repositories held the secret.
+  // A resolved secret seen somewhere new is a regression: back to confirmed when it has a plan, else open.
+  const changed = known.length
+    ? await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
+    UPDATE "Secret" s SET
+      "occurrenceCount" = s."occurrenceCount" + d.occurrences, "imageCount" = s."imageCount" + d.images,
+      "residueCount" = s."residueCount" + d.residue, "layerCount" = s."layerCount" + d.layers,
+      "repositoryCount" = s."repositoryCount" + cardinality(d."newRepositories"),
+      "registryCount" = s."registryCount" + (
+        SELECT count(DISTINCT r."registryId") FROM unnest(d."newRepositories") AS nr(id) JOIN "Repository" r ON r.id = nr.id
+        WHERE NOT EXISTS (SELECT 1 FROM "Repository" r2 JOIN "Occurrence" o ON o."repositoryId" = r2.id AND o."secretId" = d.id
+                          WHERE r2."registryId" = r."registryId" AND r2.id <> ALL(d."newRepositories")))::int,
+      "inFinalFs" = s."inFinalFs" OR d.present, "inHistory" = s."inHistory" OR d.history, "inConfig" = s."inConfig" OR d.config,
+      "triageState" = CASE WHEN s."triageState" = 'resolved' AND d.occurrences > 0
+                           THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
+      regression = s.regression OR (s."triageState" = 'resolved' AND d.occurrences > 0)
+    FROM json_to_recordset(${rowsJson(known)}::json)
+           AS d(id text, occurrences int, residue int, images int, layers int, "newRepositories" text[], present boolean, history boolean, config boolean),
+         (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${known.map((k) => k.id)}::text[])) old
+    WHERE s.id = d.id AND old.id = s.id
+    RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`
+    : [];
+  // A file that became residue may have been the secret's last copy in a final filesystem.
+  const flipped = ids.filter((id) => deltas.get(id)!.flipped);
+  if (flipped.length) {
+    await tx.$executeRaw`
+      UPDATE "Secret" s SET "inFinalFs" = EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue)
+      WHERE s.id = ANY(${flipped}::text[])`;
+  }
+  // Inherited from a base: a layer holding it is also in an image of another repository.
+  await tx.$executeRaw`
+    UPDATE "Secret" s SET "inSharedLayer" = true
+    WHERE s.id = ANY(${ids}::text[]) AND NOT s."inSharedLayer"
+      AND EXISTS (SELECT 1 FROM "Occurrence" o JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
+                  WHERE o."secretId" = s.id AND i."repositoryId" <> o."repositoryId")`;
+  return changed.filter((r) => r.before === "resolved" && r.state !== "resolved");
+}
