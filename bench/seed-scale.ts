@@ -55,5 +55,6 @@ export async function seedScale(db: Db, size: ScaleSize): Promise<void> {
   await q(`INSERT INTO "AuditEvent"(id, at, "actorLabel", action, "entityType", "entityId", after)
            SELECT 'ae'||s.id, now() - interval '10 days', 'bench', 'secret.triaged', 'Secret', s.id, jsonb_build_object('state', s."triageState"::text)
            FROM "Secret" s WHERE s."triageState" <> 'open'`);
-  await q(`ANALYZE`);
+  // As a running database would be: autovacuum (PostgreSQL) or Residue's own after ingests (PGlite, lib/db/maintenance.ts).
+  await q(`VACUUM ANALYZE`);
 }

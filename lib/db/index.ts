@@ -1,5 +1,6 @@
 import { PrismaClient } from "../generated/prisma/client";
 import { openAdapter, type AdapterHandle } from "./adapter";
+import { maintenanceIdle } from "./maintenance";
 
 function createClient(handle: AdapterHandle) {
   return new PrismaClient({ adapter: handle.factory, transactionOptions: { maxWait: 30_000, timeout: 600_000 } });
@@ -32,6 +33,7 @@ export async function useDatabase(handle: AdapterHandle): Promise<Db> {
 }
 
 export async function closeDb(): Promise<void> {
+  await maintenanceIdle(); // never close the embedded database under a running VACUUM
   const current = globalThis.__residueDb;
   globalThis.__residueDb = undefined;
   if (current) {

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
+import { noteIngestWrites } from "../db/maintenance";
 import { ResidueError } from "../errors";
 import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
 import { ensureServerKey } from "../secrets/server-key";
@@ -60,6 +61,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   for (;;) {
     try {
       const r = await getDb().$transaction((tx) => persistIngest(tx, meta, plan, opts.now ?? new Date()));
+      noteIngestWrites(r.newOccurrences + r.knownOccurrences);
       return {
         scanId: r.scanId,
         duplicate: r.duplicate,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "@/bench/fleet";
+import { maintenanceIdle } from "@/lib/db/maintenance";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { listSecrets } from "@/lib/secrets/list-secrets";
@@ -123,6 +124,15 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(narrow.total).toBe((await expected("%module-1234.%")).length);
     expect(narrow.total).toBeGreaterThan(0);
     expect((await found("module-1")).total).toBe((await expected("%module-1%")).length);
+  });
+
+  it.runIf(testDatabaseKind === "pglite")("the embedded database is vacuumed after ingests have written 20,000 rows (it has no autovacuum)", async () => {
+    const allVisible = async () => (await t.db.$queryRawUnsafe<{ n: number }[]>(`SELECT relallvisible::int AS n FROM pg_class WHERE relname = 'Occurrence'`))[0]!.n;
+    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+    expect(await allVisible()).toBe(0); // truncated: a new, never vacuumed table
+    await ingest(residueSarif(img, 21_000, { secretPool: 500, seed: 2 }));
+    await maintenanceIdle();
+    expect(await allVisible()).toBeGreaterThan(0);
   });
 
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
