@@ -28,6 +28,6 @@ export async function maintenanceIdle(): Promise<void> {
   await running;
 }
 
-export async function vacuumIngestTables(): Promise<void> {
+async function vacuumIngestTables(): Promise<void> {
   await getDb().$executeRawUnsafe(`VACUUM (ANALYZE) ${INGEST_TABLES}`);
 }
