@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import type { ImageRef } from "../images/parse-image-ref";
 import { scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
 import type { LayerRef, NormalizedFinding, ParseResult, SeverityLevel } from "./finding";
@@ -129,7 +130,7 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
       severity: prev && SEVERITY_RANK[prev.severity] < SEVERITY_RANK[f.severity] ? prev.severity : f.severity,
       verifiedLive: prev?.verifiedLive === true || f.verified === true ? true : (f.verified ?? prev?.verifiedLive ?? null),
     });
-    const path = layerKey && !f.path.startsWith("/") && f.source === "file" ? `/${f.path}` : f.path;
+    const path = storablePath(layerKey && !f.path.startsWith("/") && f.source === "file" ? `/${f.path}` : f.path);
     const line = f.line ?? 0;
     const occKey = [id.key, image.key, layerKey, path, line].join("\0");
     if (!occurrences.has(occKey)) {
@@ -156,6 +157,16 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     occurrences: [...occurrences.values()],
     primaryImageKey: primary?.key ?? null,
   };
+}
+
+// A btree entry holds at most ~2.7 kB, and the path is part of the occurrence key: a longer path keeps its first
+// 1,900 bytes and a hash of the whole, so two long paths with the same beginning stay two occurrences.
+const MAX_PATH_BYTES = 2000;
+export function storablePath(path: string): string {
+  const bytes = Buffer.from(path, "utf8");
+  if (bytes.length <= MAX_PATH_BYTES) return path;
+  const head = new TextDecoder().decode(bytes.subarray(0, 1900)).replace(/\uFFFD$/, "");
+  return `${head}…#${crypto.createHash("sha256").update(path).digest("hex").slice(0, 16)}`;
 }
 
 // The report's image wins; the upload parameter fills in what it lacks (a digest for a tag, or everything).

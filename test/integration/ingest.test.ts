@@ -135,6 +135,23 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await allVisible()).toBeGreaterThan(0);
   });
 
+  it("stores paths too long for an index entry by their beginning and a hash, keeping long paths apart", async () => {
+    const long = (tail: string) => Array.from({ length: 3200 }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919 + ((i * i) % 31)) % 36]).join("") + tail;
+    const report = JSON.stringify([
+      { RuleID: "generic-api-key", File: long("/a.env"), Secret: "s3cr3t-value-1234567890abcdef", StartLine: 1 },
+      { RuleID: "generic-api-key", File: long("/b.env"), Secret: "s3cr3t-value-1234567890abcdef", StartLine: 1 },
+    ]);
+    const r = await ingest(report, { image: "ghcr.io/acme/api:1.0" });
+    expect(r.counts).toMatchObject({ newSecrets: 1, newOccurrences: 2 });
+    const paths = (await t.db.occurrence.findMany({ select: { path: true } })).map((o) => o.path);
+    expect(new Set(paths).size).toBe(2);
+    for (const p of paths) {
+      expect(Buffer.byteLength(p)).toBeLessThanOrEqual(2000);
+      expect(p).toMatch(/^[a-z0-9]{1900}…#[0-9a-f]{16}$/);
+    }
+    expect((await listSecrets(listSecretsQuerySchema.parse({ q: long("").slice(100, 140) }))).total).toBe(1);
+  });
+
   it("gitleaks JSON and gitleaks SARIF of the same leaks are the same secrets", async () => {
     await ingest(readFixture("gitleaks/version_7.5.0.json"));
     const sarif = await ingest(readFixture("sarif/gitleaks_7.5.0.sarif"));
