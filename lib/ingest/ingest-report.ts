@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
+import { sha256Hex } from "../hash";
 import { noteIngestWrites } from "../db/maintenance";
 import { ResidueError } from "../errors";
 import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
@@ -31,9 +31,9 @@ const RETRYABLE = /40P01|40001|23505|deadlock|could not serialize/i;
  */
 export async function ingestReport(opts: IngestReportOptions): Promise<IngestResult> {
   const uploadImage = opts.image ? parseImageRef(opts.image) : undefined;
-  const source = Buffer.isBuffer(opts.content) ? { bytes: opts.content, size: opts.content.length, sha256: sha256(opts.content) } : { ...opts.content, bytes: undefined };
+  const source = Buffer.isBuffer(opts.content) ? { bytes: opts.content, size: opts.content.length, sha256: sha256Hex(opts.content) } : { ...opts.content, bytes: undefined };
   // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
-  const contentSha256 = uploadImage ? sha256(`image:${formatImageRef(uploadImage)}\n${source.sha256}`) : source.sha256;
+  const contentSha256 = uploadImage ? sha256Hex(`image:${formatImageRef(uploadImage)}\n${source.sha256}`) : source.sha256;
   // Known already: answer from the stored scan without parsing again (persist re-checks inside its transaction).
   const known = await duplicateOf(contentSha256);
   if (known) return known;
@@ -108,8 +108,6 @@ async function duplicateOf(contentSha256: string): Promise<IngestResult | null> 
 function imageLabel(i: ImageRow): string {
   return formatImageRef({ registry: i.registry, repository: i.repository, tag: i.tag ?? undefined, digest: i.digestKind === "manifest" ? i.digest : undefined });
 }
-
-const sha256 = (data: Buffer | string) => crypto.createHash("sha256").update(data).digest("hex");
 
 // Above this size a SARIF report is parsed streaming from its file (bounded memory); smaller ones in one go.
 const STREAM_SARIF_BYTES = 8 * 1024 * 1024;

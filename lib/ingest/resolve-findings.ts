@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
 import { scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
 import type { LayerRef, NormalizedFinding, ParseResult, SeverityLevel } from "./finding";
@@ -162,11 +162,11 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
 // A btree entry holds at most ~2.7 kB, and the path is part of the occurrence key: a longer path keeps its first
 // 1,900 bytes and a hash of the whole, so two long paths with the same beginning stay two occurrences.
 const MAX_PATH_BYTES = 2000;
-export function storablePath(path: string): string {
-  const bytes = Buffer.from(path, "utf8");
-  if (bytes.length <= MAX_PATH_BYTES) return path;
-  const head = new TextDecoder().decode(bytes.subarray(0, 1900)).replace(/\uFFFD$/, "");
-  return `${head}…#${crypto.createHash("sha256").update(path).digest("hex").slice(0, 16)}`;
+const KEPT_PATH_BYTES = 1900;
+function storablePath(path: string): string {
+  if (Buffer.byteLength(path, "utf8") <= MAX_PATH_BYTES) return path;
+  const head = new TextDecoder().decode(Buffer.from(path, "utf8").subarray(0, KEPT_PATH_BYTES)).replace(/\uFFFD$/, "");
+  return `${head}…#${sha256Hex(path).slice(0, 16)}`;
 }
 
 // The report's image wins; the upload parameter fills in what it lacks (a digest for a tag, or everything).

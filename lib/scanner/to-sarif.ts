@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { sha256Hex } from "../hash";
 import { previewOf } from "../secrets/identity";
 import { APP_VERSION } from "../version";
 import type { ImageScan, LayerInfo } from "./scan-image";
@@ -40,7 +40,7 @@ export function toSarif(scan: ImageScan, opts: { includeRaw?: boolean } = {}) {
             "residue/source": f.source,
             "residue/layer": layerProp(f.layer),
             "residue/deletedIn": layerProp(f.deletedIn),
-            "residue/valueSha256": crypto.createHash("sha256").update(f.value, "utf8").digest("hex"),
+            "residue/valueSha256": sha256Hex(f.value),
             "residue/preview": previewOf(f.value),
             ...(opts.includeRaw ? { "residue/raw": f.value } : {}),
           },

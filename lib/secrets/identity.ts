@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
+import { sha256Hex } from "../hash";
 import type { NormalizedFinding } from "../ingest/finding";
 
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
 export type SecretIdentity = { kind: IdentityKindName; key: string; preview: string; valueLength?: number };
 
 const hmac = (key: Buffer, data: string) => crypto.createHmac("sha256", key).update(data).digest("hex");
-const sha256 = (s: string) => crypto.createHash("sha256").update(s, "utf8").digest("hex");
 
 /**
  * The fleet identity of a finding's secret, strongest evidence first:
@@ -18,7 +18,7 @@ const sha256 = (s: string) => crypto.createHash("sha256").update(s, "utf8").dige
  */
 export function secretIdentity(f: NormalizedFinding, serverKey: Buffer, where: { layerKey: string; imageKey: string }): SecretIdentity {
   if (f.raw) {
-    return { kind: "hmac", key: hmac(serverKey, `sha256:${sha256(f.raw)}`), preview: previewOf(f.raw), valueLength: f.raw.length };
+    return { kind: "hmac", key: hmac(serverKey, `sha256:${sha256Hex(f.raw)}`), preview: previewOf(f.raw), valueLength: f.raw.length };
   }
   const preview = maskedPreview(f.masked);
   if (f.valueHash) {
