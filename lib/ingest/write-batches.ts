@@ -1,8 +1,8 @@
-import type { Db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 
 // Helpers shared by the ingest writes (persist.ts, secret-counters.ts).
 
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type Tx = Prisma.TransactionClient;
 
 const CHUNK = 5000;
 
