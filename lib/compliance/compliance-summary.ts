@@ -47,10 +47,10 @@ async function computeSummary(asOf: Date, scope: Scope) {
   const rows = await getDb().$transaction(async (tx) => {
     // Fleet-wide, the report reads most of the occurrence table: one hashed pass beats walking it in secret order
     // by index (the plan PostgreSQL picks otherwise, 3-4× slower at 1M occurrences). A registry or repository
-    // scope selects few secrets, where index lookups are right. JIT compile time is pure cost here.
+    // scope selects few secrets, where index lookups are right.
     const fleetWide = !scope.registry && !scope.repository;
     await tx.$executeRaw`SELECT set_config('enable_mergejoin', ${fleetWide ? "off" : "on"}, true), set_config('enable_nestloop', ${fleetWide ? "off" : "on"}, true),
-                                set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`;
+                                set_config('work_mem', '64MB', true)`;
     return tx.$queryRaw<(ControlFigures & { control: string })[]>`
     WITH st AS (
       SELECT "secretId",

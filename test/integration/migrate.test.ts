@@ -66,4 +66,9 @@ describe(`migration runner on ${testDatabaseKind}`, () => {
     expect(fixed.applied).toEqual(["29991231000000_broken"]);
     expect((await query(db, `SELECT to_regclass('public."Half"')::text`))[0]![0]).toBe('"Half"');
   });
+
+  it.runIf(testDatabaseKind === "postgresql")("opens PostgreSQL connections without JIT compilation", async () => {
+    const db = await freshDb();
+    expect((await query(db, "SHOW jit"))[0]![0]).toBe("off");
+  });
 });
