@@ -2,7 +2,7 @@ import { CONTROLS, type FindingType } from "../compliance/catalogue";
 import { FINDING_TYPE_WHERE } from "../compliance/finding-types";
 import { getDb } from "../db";
 import { reopenExpiredRisks } from "../triage/triage-secrets";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import type { ListSecretsQuery } from "./schemas";
 
 const ORDER: Record<ListSecretsQuery["sort"], (dir: Prisma.SortOrder) => Prisma.SecretOrderByWithRelationInput[]> = {
@@ -52,19 +52,25 @@ const TEXT_MATCH_IDS = 10_000;
 
 /**
  * Text search on rule, detector, title, occurrence paths and repository names. Each branch is its own index-backed
- * scan, cut off at the limit (the path branch searches the distinct paths, then Occurrence(pathId, secretId));
- * one OR across them would scan every secret, and one de-duplicating UNION would read every match of a broad term.
+ * scan for distinct secrets, cut off at the limit (the path branch searches the distinct paths, then
+ * Occurrence(pathId, secretId)); one OR across them would scan every secret, and one de-duplicating UNION would
+ * read every match of a broad term. Ids come back as one array per branch, not a row per id.
  */
 async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   const like = `%${text.replace(/[\\%_]/g, "\\$&")}%`;
   const db = getDb();
-  const branches = await Promise.all([
-    db.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
-    db.$queryRaw<{ id: string }[]>`SELECT o."secretId" AS id FROM "Path" p JOIN "Occurrence" o ON o."pathId" = p.id WHERE p.value ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
-    db.$queryRaw<{ id: string }[]>`SELECT o."secretId" AS id FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like} LIMIT ${TEXT_MATCH_IDS + 1}`,
-  ]);
-  const ids = new Set(branches.flat().map((r) => r.id));
-  if (branches.every((b) => b.length <= TEXT_MATCH_IDS) && ids.size <= TEXT_MATCH_IDS) return { id: { in: [...ids] } };
+  const branches = await Promise.all(
+    [
+      Prisma.sql`SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like}`,
+      Prisma.sql`SELECT DISTINCT o."secretId" AS id FROM "Path" p JOIN "Occurrence" o ON o."pathId" = p.id WHERE p.value ILIKE ${like}`,
+      Prisma.sql`SELECT DISTINCT o."secretId" AS id FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like}`,
+    ].map(async (branch) => {
+      const [row] = await db.$queryRaw<{ ids: string[] | null }[]>`SELECT array_agg(id) AS ids FROM (${branch} LIMIT ${TEXT_MATCH_IDS + 1}) m`;
+      return row?.ids ?? [];
+    }),
+  );
+  const ids = new Set(branches.flat());
+  if (ids.size <= TEXT_MATCH_IDS) return { id: { in: [...ids] } };
   const contains = { contains: text, mode: "insensitive" as const };
   return { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }, { occurrences: { some: { pathRef: { value: contains } } } }, { occurrences: { some: { repository: { name: contains } } } }] };
 }
