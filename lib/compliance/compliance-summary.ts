@@ -13,9 +13,16 @@ const scopeSql = (s: Scope) =>
         WHERE so."secretId" = s.id ${s.registry ? Prisma.sql`AND sg.host = ${s.registry}` : Prisma.empty} ${s.repository ? Prisma.sql`AND sr.name = ${s.repository}` : Prisma.empty})`
     : Prisma.empty;
 
-// Finding types as boolean columns of the `per` rows below (the flags ingest keeps on Secret).
-const TYPE_COLUMN: Record<FindingType, string> = { file_residue: "file_residue", file_present: "file_present", build_history: "build_history", env_config: "env_config", base_inherited: "base_inherited" };
-const inScope = (types: FindingType[]) => Prisma.raw(`(${types.map((t) => TYPE_COLUMN[t]).join(" OR ")})`);
+// Finding types as the flags ingest keeps on Secret: boolean columns of the `per` rows below, OR-ed per image in `img`.
+const TYPE_FLAG: Record<FindingType, Prisma.Sql> = {
+  file_residue: Prisma.sql`s."residueCount" > 0`,
+  file_present: Prisma.sql`s."inFinalFs"`,
+  build_history: Prisma.sql`s."inHistory"`,
+  env_config: Prisma.sql`s."inConfig"`,
+  base_inherited: Prisma.sql`s."inSharedLayer"`,
+};
+const TYPES = Object.keys(TYPE_FLAG) as FindingType[];
+const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 
 // Reports for "now" use current triage state; a past date replays the audit trail.
 const CURRENT_WINDOW_MS = 5_000;
@@ -28,6 +35,9 @@ const CURRENT_WINDOW_MS = 5_000;
 async function computeSummary(asOf: Date, scope: Scope) {
   const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
   const state = current ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf);
+  // The secrets a report covers; `img` repeats the condition on Secret itself rather than joining `per`, whose
+  // row count the planner cannot see (it hashed all 1M occurrences to probe 33,000 open secrets).
+  const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}`;
   const perControl = CONTROLS.map((c) => {
     const p = inScope(Object.keys(c.mappings) as FindingType[]);
     return Prisma.sql`
@@ -61,22 +71,22 @@ async function computeSummary(asOf: Date, scope: Scope) {
       FROM "RemediationStep" GROUP BY "secretId"
     ), per AS MATERIALIZED (
       SELECT s.id, s.severity, s."verifiedLive",
-        s."residueCount" > 0 AS file_residue, s."inFinalFs" AS file_present, s."inHistory" AS build_history, s."inConfig" AS env_config, s."inSharedLayer" AS base_inherited,
+        ${Prisma.join(TYPES.map((t) => Prisma.sql`${TYPE_FLAG[t]} AS ${Prisma.raw(t)}`))},
         ${openAsOf(state, asOf)} AS open,
         s."confirmedAt" <= ${asOf}::timestamp AS confirmed,
         COALESCE(st.rotated, false) AS rotated, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
         CASE WHEN s."remediatedAt" <= ${asOf}::timestamp THEN extract(epoch FROM (s."remediatedAt" - COALESCE(s."confirmedAt", s."firstSeenAt"))) END AS mttr
       FROM "Secret" s LEFT JOIN st ON st."secretId" = s.id
-      WHERE s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}
+      WHERE ${covered}
     ), img AS MATERIALIZED (
       -- One row per affected image, with the finding types of the open secrets it holds: the per-control image and
       -- registry counts then read 10,000 rows, not every occurrence again.
-      SELECT o."imageId", min(r."registryId") AS "registryId",
-        bool_or(p.file_residue) AS file_residue, bool_or(p.file_present) AS file_present, bool_or(p.build_history) AS build_history,
-        bool_or(p.env_config) AS env_config, bool_or(p.base_inherited) AS base_inherited
-      FROM "Occurrence" o JOIN per p ON p.id = o."secretId" AND p.open JOIN "Repository" r ON r.id = o."repositoryId"
-      WHERE o."firstSeenAt" <= ${asOf}::timestamp
-      GROUP BY o."imageId"
+      SELECT g.*, r."registryId" FROM (
+        SELECT o."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`bool_or(${TYPE_FLAG[t]}) AS ${Prisma.raw(t)}`))}
+        FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId"
+        WHERE ${covered} AND ${openAsOf(state, asOf)} AND o."firstSeenAt" <= ${asOf}::timestamp
+        GROUP BY o."imageId"
+      ) g JOIN "Image" i ON i.id = g."imageId" JOIN "Repository" r ON r.id = i."repositoryId"
     )
     ${Prisma.join(perControl, " UNION ALL ")}`;
   });
