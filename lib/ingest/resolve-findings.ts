@@ -1,6 +1,6 @@
 import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
-import { scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
+import { keyedHash, scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
 import type { LayerRef, NormalizedFinding, ParseResult, SeverityLevel } from "./finding";
 
 /** Rows ready for set-based writes. No raw secret value survives this step. */
@@ -56,6 +56,7 @@ export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest
 /** Turns a parsed report into identities and rows: which image, which layer, which secret. */
 export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
   const rawValues = result.findings.flatMap((f) => (f.raw ? [f.raw] : []));
+  const hmac = keyedHash(serverKey);
   const scrub = (t: string | undefined) => (t ? scrubHistoryText(t, rawValues).slice(0, 4096) : null);
   const images = new Map<string, ImageRow>();
   const layers = new Map<string, LayerRow>();
@@ -117,7 +118,7 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     const layer = completeLayer(f.layer);
     const layerKey = addLayer(layer);
     const deletedKey = addLayer(completeLayer(f.deletedIn));
-    const id = secretIdentity(f, serverKey, { layerKey, imageKey: image.key });
+    const id = secretIdentity(f, hmac, { layerKey, imageKey: image.key });
     const prev = secrets.get(id.key);
     secrets.set(id.key, {
       identityKey: id.key,

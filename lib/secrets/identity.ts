@@ -5,7 +5,21 @@ import type { NormalizedFinding } from "../ingest/finding";
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
 export type SecretIdentity = { kind: IdentityKindName; key: string; preview: string; valueLength?: number };
 
-const hmac = (key: Buffer, data: string) => crypto.createHmac("sha256", key).update(data).digest("hex");
+export type KeyedHash = (data: string) => string;
+
+/**
+ * HMAC-SHA256 under the server key, remembering what it hashed: one ingest's findings repeat the same inputs (a
+ * key in every layer and path of an image), and createHmac per finding was ~0.7 s of CPU for 100,000 findings.
+ * Make one per ingest; it holds keyed hashes only, never a raw value.
+ */
+export function keyedHash(serverKey: Buffer): KeyedHash {
+  const seen = new Map<string, string>();
+  return (data) => {
+    let out = seen.get(data);
+    if (out === undefined) seen.set(data, (out = crypto.createHmac("sha256", serverKey).update(data).digest("hex")));
+    return out;
+  };
+}
 
 /**
  * The fleet identity of a finding's secret, strongest evidence first:
@@ -16,19 +30,19 @@ const hmac = (key: Buffer, data: string) => crypto.createHmac("sha256", key).upd
  * 4. the location in one image: the weakest, when nothing else is known.
  * The raw value never leaves this function: only the keyed hash, a preview and the length do.
  */
-export function secretIdentity(f: NormalizedFinding, serverKey: Buffer, where: { layerKey: string; imageKey: string }): SecretIdentity {
+export function secretIdentity(f: NormalizedFinding, hmac: KeyedHash, where: { layerKey: string; imageKey: string }): SecretIdentity {
   if (f.raw) {
-    return { kind: "hmac", key: hmac(serverKey, `sha256:${sha256Hex(f.raw)}`), preview: previewOf(f.raw), valueLength: f.raw.length };
+    return { kind: "hmac", key: hmac(`sha256:${sha256Hex(f.raw)}`), preview: previewOf(f.raw), valueLength: f.raw.length };
   }
   const preview = maskedPreview(f.masked);
   if (f.valueHash) {
     const kind = f.valueHash.algorithm === "sha256" ? "hmac" : "scanner_hash";
-    return { kind, key: hmac(serverKey, `${f.valueHash.algorithm}:${f.valueHash.hex.toLowerCase()}`), preview };
+    return { kind, key: hmac(`${f.valueHash.algorithm}:${f.valueHash.hex.toLowerCase()}`), preview };
   }
   if (where.layerKey) {
-    return { kind: "layer_location", key: hmac(serverKey, ["layer", where.layerKey, f.path, f.ruleId].join("\0")), preview };
+    return { kind: "layer_location", key: hmac(["layer", where.layerKey, f.path, f.ruleId].join("\0")), preview };
   }
-  return { kind: "location", key: hmac(serverKey, ["loc", where.imageKey, f.path, f.ruleId, f.line ?? 0].join("\0")), preview };
+  return { kind: "location", key: hmac(["loc", where.imageKey, f.path, f.ruleId, f.line ?? 0].join("\0")), preview };
 }
 
 /** A few leading characters and the length; short values show nothing at all. */

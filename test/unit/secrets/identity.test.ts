@@ -1,13 +1,22 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { previewOf, scrubHistoryText, secretIdentity } from "@/lib/secrets/identity";
+import { keyedHash, previewOf, scrubHistoryText, secretIdentity } from "@/lib/secrets/identity";
 import type { NormalizedFinding } from "@/lib/ingest/finding";
 
-const key = Buffer.alloc(32, 1);
+const key = keyedHash(Buffer.alloc(32, 1));
 const base: NormalizedFinding = { ruleId: "r", detector: "d", severity: "high", path: "/a", source: "file" };
 const where = { layerKey: "", imageKey: "img" };
 
 describe("secretIdentity", () => {
+  it("the keyed hash is HMAC-SHA256 under the server key, the same when it is asked again", () => {
+    const k = Buffer.alloc(32, 3);
+    const h = keyedHash(k);
+    const want = crypto.createHmac("sha256", k).update("sha256:abc").digest("hex");
+    expect(h("sha256:abc")).toBe(want);
+    expect(h("sha256:abc")).toBe(want);
+    expect(h("sha256:abd")).not.toBe(want);
+  });
+
   it("a raw value and ggshield's sha256 of it are the same secret", () => {
     const raw = "sk_live_" + "x".repeat(24);
     const a = secretIdentity({ ...base, raw }, key, where);
@@ -18,7 +27,7 @@ describe("secretIdentity", () => {
   });
 
   it("depends on the server key", () => {
-    expect(secretIdentity({ ...base, raw: "value-123456" }, key, where).key).not.toBe(secretIdentity({ ...base, raw: "value-123456" }, Buffer.alloc(32, 2), where).key);
+    expect(secretIdentity({ ...base, raw: "value-123456" }, key, where).key).not.toBe(secretIdentity({ ...base, raw: "value-123456" }, keyedHash(Buffer.alloc(32, 2)), where).key);
   });
 
   it("falls back to layer, then location", () => {
