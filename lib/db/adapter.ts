@@ -34,13 +34,17 @@ export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   // Extensions the migrations create (pg_trgm: substring search on paths) must be loaded into the WASM build,
   // for the shadow database of `db:new-migration` too.
-  const client = new PGlite(dir, { extensions: PGLITE_EXTENSIONS });
+  const client = new PGlite(dir, { extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
   const factory = new PrismaPGlite(client);
   factory.connectToShadowDb = () => new PrismaPGlite(new PGlite("memory://shadow", { extensions: PGLITE_EXTENSIONS })).connect();
   return { kind: "pglite", factory: atomicScripts(factory), close: async () => (client.closed ? undefined : client.close()) };
 }
 
 const PGLITE_EXTENSIONS = { pg_trgm };
+// The embedded database lives in the server's own memory, and PGlite touches all of its buffer pool at start:
+// 128 MB by default. 32 MB took 118 MiB off the idle server; pages past it come from the OS page cache, and
+// queries at 1M occurrences measured the same.
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
 
 function poolSize(): number {
   const n = Number(process.env.DATABASE_POOL_SIZE ?? 10);
