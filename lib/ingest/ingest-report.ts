@@ -8,10 +8,11 @@ import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-im
 import { ensureServerKey } from "../secrets/server-key";
 import type { ParseResult } from "./finding";
 import { parseSarifFile } from "./parsers/sarif";
-import { checkFindings, parseReport } from "./parsers/registry";
+import { recordBatches } from "./json-lines";
+import { checkFindings, jsonLinesParse, parseReport } from "./parsers/registry";
 import type { SpooledReport } from "./read-upload";
 import { persistIngest } from "./persist";
-import { readDocument } from "./read-document";
+import { isJson, readDocument } from "./read-document";
 import { resolveFindings, type ImageRow } from "./resolve-findings";
 import type { IngestResult, UploadScanQuery } from "./schemas";
 
@@ -113,23 +114,46 @@ function imageLabel(i: ImageRow): string {
 const STREAM_SARIF_BYTES = 8 * 1024 * 1024;
 
 async function parseSource(src: { bytes?: Buffer; file?: string; size: number }, ctx: { format?: string; image?: ImageRef }): Promise<ParseResult> {
-  if (src.file && src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(src.file)))) {
-    return checkFindings(await parseSarifFile(src.file));
+  if (src.file) {
+    const head = readHead(src.file);
+    if (src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(head)))) return checkFindings(await parseSarifFile(src.file));
+    // JSON lines (trufflehog, Nosey Parker) a batch of records at a time: a 108 MiB trufflehog report read whole
+    // took the server to 1.4 GiB.
+    if (looksLikeJsonLines(head, src.size)) {
+      const parse = jsonLinesParse(ctx);
+      for await (const batch of recordBatches(fs.createReadStream(src.file, { highWaterMark: 1 << 20 }))) parse.add(batch);
+      return parse.finish();
+    }
   }
   const bytes = src.bytes ?? fs.readFileSync(src.file!);
   return parseReport(readDocument(decodeUtf8(bytes)), ctx);
 }
 
-/** SARIF names its version and runs near the top; a cheap look at the first 64 KiB. */
-function looksLikeSarif(file: string): boolean {
+const HEAD_BYTES = 1 << 20;
+
+/** The first MiB of a spooled report, as text (a multi-byte character cut at the end is harmless here). */
+function readHead(file: string): string {
   const fd = fs.openSync(file, "r");
   try {
-    const head = Buffer.alloc(65_536);
-    const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString("utf8");
-    return /^\s*\{/.test(text) && /"runs"\s*:/.test(text) && /"(version|\$schema)"\s*:/.test(text);
+    const head = Buffer.alloc(HEAD_BYTES);
+    return head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString("utf8").replace(/^\uFEFF/, "");
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** SARIF names its version and runs near the top. */
+function looksLikeSarif(head: string): boolean {
+  return /^\s*\{/.test(head) && /"runs"\s*:/.test(head) && /"(version|\$schema)"\s*:/.test(head);
+}
+
+/** As readDocument decides: the first non-blank line is a JSON object on its own, and more lines follow. */
+function looksLikeJsonLines(head: string, size: number): boolean {
+  const lines = head.split("\n");
+  const first = lines.findIndex((l) => l.trim());
+  if (first < 0 || first === lines.length - 1) return false; // no complete first line within the head
+  if (!isJson(lines[first]!)) return false;
+  return size > HEAD_BYTES || lines.slice(first + 1).some((l) => l.trim());
 }
 
 function decodeUtf8(content: Buffer): string {

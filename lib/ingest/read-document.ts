@@ -1,7 +1,10 @@
 import { ResidueError } from "../errors";
 
+/** JSON lines: the records, and the line of the report each came from (blank lines are skipped). */
+export type JsonLinesDocument = { kind: "jsonl"; lines: unknown[]; lineNumbers: number[] };
+
 /** A report decoded just enough to sniff its format: one JSON document, or JSON lines. */
-export type ReportDocument = { kind: "json"; value: unknown } | { kind: "jsonl"; lines: unknown[] };
+export type ReportDocument = { kind: "json"; value: unknown } | JsonLinesDocument;
 
 /** Decodes report text as JSON or, failing that, JSON lines. Errors name the line and column. */
 export function readDocument(text: string): ReportDocument {
@@ -14,23 +17,25 @@ export function readDocument(text: string): ReportDocument {
     const nonEmpty = lines.filter((l) => l.trim());
     // Only treat it as JSON lines when the first line is a complete JSON object on its own.
     if (nonEmpty.length > 1 && isJson(nonEmpty[0]!)) {
-      const out: unknown[] = [];
+      const doc: JsonLinesDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
       lines.forEach((line, i) => {
         if (!line.trim()) return;
         try {
-          out.push(JSON.parse(line));
+          doc.lines.push(JSON.parse(line));
         } catch (e) {
           throw new ResidueError("bad_request", `Invalid JSON on line ${i + 1}: ${jsonMessage(e)}`, { line: i + 1 });
         }
+        doc.lineNumbers.push(i + 1);
       });
-      return { kind: "jsonl", lines: out };
+      return doc;
     }
     const where = position(body, wholeErr);
     throw new ResidueError("bad_request", `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${jsonMessage(wholeErr)}`, where);
   }
 }
 
-function isJson(line: string): boolean {
+/** Whether a line is one complete JSON object: the first line of a JSON-lines report. */
+export function isJson(line: string): boolean {
   try {
     const v = JSON.parse(line);
     return typeof v === "object" && v !== null;
@@ -40,7 +45,7 @@ function isJson(line: string): boolean {
 }
 
 // V8 messages quote the offending text, which may be part of a secret: keep only the grammar part.
-function jsonMessage(e: unknown): string {
+export function jsonMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   if (/end of JSON input/i.test(msg)) return "unexpected end of input (truncated?)";
   if (/Unterminated string/i.test(msg)) return "unterminated string (truncated?)";

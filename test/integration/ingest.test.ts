@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "@/bench/fleet";
 import { maintenanceIdle } from "@/lib/db/maintenance";
+import { sha256Hex } from "@/lib/hash";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { listSecrets } from "@/lib/secrets/list-secrets";
@@ -107,6 +111,23 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await recount()).toEqual([]);
     expect(await t.db.secret.count({ where: { registryCount: { gt: 1 } } })).toBeGreaterThan(0);
     expect(await t.db.secret.count({ where: { residueCount: { gt: 0 } } })).toBeGreaterThan(0);
+  });
+
+  it("a JSON-lines upload streamed from its spooled file stores what the same report from memory does", async () => {
+    const img = fleetImages(1, { repositories: 1, bases: 1 });
+    const report = trufflehogLines(img[0]!, 2_600, { secretPool: 3_000, seed: 9 }); // three batches of records
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "residue-jsonl-")), "report.jsonl");
+    fs.writeFileSync(file, report);
+    const spooled = { file, size: Buffer.byteLength(report), sha256: sha256Hex(report) };
+    const stored = async () => ({ secrets: await rows("Secret"), occurrences: await rows("Occurrence"), layers: await rows("Layer"), images: await rows("Image") });
+    const streamed = await ingestReport({ content: spooled, uploader });
+    const fromFile = await stored();
+    await reset();
+    const whole = await ingest(report);
+    expect(streamed.counts.findings).toBe(2_600);
+    expect(streamed).toMatchObject({ format: "trufflehog-jsonl", counts: whole.counts });
+    expect(fromFile).toEqual(await stored());
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   it("text search matching more than 10,000 secrets finds the same secrets as one matching a few", async () => {
