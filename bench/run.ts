@@ -19,6 +19,9 @@ import { getSecret } from "../lib/secrets/get-secret";
 import { getSecretActivity } from "../lib/secrets/get-secret-activity";
 import { listSecrets } from "../lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "../lib/secrets/schemas";
+import { listSteps } from "../lib/remediation/list-steps";
+import { getRemediationMetrics } from "../lib/remediation/metrics";
+import { listStepsQuerySchema } from "../lib/remediation/schemas";
 import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "./fleet";
 import { latency, printRow, timed, type Row } from "./measure";
 import { scannerThroughput } from "./scanner-throughput";
@@ -179,6 +182,7 @@ async function queryBench(kind: string) {
       ["secrets table: residue + text search", () => listSecrets(q({ residue: "1", q: "module-3" }))],
       ["secret page (blast radius, activity)", () => Promise.all([getSecret({ secretId: top.id }), getSecretActivity(top.id)]), `${top.imageCount} images`],
       ["image layer page", () => getImage(img.digest)],
+      ["remediation board (steps, metrics)", () => Promise.all([listSteps(listStepsQuerySchema.parse({}), new Date()), getRemediationMetrics({ asOf: new Date() })])],
       ["compliance summary (cold, uncached)", () => getComplianceSummary(new Date(), {}, { fresh: true })],
       ["compliance summary (dashboard, cached until data changes)", () => getComplianceSummary(new Date())],
     ];

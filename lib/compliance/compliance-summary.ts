@@ -1,9 +1,10 @@
 import { getDb } from "../db";
+import { planFleetScan } from "../db/plan-fleet-scan";
 import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
-import { openAsOf, stateAsOf } from "./state-as-of";
+import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
 
 export type Scope = { registry?: string; repository?: string };
 
@@ -24,17 +25,13 @@ const TYPE_FLAG: Record<FindingType, Prisma.Sql> = {
 const TYPES = Object.keys(TYPE_FLAG) as FindingType[];
 const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 
-// Reports for "now" use current triage state; a past date replays the audit trail.
-const CURRENT_WINDOW_MS = 5_000;
-
 /**
  * Per control, the figures behind its status as of a date: open secrets, affected images and registries,
  * rotation coverage, MTTR, overdue steps. Two passes in one statement: secrets (with their step aggregates),
  * then the occurrences of the open ones, folded per image, for the image and registry counts.
  */
 async function computeSummary(asOf: Date, scope: Scope) {
-  const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
-  const state = current ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf);
+  const state = stateOfS(asOf);
   // The secrets a report covers; `img` repeats the condition on Secret itself rather than joining `per`, whose
   // row count the planner cannot see (it hashed all 1M occurrences to probe 33,000 open secrets).
   const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}`;
@@ -55,12 +52,7 @@ async function computeSummary(asOf: Date, scope: Scope) {
       FROM per`;
   });
   const rows = await getDb().$transaction(async (tx) => {
-    // Fleet-wide, the report reads most of the occurrence table: one hashed pass beats walking it in secret order
-    // by index (the plan PostgreSQL picks otherwise, 3-4× slower at 1M occurrences). A registry or repository
-    // scope selects few secrets, where index lookups are right.
-    const fleetWide = !scope.registry && !scope.repository;
-    await tx.$executeRaw`SELECT set_config('enable_mergejoin', ${fleetWide ? "off" : "on"}, true), set_config('enable_nestloop', ${fleetWide ? "off" : "on"}, true),
-                                set_config('work_mem', '64MB', true)`;
+    await planFleetScan(tx, !scope.registry && !scope.repository);
     return tx.$queryRaw<(ControlFigures & { control: string })[]>`
     WITH st AS (
       SELECT "secretId",
@@ -108,9 +100,8 @@ export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: 
   await reopenExpiredRisks();
   // The number of events only grows, and every change of state adds at least one: that is the data version.
   const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
-  const current = Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
   // "Now" is cached per minute; a past date is cached for itself.
-  const key = JSON.stringify([current ? Math.floor(asOf.getTime() / 60_000) : asOf.getTime(), scope, Number(v?.n ?? 0)]);
+  const key = JSON.stringify([isCurrent(asOf) ? Math.floor(asOf.getTime() / 60_000) : asOf.getTime(), scope, Number(v?.n ?? 0)]);
   const hit = !opts.fresh && cache.get(key);
   if (hit) return hit;
   const summary = await computeSummary(asOf, scope);

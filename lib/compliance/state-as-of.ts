@@ -1,12 +1,12 @@
 import { Prisma } from "../generated/prisma/client";
 
+/** The audit actions that change a secret's triage state; their `after.state` is the state from then on. */
+export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')`;
+
 /**
  * SQL for a secret's triage state as of a date: the last triage or regression event at or before it in the
  * audit trail, else "open". Reports for a past date are computed from history, not from current state.
  */
-/** The audit actions that change a secret's triage state; their `after.state` is the state from then on. */
-export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')`;
-
 export function stateAsOf(secretIdColumn: Prisma.Sql, asOf: Date): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT a.after ->> 'state' FROM "AuditEvent" a
     WHERE a."entityType" = 'Secret' AND a."entityId" = ${secretIdColumn} AND a.action IN ${STATE_CHANGE_ACTIONS}
@@ -17,3 +17,10 @@ export function stateAsOf(secretIdColumn: Prisma.Sql, asOf: Date): Prisma.Sql {
 export function openAsOf(state: Prisma.Sql, asOf: Date): Prisma.Sql {
   return Prisma.sql`(${state} IN ('open', 'confirmed') AND ("remediatedAt" IS NULL OR "remediatedAt" > ${asOf}::timestamp))`;
 }
+
+// A report asked for "now" (give or take the request's own time) reads the current state, not the audit trail.
+const CURRENT_WINDOW_MS = 5_000;
+export const isCurrent = (asOf: Date) => Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
+
+/** The state of the secret aliased `s` as of a date: its column for "now", else replayed from the audit trail. */
+export const stateOfS = (asOf: Date) => (isCurrent(asOf) ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf));

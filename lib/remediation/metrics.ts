@@ -1,31 +1,35 @@
-import { stateAsOf, openAsOf } from "../compliance/state-as-of";
+import { openAsOf, stateOfS } from "../compliance/state-as-of";
 import { getDb } from "../db";
+import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
 
 export type RemediationMetrics = Awaited<ReturnType<typeof getRemediationMetrics>>;
 
 /**
- * MTTR, overdue steps and open exposure, from the step and secret timestamps, as of a date. Triage state as of
- * that date comes from the audit trail (the last secret.triaged event before it), so a report for a past date
- * gives the same figures later.
+ * MTTR, overdue steps and open exposure, from the step and secret timestamps, as of a date. For a past date,
+ * triage state comes from the audit trail (the last secret.triaged event before it), so a report for a past
+ * date gives the same figures later.
  */
 export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: string } = {}) {
   const asOf = opts.asOf ?? new Date();
   const repo = opts.repositoryId ?? null;
-  const [row] = await getDb().$queryRaw<
-    {
-      open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; affected_images: number;
-      open_steps: number; overdue_steps: number; overdue_critical: number; mttr_hours: number | null; exposure_days: number | null;
-    }[]
-  >`
-    WITH scope AS (
-      SELECT s.id, s.severity, s."firstSeenAt", s."confirmedAt", s."remediatedAt",
-             ${stateAsOf(Prisma.sql`s.id`, asOf)} AS state_then
+  const state = stateOfS(asOf);
+  const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp
+    AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))`;
+  const [row] = await getDb().$transaction(async (tx) => {
+    await planFleetScan(tx, !repo);
+    return tx.$queryRaw<
+      {
+        open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; affected_images: number;
+        open_steps: number; overdue_steps: number; overdue_critical: number; mttr_hours: number | null; exposure_days: number | null;
+      }[]
+    >`
+    WITH scope AS MATERIALIZED (
+      SELECT s.id, s.severity, s."firstSeenAt", s."confirmedAt", s."remediatedAt", ${openAsOf(state, asOf)} AS open
       FROM "Secret" s
-      WHERE s."firstSeenAt" <= ${asOf}::timestamp
-        AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))
+      WHERE ${covered}
     ), live AS (
-      SELECT * FROM scope WHERE ${openAsOf(Prisma.sql`state_then`, asOf)}
+      SELECT * FROM scope WHERE open
     ), steps AS (
       SELECT st.* FROM "RemediationStep" st JOIN scope ON scope.id = st."secretId" WHERE st."createdAt" <= ${asOf}::timestamp
     )
@@ -34,7 +38,9 @@ export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: 
       (SELECT count(*)::int FROM scope WHERE "confirmedAt" <= ${asOf}::timestamp) AS confirmed_secrets,
       (SELECT count(*)::int FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS remediated_secrets,
       (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND "doneAt" <= ${asOf}::timestamp AND state IN ('done', 'verified')) AS rotated_secrets,
-      (SELECT count(DISTINCT o."imageId")::int FROM live JOIN "Occurrence" o ON o."secretId" = live.id AND o."firstSeenAt" <= ${asOf}::timestamp) AS affected_images,
+      -- Joined to Secret with the same conditions rather than to \`live\`, whose size the planner cannot see.
+      (SELECT count(*)::int FROM (SELECT o."imageId" FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId"
+        WHERE ${covered} AND ${openAsOf(state, asOf)} AND o."firstSeenAt" <= ${asOf}::timestamp GROUP BY o."imageId") i) AS affected_images,
       (SELECT count(*)::int FROM steps WHERE NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS open_steps,
       (SELECT count(*)::int FROM steps WHERE "dueAt" < ${asOf}::timestamp AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
       (SELECT count(DISTINCT st."secretId")::int FROM steps st JOIN scope ON scope.id = st."secretId"
@@ -42,6 +48,7 @@ export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: 
           AND NOT (st.state IN ('done', 'verified', 'not_applicable') AND st."doneAt" <= ${asOf}::timestamp)) AS overdue_critical,
       (SELECT (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS mttr_hours,
       (SELECT (sum(extract(epoch FROM (${asOf}::timestamp - "firstSeenAt"))) / 86400)::float8 FROM live) AS exposure_days`;
+  });
   const r = row!;
   return {
     asOf,

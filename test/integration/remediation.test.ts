@@ -123,6 +123,8 @@ describe(`triage and remediation on ${testDatabaseKind}`, () => {
     const m = await getRemediationMetrics({ asOf: new Date("2026-11-24T00:00:00Z") });
     // Open: only the unrelated token the 1.1 scan found.
     expect(m).toMatchObject({ openSecrets: 1, remediatedSecrets: 1, confirmedSecrets: 1, rotatedSecrets: 1, rotationCoverage: 1, mttrHours: 48 });
+    // Nothing changed since: "now" (read from current state, not replayed) gives the same figures.
+    expect(await getRemediationMetrics()).toMatchObject({ openSecrets: 1, remediatedSecrets: 1, confirmedSecrets: 1, rotatedSecrets: 1, mttrHours: 48, affectedImages: m.affectedImages });
     // As of before the fix, the same query shows the secret open and its steps overdue.
     const before = await getRemediationMetrics({ asOf: new Date("2026-11-22T12:00:00Z") });
     expect(before).toMatchObject({ openSecrets: 2, remediatedSecrets: 0 });
