@@ -4,7 +4,8 @@ import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
-import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
+import { reportCache } from "./report-cache";
+import { openAsOf, stateOfS } from "./state-as-of";
 
 export type Scope = { registry?: string; repository?: string };
 
@@ -91,21 +92,9 @@ async function computeSummary(asOf: Date, scope: Scope) {
 
 export type ComplianceSummary = Awaited<ReturnType<typeof computeSummary>>;
 
-// Dashboards re-read the same figures: cache them until the data changes. Every change of state writes an
-// AuditEvent (ingest, triage, steps, tags, expiry), so the count of events is the data version.
-const cache = new Map<string, ComplianceSummary>();
-const CACHE_SIZE = 50;
+const cached = reportCache<ComplianceSummary>();
 
 export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: { fresh?: boolean } = {}): Promise<ComplianceSummary> {
   await reopenExpiredRisks();
-  // The number of events only grows, and every change of state adds at least one: that is the data version.
-  const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
-  // "Now" is cached per minute; a past date is cached for itself.
-  const key = JSON.stringify([isCurrent(asOf) ? Math.floor(asOf.getTime() / 60_000) : asOf.getTime(), scope, Number(v?.n ?? 0)]);
-  const hit = !opts.fresh && cache.get(key);
-  if (hit) return hit;
-  const summary = await computeSummary(asOf, scope);
-  cache.set(key, summary);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return summary;
+  return cached(asOf, scope, () => computeSummary(asOf, scope), opts);
 }

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
+import { reportCache } from "./report-cache";
 import { Prisma } from "../generated/prisma/client";
 import { STATE_CHANGE_ACTIONS } from "./state-as-of";
 
@@ -20,7 +21,7 @@ const WEEK_MS = 7 * 86_400_000;
  * indexes; per image, the weeks it was affected are OR-ed into a bit mask; per secret and group, its first
  * occurrence there cuts its ranges, which are disjoint, so they are counted with +1/-1 at their ends.
  */
-export async function getTrends(opts: { asOf: Date; weeks: number; groupBy: "registry" | "repository" }) {
+async function computeTrends(opts: TrendsQuery) {
   const byRegistry = opts.groupBy === "registry";
   const groupId = byRegistry ? Prisma.sql`r."registryId"` : Prisma.sql`o."repositoryId"`;
   const registryJoin = byRegistry ? Prisma.sql`JOIN "Repository" r ON r.id = o."repositoryId"` : Prisma.empty;
@@ -111,4 +112,14 @@ export async function getTrends(opts: { asOf: Date; weeks: number; groupBy: "reg
     points: points.map((p) => ({ week: weeks[p.k]!, group: p.grp, openSecrets: p.open, affectedImages: p.images })),
     timeToRemediate: ttr.map((t) => ({ week: week(t.week.getTime()), hours: t.hours, remediated: t.n })),
   };
+}
+
+type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+export type Trends = Awaited<ReturnType<typeof computeTrends>>;
+
+const cached = reportCache<Trends>();
+
+/** Cached until the data changes, like the compliance summary shown beside it. */
+export async function getTrends(opts: TrendsQuery, cache: { fresh?: boolean } = {}): Promise<Trends> {
+  return cached(opts.asOf, [opts.weeks, opts.groupBy], () => computeTrends(opts), cache);
 }
