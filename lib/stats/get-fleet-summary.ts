@@ -19,8 +19,9 @@ export async function getFleetSummary(): Promise<FleetSummary> {
       (SELECT count(*) FROM "Scan" WHERE status = 'completed') AS scans,
       (SELECT count(*) FROM "Secret") AS secrets,
       (SELECT count(*) FROM "Secret" WHERE "triageState" IN ('open', 'confirmed')) AS open,
-      (SELECT count(DISTINCT "imageId") FROM "Occurrence") AS images,
-      (SELECT count(DISTINCT r."registryId") FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId") AS registries,
+      -- Per image (per registry), one index probe for any occurrence, rather than every occurrence read and de-duplicated.
+      (SELECT count(*) FROM "Image" i WHERE EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = i.id)) AS images,
+      (SELECT count(*) FROM "Registry" g WHERE EXISTS (SELECT 1 FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r."registryId" = g.id)) AS registries,
       (SELECT count(*) FROM "Secret" WHERE "residueCount" > 0) AS residue,
       (SELECT max("createdAt") FROM "Scan" WHERE status = 'completed') AS last_scan`;
   return {
