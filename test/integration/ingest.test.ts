@@ -7,6 +7,7 @@ import { maintenanceIdle } from "@/lib/db/maintenance";
 import { sha256Hex } from "@/lib/hash";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { getSecret } from "@/lib/secrets/get-secret";
+import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
@@ -128,6 +129,17 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(streamed).toMatchObject({ format: "trufflehog-jsonl", counts: whole.counts });
     expect(fromFile).toEqual(await stored());
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it("the home page's fleet counts equal counting the occurrences", async () => {
+    for (const [i, img] of fleetImages(6, { repositories: 3, bases: 2 }).entries()) await ingest(trivyReport(img, 20, { secretPool: 30, seed: i }));
+    await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "registry.gitlab.com/acme/api:1.0" });
+    await ingest(readFixture("trivy/scheme_2_no_vuln.json"), { image: "quay.io/acme/clean:1.0" }); // an image, a registry, nothing found
+    expect(await rows("Image")).toBeGreaterThan(7);
+    const [want] = await t.db.$queryRawUnsafe<{ images: number; registries: number }[]>(
+      `SELECT count(DISTINCT o."imageId")::int AS images, count(DISTINCT r."registryId")::int AS registries FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId"`);
+    expect(want!.registries).toBeGreaterThan(1);
+    expect(await getFleetSummary()).toMatchObject({ affectedImages: want!.images, registries: want!.registries, secrets: await rows("Secret") });
   });
 
   it("text search matching more than 10,000 secrets finds the same secrets as one matching a few", async () => {
