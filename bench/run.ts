@@ -190,7 +190,7 @@ async function queryBench(kind: string) {
       ["secrets table: residue + text search", () => listSecrets(q({ residue: "1", q: "module-3" }))],
       ["secret page (blast radius, activity)", () => Promise.all([getSecret({ secretId: top.id }), getSecretActivity(top.id)]), `${top.imageCount} images`],
       ["image layer page", () => getImage(img.digest)],
-      ["remediation board (steps, metrics)", () => Promise.all([listSteps(listStepsQuerySchema.parse({}), new Date()), getRemediationMetrics({ asOf: new Date() })])],
+      ["remediation board (steps, metrics cold)", () => Promise.all([listSteps(listStepsQuerySchema.parse({}), new Date()), getRemediationMetrics({ asOf: new Date() }, { fresh: true })])],
       ["home page (fleet counts)", () => getFleetSummary()],
       ["compliance summary (cold, uncached)", () => getComplianceSummary(new Date(), {}, { fresh: true })],
       ["compliance trends, 12 weeks by repository (cold)", () => getTrends({ asOf: new Date(), weeks: 12, groupBy: "repository" }, { fresh: true }), undefined, 8],

@@ -1,16 +1,26 @@
+import { reportCache } from "../compliance/report-cache";
 import { openAsOf, stateOfS } from "../compliance/state-as-of";
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
 
-export type RemediationMetrics = Awaited<ReturnType<typeof getRemediationMetrics>>;
+export type RemediationMetrics = Awaited<ReturnType<typeof computeMetrics>>;
+type MetricsQuery = { asOf?: Date; repositoryId?: string };
+
+const cached = reportCache<RemediationMetrics>();
+
+/** Cached until the data changes (and per minute for "now"), like the compliance figures. */
+export async function getRemediationMetrics(opts: MetricsQuery = {}, cache: { fresh?: boolean } = {}): Promise<RemediationMetrics> {
+  const asOf = opts.asOf ?? new Date();
+  return cached(asOf, opts.repositoryId ?? null, () => computeMetrics({ ...opts, asOf }), cache);
+}
 
 /**
  * MTTR, overdue steps and open exposure, from the step and secret timestamps, as of a date. For a past date,
  * triage state comes from the audit trail (the last secret.triaged event before it), so a report for a past
  * date gives the same figures later.
  */
-export async function getRemediationMetrics(opts: { asOf?: Date; repositoryId?: string } = {}) {
+async function computeMetrics(opts: MetricsQuery) {
   const asOf = opts.asOf ?? new Date();
   const repo = opts.repositoryId ?? null;
   const state = stateOfS(asOf);
