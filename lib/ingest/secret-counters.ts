@@ -119,11 +119,14 @@ export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelt
       UPDATE "Secret" s SET "inFinalFs" = EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue)
       WHERE s.id = ANY(${flipped}::text[])`;
   }
-  // Inherited from a base: a layer holding it is also in an image of another repository.
+  // Inherited from a base: a layer holding it is also in an image of another repository. One join for all the
+  // secrets rather than a correlated check per secret, which can be planned as one scan of Occurrence per secret
+  // (a CI run on PostgreSQL spent minutes in it for an upload of 10,000 new secrets).
   await tx.$executeRaw`
     UPDATE "Secret" s SET "inSharedLayer" = true
-    WHERE s.id = ANY(${ids}::text[]) AND NOT s."inSharedLayer"
-      AND EXISTS (SELECT 1 FROM "Occurrence" o JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
-                  WHERE o."secretId" = s.id AND i."repositoryId" <> o."repositoryId")`;
+    FROM (SELECT DISTINCT o."secretId" FROM unnest(${ids}::text[]) AS t(id)
+          JOIN "Occurrence" o ON o."secretId" = t.id JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
+          WHERE i."repositoryId" <> o."repositoryId") shared
+    WHERE s.id = shared."secretId" AND NOT s."inSharedLayer"`;
   return changed.filter((r) => r.before === "resolved" && r.state !== "resolved");
 }
