@@ -12,7 +12,7 @@ import { recordBatches } from "./json-lines";
 import { checkFindings, jsonLinesParse, parseReport } from "./parsers/registry";
 import type { SpooledReport } from "./read-upload";
 import { persistIngest } from "./persist";
-import { isJson, readDocument } from "./read-document";
+import { readDocument, startsAsJsonLines } from "./read-document";
 import { resolveFindings, type ImageRow } from "./resolve-findings";
 import type { IngestResult, UploadScanQuery } from "./schemas";
 
@@ -119,7 +119,7 @@ async function parseSource(src: { bytes?: Buffer; file?: string; size: number },
     if (src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(head)))) return checkFindings(await parseSarifFile(src.file));
     // JSON lines (trufflehog, Nosey Parker) a batch of records at a time: a 108 MiB trufflehog report read whole
     // took the server to 1.4 GiB.
-    if (looksLikeJsonLines(head, src.size)) {
+    if (startsAsJsonLines(head, src.size <= HEAD_BYTES)) {
       const parse = jsonLinesParse(ctx);
       for await (const batch of recordBatches(fs.createReadStream(src.file, { highWaterMark: 1 << 20 }))) parse.add(batch);
       return parse.finish();
@@ -145,15 +145,6 @@ function readHead(file: string): string {
 /** SARIF names its version and runs near the top. */
 function looksLikeSarif(head: string): boolean {
   return /^\s*\{/.test(head) && /"runs"\s*:/.test(head) && /"(version|\$schema)"\s*:/.test(head);
-}
-
-/** As readDocument decides: the first non-blank line is a JSON object on its own, and more lines follow. */
-function looksLikeJsonLines(head: string, size: number): boolean {
-  const lines = head.split("\n");
-  const first = lines.findIndex((l) => l.trim());
-  if (first < 0 || first === lines.length - 1) return false; // no complete first line within the head
-  if (!isJson(lines[first]!)) return false;
-  return size > HEAD_BYTES || lines.slice(first + 1).some((l) => l.trim());
 }
 
 function decodeUtf8(content: Buffer): string {

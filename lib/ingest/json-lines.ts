@@ -1,7 +1,7 @@
 import { ResidueError } from "../errors";
 import type { ParseResult } from "./finding";
 import type { ParseContext, ReportParser } from "./parsers/parser";
-import { jsonMessage, type JsonLinesDocument } from "./read-document";
+import { addJsonLine, type JsonLinesDocument } from "./read-document";
 
 const BATCH = 1000;
 
@@ -16,14 +16,7 @@ export async function* recordBatches(chunks: AsyncIterable<Buffer>): AsyncGenera
   let batch: JsonLinesDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
   const take = (line: string) => {
     lineNo++;
-    const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-    if (!text.trim()) return;
-    try {
-      batch.lines.push(JSON.parse(text));
-    } catch (e) {
-      throw new ResidueError("bad_request", `Invalid JSON on line ${lineNo}: ${jsonMessage(e)}`, { line: lineNo });
-    }
-    batch.lineNumbers.push(lineNo);
+    addJsonLine(batch, lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNo);
   };
   const decode = (chunk?: Buffer) => {
     try {

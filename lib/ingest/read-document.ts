@@ -13,20 +13,9 @@ export function readDocument(text: string): ReportDocument {
   try {
     return { kind: "json", value: JSON.parse(body) };
   } catch (wholeErr) {
-    const lines = body.split("\n");
-    const nonEmpty = lines.filter((l) => l.trim());
-    // Only treat it as JSON lines when the first line is a complete JSON object on its own.
-    if (nonEmpty.length > 1 && isJson(nonEmpty[0]!)) {
+    if (startsAsJsonLines(body, true)) {
       const doc: JsonLinesDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
-      lines.forEach((line, i) => {
-        if (!line.trim()) return;
-        try {
-          doc.lines.push(JSON.parse(line));
-        } catch (e) {
-          throw new ResidueError("bad_request", `Invalid JSON on line ${i + 1}: ${jsonMessage(e)}`, { line: i + 1 });
-        }
-        doc.lineNumbers.push(i + 1);
-      });
+      body.split("\n").forEach((line, i) => addJsonLine(doc, line, i + 1));
       return doc;
     }
     const where = position(body, wholeErr);
@@ -34,8 +23,30 @@ export function readDocument(text: string): ReportDocument {
   }
 }
 
-/** Whether a line is one complete JSON object: the first line of a JSON-lines report. */
-export function isJson(line: string): boolean {
+/**
+ * JSON lines rather than one document: the first non-blank line is a complete JSON object on its own, and more
+ * lines follow. `text` is the whole report, or (complete = false) its beginning, for a report streamed from a file.
+ */
+export function startsAsJsonLines(text: string, complete: boolean): boolean {
+  const lines = text.split("\n");
+  const first = lines.findIndex((l) => l.trim());
+  if (first < 0 || first === lines.length - 1) return false; // no complete first line
+  if (!isJson(lines[first]!)) return false;
+  return !complete || lines.slice(first + 1).some((l) => l.trim());
+}
+
+/** Adds one line of a JSON-lines report to `doc` (blank lines are skipped); a line that is not JSON is named. */
+export function addJsonLine(doc: JsonLinesDocument, line: string, lineNo: number): void {
+  if (!line.trim()) return;
+  try {
+    doc.lines.push(JSON.parse(line));
+  } catch (e) {
+    throw new ResidueError("bad_request", `Invalid JSON on line ${lineNo}: ${jsonMessage(e)}`, { line: lineNo });
+  }
+  doc.lineNumbers.push(lineNo);
+}
+
+function isJson(line: string): boolean {
   try {
     const v = JSON.parse(line);
     return typeof v === "object" && v !== null;
@@ -45,7 +56,7 @@ export function isJson(line: string): boolean {
 }
 
 // V8 messages quote the offending text, which may be part of a secret: keep only the grammar part.
-export function jsonMessage(e: unknown): string {
+function jsonMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   if (/end of JSON input/i.test(msg)) return "unexpected end of input (truncated?)";
   if (/Unterminated string/i.test(msg)) return "unterminated string (truncated?)";

@@ -20,9 +20,8 @@ export async function getRemediationMetrics(opts: MetricsQuery = {}, cache: { fr
  * triage state comes from the audit trail (the last secret.triaged event before it), so a report for a past
  * date gives the same figures later.
  */
-async function computeMetrics(opts: MetricsQuery) {
-  const asOf = opts.asOf ?? new Date();
-  const repo = opts.repositoryId ?? null;
+async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Date }) {
+  const repo = repositoryId ?? null;
   const state = stateOfS(asOf);
   const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp
     AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))`;
