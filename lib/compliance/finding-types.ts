@@ -23,3 +23,12 @@ export const FINDING_TYPE_WHERE: Record<FindingType, Prisma.SecretWhereInput> = 
   env_config: { inConfig: true },
   base_inherited: { inSharedLayer: true },
 };
+
+/** The same, as the per-image counts ImageExposure keeps (occurrences of open secrets with that finding type). */
+export const EXPOSURE_COLUMN: Record<FindingType, string> = {
+  file_residue: "fileResidue",
+  file_present: "filePresent",
+  build_history: "buildHistory",
+  env_config: "envConfig",
+  base_inherited: "baseInherited",
+};

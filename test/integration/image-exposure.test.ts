@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fleetImages, residueSarif, trufflehogLines } from "@/bench/fleet";
+import type { UserActor } from "@/lib/auth/actor";
+import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { getRemediationMetrics } from "@/lib/remediation/metrics";
+import { reopenExpiredRisks, triageSecrets } from "@/lib/triage/triage-secrets";
+import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+import { allFixtures, readFixture } from "@/test/helpers/fixtures";
+
+let t: TestDb;
+let triager: UserActor;
+const system = { kind: "system", label: "test" } as const;
+const at = (day: number) => new Date(Date.UTC(2026, 8, 1 + day, 10)); // from 1 Sep 2026, all before the test runs
+
+beforeAll(async () => {
+  t = await setupTestDb();
+  const u = await t.db.user.create({ data: { email: "tri@x.test", name: "Tri", role: "triager" } });
+  triager = { kind: "user", userId: u.id, email: u.email, name: u.name, role: "triager" };
+});
+afterAll(() => t.drop());
+
+// What the triggers keep, and the same counted from scratch over every occurrence (the definition).
+const kept = () => t.db.$queryRaw<Record<string, unknown>[]>`
+  SELECT "imageId", "openOccurrences" AS open, "fileResidue" AS residue, "filePresent" AS present, "buildHistory" AS history,
+         "envConfig" AS config, "baseInherited" AS inherited
+  FROM "ImageExposure" ORDER BY 1`;
+const recount = () => t.db.$queryRaw<Record<string, unknown>[]>`
+  SELECT o."imageId", count(*) FILTER (WHERE open)::int AS open, count(*) FILTER (WHERE open AND s."residueCount" > 0)::int AS residue,
+         count(*) FILTER (WHERE open AND s."inFinalFs")::int AS present, count(*) FILTER (WHERE open AND s."inHistory")::int AS history,
+         count(*) FILTER (WHERE open AND s."inConfig")::int AS config, count(*) FILTER (WHERE open AND s."inSharedLayer")::int AS inherited
+  FROM "Occurrence" o
+  JOIN (SELECT *, "triageState" IN ('open', 'confirmed') AND "remediatedAt" IS NULL AS open FROM "Secret") s ON s.id = o."secretId"
+  GROUP BY o."imageId" ORDER BY 1`;
+const expectKeptEqualsRecount = async () => {
+  const want = await recount();
+  expect(await kept()).toEqual(want);
+  return want;
+};
+const secretIds = async () => (await t.db.secret.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
+
+describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
+  it("equals a recount from the occurrences after every kind of write: ingest, triage, expiry, regression, direct updates, deletes", async () => {
+    // Every fixture (all finding types: residue, history, config, final filesystem), then a fleet with shared secrets.
+    for (const f of allFixtures()) await ingestReport({ content: readFixture(f), uploader: system, now: at(0) }).catch(() => undefined);
+    const images = fleetImages(8, { repositories: 4, bases: 2 });
+    const report = (i: number) => Buffer.from((i % 2 ? trufflehogLines : residueSarif)(images[i % 8]!, 30, { secretPool: 60, seed: i }));
+    for (let i = 0; i < 16; i++) await ingestReport({ content: report(i), uploader: system, now: at(i) });
+    const first = await expectKeptEqualsRecount();
+    expect(first.length).toBeGreaterThan(8);
+    for (const k of ["residue", "present", "inherited"]) expect(first.some((r) => Number(r[k]) > 0), k).toBe(true);
+
+    const ids = await secretIds();
+    await triageSecrets(triager, { ids: ids.slice(0, 12), change: { state: "false_positive", reason: "test data" } }, at(20));
+    await expectKeptEqualsRecount();
+    await triageSecrets(triager, { ids: ids.slice(6, 12), change: { state: "open" } }, at(21));
+    await triageSecrets(triager, { ids: ids.slice(12, 24), change: { state: "confirmed" } }, at(21));
+    await expectKeptEqualsRecount();
+
+    // Accepted risk that expires: the expiry sweep reopens it.
+    await triageSecrets(triager, { ids: ids.slice(24, 30), change: { state: "accepted_risk", reason: "internal", acceptedUntil: at(30) } }, at(22));
+    await expectKeptEqualsRecount();
+    await reopenExpiredRisks(at(31), true);
+    expect(await t.db.secret.count({ where: { id: { in: ids.slice(24, 30) }, triageState: "open" } })).toBe(6);
+    await expectKeptEqualsRecount();
+
+    // Resolved, then found again by later scans: a regression reopens them, counting old and new occurrences.
+    const fleetSecrets = (await t.db.secret.findMany({ where: { identityKind: "hmac", detector: { not: "" } }, select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
+    await triageSecrets(triager, { ids: fleetSecrets, change: { state: "resolved", reason: "rotated" } }, at(32));
+    expect((await kept()).some((r) => Number(r.open) > 0)).toBe(true); // fixtures' secrets stay open
+    await expectKeptEqualsRecount();
+    for (let i = 16; i < 20; i++) await ingestReport({ content: report(i), uploader: system, now: at(i + 20) });
+    expect(await t.db.secret.count({ where: { regression: true } })).toBeGreaterThan(0);
+    await expectKeptEqualsRecount();
+
+    // Writes outside the app's functions are kept too (the rollup lives in the database).
+    await t.db.secret.updateMany({ where: { id: { in: ids.slice(12, 18) } }, data: { remediatedAt: at(45) } });
+    await t.db.secret.updateMany({ where: { id: { in: ids.slice(30, 36) } }, data: { inHistory: true, inConfig: true } });
+    const updated = await expectKeptEqualsRecount();
+    for (const k of ["history", "config"]) expect(updated.some((r) => Number(r[k]) > 0), k).toBe(true);
+    const victim = await t.db.image.findFirstOrThrow({ where: { occurrences: { some: {} } }, orderBy: { id: "asc" } });
+    await t.db.image.delete({ where: { id: victim.id } });
+    await t.db.secret.delete({ where: { id: ids.at(-1)! } });
+    await t.db.occurrence.deleteMany({ where: { id: (await t.db.occurrence.findFirstOrThrow({ orderBy: { id: "desc" } })).id } });
+    const last = await expectKeptEqualsRecount();
+    expect(last.some((r) => r.imageId === victim.id)).toBe(false);
+  });
+
+  it("the figures for now, read from it, equal the ones replayed from the occurrences and the audit trail", async () => {
+    // Nothing has happened for weeks of test time, so ten seconds ago (computed from history) and now (from the rollup) agree.
+    const past = new Date(Date.now() - 10_000);
+    const now = await getComplianceSummary(new Date(), {}, { fresh: true });
+    const then = await getComplianceSummary(past, {}, { fresh: true });
+    expect(now.map((c) => c.figures.affectedImages).some((n) => n > 0)).toBe(true);
+    expect(now.map((c) => [c.control.id, c.figures])).toEqual(then.map((c) => [c.control.id, c.figures]));
+    const metricsNow = await getRemediationMetrics({}, { fresh: true });
+    const metricsThen = await getRemediationMetrics({ asOf: past }, { fresh: true });
+    expect(metricsNow.affectedImages).toBeGreaterThan(0);
+    expect(metricsNow.affectedImages).toBe(metricsThen.affectedImages);
+  });
+});
