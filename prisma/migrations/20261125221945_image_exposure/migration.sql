@@ -43,6 +43,9 @@ $$;
 
 CREATE FUNCTION residue_exposure_occurrences_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM added) THEN
+    RETURN NULL; -- an upsert that only updated: nothing to plan
+  END IF;
   EXECUTE $q$
   INSERT INTO "ImageExposure" AS e ("imageId", "openOccurrences", "fileResidue", "filePresent", "buildHistory", "envConfig", "baseInherited")
   SELECT "imageId", sum(b & 1), sum((b >> 1) & 1), sum((b >> 2) & 1), sum((b >> 3) & 1), sum((b >> 4) & 1), sum((b >> 5) & 1)
@@ -73,6 +76,9 @@ DECLARE
   before_bits int[];
   after_bits int[];
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM after_rows) THEN
+    RETURN NULL; -- an upsert that only inserted: nothing to plan
+  END IF;
   -- EXECUTE: plans each time for the rows at hand. A cached plan made for an empty first call (ingest's secret
   -- upsert) compared 18,000 changed secrets pairwise, 340 million times.
   EXECUTE $q$
