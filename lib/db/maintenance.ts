@@ -4,7 +4,8 @@ import { databaseKindInUse, getDb } from "./index";
 // leave dead versions behind, and pages never become all-visible, so index-only scans (text search, the secrets
 // behind a path) read the table instead. PostgreSQL's autovacuum does this by itself; here it follows the writes.
 const VACUUM_AFTER_ROWS = 20_000;
-const INGEST_TABLES = `"Occurrence", "Secret", "Path", "ScanSecret", "Image", "Layer"`;
+// ImageExposure: its triggers update a row per image an ingest or triage touches.
+const INGEST_TABLES = `"Occurrence", "Secret", "Path", "ScanSecret", "Image", "Layer", "ImageExposure"`;
 
 let pending = 0;
 let running: Promise<void> | null = null;
