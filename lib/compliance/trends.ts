@@ -17,10 +17,9 @@ const WEEK_MS = 7 * 86_400_000;
  * was first seen.
  *
  * One pass over the occurrences for all weeks (joining every week to every occurrence read 12× the table: 7-13 s
- * on PostgreSQL and over a minute on PGlite at 1M occurrences). Each secret's open periods become one bit mask of
- * weeks; an occurrence keeps the bits from its first week on. Per image the masks are OR-ed; per secret and group
- * the mask is cut at its first week there, and secrets with the same cut mask are counted together before the
- * weeks are expanded (a few rows per group instead of one per secret).
+ * on PostgreSQL and over a minute on PGlite at 1M occurrences). Each secret's open periods become ranges of week
+ * indexes; per image, the weeks it was affected are OR-ed into a bit mask; per secret and group, its first
+ * occurrence there cuts its ranges, which are disjoint, so they are counted with +1/-1 at their ends.
  */
 async function computeTrends(opts: TrendsQuery) {
   const byRegistry = opts.groupBy === "registry";
@@ -49,8 +48,6 @@ async function computeTrends(opts: TrendsQuery) {
   const [points, ttr] = await Promise.all([
     db.$transaction(async (tx) => {
       await planFleetScan(tx, true);
-      // The CTE row estimates are far off (71 for 784,000 rows): left to itself the planner sorts them to group.
-      await tx.$executeRaw`SELECT set_config('enable_sort', 'off', true)`;
       return tx.$queryRaw<{ k: number; grp: string; open: number; images: number }[]>`
       WITH weeks AS (
         SELECT k FROM generate_series(0, ${n - 1}::int) AS k
@@ -67,40 +64,40 @@ async function computeTrends(opts: TrendsQuery) {
         SELECT s.id, GREATEST(ev.at, s."firstSeenAt"), LEAST(COALESCE(ev.until, 'infinity'), COALESCE(s."remediatedAt", 'infinity'))
         FROM ev JOIN "Secret" s ON s.id = ev.id
         WHERE ev.state IN ('open', 'confirmed') AND s."firstSeenAt" <= ${asOf}
-      ), ranges AS (
+      ), ranges AS MATERIALIZED (
         -- As week indexes: weeks whose end falls in [lo, hi).
         SELECT id, ${weekOf(Prisma.sql`lo`)} AS a, ${weekOf(Prisma.sql`hi`)} - 1 AS b FROM periods
-      ), secret_weeks AS (
-        -- One row per secret open in any week: those weeks as a bit mask.
-        SELECT id, bit_or(${rangeMask(Prisma.sql`a`, Prisma.sql`b`, 0)}) AS m0, bit_or(${rangeMask(Prisma.sql`a`, Prisma.sql`b`, 1)}) AS m1
-        FROM ranges WHERE a <= b GROUP BY id
-      ), occ AS (
-        SELECT o."imageId", ${groupId} AS gid, o."secretId" AS sid, ${weekOf(Prisma.sql`o."firstSeenAt"`)} AS since, sw.m0, sw.m1
-        FROM secret_weeks sw JOIN "Occurrence" o ON o."secretId" = sw.id ${registryJoin}
+      ), open_ranges AS MATERIALIZED (
+        SELECT * FROM ranges WHERE a <= b
       ), per AS MATERIALIZED (
-        -- One pass, two groupings: each image's weeks (OR of its open secrets' weeks from the occurrence on), and each
+        -- One pass, two groupings: each image's weeks (OR of its open secrets' ranges from the occurrence on), and each
         -- secret's first week in each group. Groups by id here, named at the end.
-        SELECT "imageId", min(gid) AS gid, sid, min(since) AS since, GROUPING("imageId") AS by_secret,
-               bit_or(m0 & ${rangeMask(Prisma.sql`since`, Prisma.sql`${n - 1}::int`, 0)}) AS m0,
-               bit_or(m1 & ${rangeMask(Prisma.sql`since`, Prisma.sql`${n - 1}::int`, 1)}) AS m1,
-               min(m0) AS sm0, min(m1) AS sm1
-        FROM occ
-        GROUP BY GROUPING SETS (("imageId"), (sid, gid))
+        SELECT o."imageId", min(${groupId}) AS gid, o."secretId" AS sid, min(${weekOf(Prisma.sql`o."firstSeenAt"`)}) AS since,
+               GROUPING(o."imageId") AS by_secret,
+               bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 0)}) AS m0,
+               bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 1)}) AS m1
+        FROM open_ranges rg JOIN "Occurrence" o ON o."secretId" = rg.id ${registryJoin}
+        GROUP BY GROUPING SETS ((o."imageId"), (o."secretId", ${groupId}))
       ), images AS (
         SELECT w.k, p.gid, count(*)::int AS n FROM (SELECT * FROM per WHERE by_secret = 0) p CROSS JOIN weeks w
         WHERE ((CASE WHEN w.k < ${WORD} THEN p.m0 >> w.k ELSE p.m1 >> (w.k - ${WORD}) END) & 1) = 1
         GROUP BY w.k, p.gid
-      ), secret_classes AS (
-        -- Secrets in a group with the same weeks and first week there count alike: a few rows per group.
-        SELECT gid, sm0 & ${rangeMask(Prisma.sql`since`, Prisma.sql`${n - 1}::int`, 0)} AS m0, sm1 & ${rangeMask(Prisma.sql`since`, Prisma.sql`${n - 1}::int`, 1)} AS m1, count(*) AS c
-        FROM per WHERE by_secret = 1 GROUP BY 1, 2, 3
-      ), opened AS (
-        SELECT w.k, sc.gid, sum(sc.c)::int AS n FROM secret_classes sc CROSS JOIN weeks w
-        WHERE ((CASE WHEN w.k < ${WORD} THEN sc.m0 >> w.k ELSE sc.m1 >> (w.k - ${WORD}) END) & 1) = 1
-        GROUP BY w.k, sc.gid
+      ), edges AS (
+        SELECT p.gid, GREATEST(rg.a, p.since) AS k, 1 AS d FROM per p JOIN open_ranges rg ON rg.id = p.sid
+        WHERE p.by_secret = 1 AND GREATEST(rg.a, p.since) <= rg.b
+        UNION ALL
+        SELECT p.gid, rg.b + 1, -1 FROM per p JOIN open_ranges rg ON rg.id = p.sid
+        WHERE p.by_secret = 1 AND GREATEST(rg.a, p.since) <= rg.b AND rg.b + 1 < ${n}
+      ), edge_sums AS (
+        SELECT gid, k, sum(d) AS d FROM edges GROUP BY gid, k
+      ), filled AS (
+        -- The running count over every week of every group that has any.
+        SELECT w.k, g.gid, sum(COALESCE(e.d, 0)) OVER (PARTITION BY g.gid ORDER BY w.k)::int AS n
+        FROM weeks w CROSS JOIN (SELECT DISTINCT gid FROM edge_sums) g LEFT JOIN edge_sums e ON e.gid = g.gid AND e.k = w.k
       )
       SELECT f.k, ${groupName} AS grp, f.n AS open, COALESCE(i.n, 0) AS images
-      FROM opened f LEFT JOIN images i ON i.k = f.k AND i.gid = f.gid
+      FROM filled f LEFT JOIN images i ON i.k = f.k AND i.gid = f.gid
+      WHERE f.n > 0
       ORDER BY f.k, grp`;
     }),
     db.$queryRaw<{ week: Date; hours: number; n: number }[]>`
