@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--db pglite|postgresql|both] [--no-build (the .next build is current)]
+// npm run bench [-- --quick] [--db pglite|postgresql|both] [--only ingest|queries|scan] [--no-build (the .next build is current)]
 // Ingest through the real HTTP endpoint against its floor, the idempotent path, fleet ingest in three formats,
 // server peak RSS during a large upload, page query latency at fleet scale, and scanner throughput. Prints one
 // table row per figure and writes bench/results.json. --quick is the CI size: it fails only on crashes.
@@ -31,7 +31,7 @@ import { seedScale } from "./seed-scale";
 import { memoryOf, resetPeak, startServer } from "./server";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, db: { type: "string", default: "both" }, out: { type: "string", default: "bench/results.json" }, "no-build": { type: "boolean" } },
+  options: { quick: { type: "boolean" }, db: { type: "string", default: "both" }, out: { type: "string", default: "bench/results.json" }, "no-build": { type: "boolean" }, only: { type: "string" } },
 });
 let build = !values["no-build"]; // once per run
 const quick = !!values.quick;
@@ -207,13 +207,17 @@ async function queryBench(kind: string) {
 
 console.log(`Residue benchmark (${quick ? "quick" : "full"}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; databases: ${kinds.join(", ")}${adminUrl ? "" : " (set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL)"}`);
 console.log(`| ${"metric".padEnd(58)} | ${"db".padEnd(10)} | ${"value".padStart(14)} | note`);
+// --only: one part, to compare a change without the whole run.
+const part = (name: string) => !values.only || values.only === name;
 for (const kind of kinds) {
-  await ingestBench(kind);
-  await queryBench(kind);
+  if (part("ingest")) await ingestBench(kind);
+  if (part("queries")) await queryBench(kind);
 }
-const scan = await scannerThroughput(SIZE.scanMiB);
-row({ metric: `residue scan throughput (${scan.mib.toFixed(0)} MiB of layers)`, db: "-", value: scan.scanMiBps, unit: "MiB/s", note: `floor ${scan.floorMiBps.toFixed(0)} MiB/s (read + gunzip + untar)` });
-row({ metric: "residue scan / floor", db: "-", value: scan.ratio, unit: "ratio" });
+if (part("scan")) {
+  const scan = await scannerThroughput(SIZE.scanMiB);
+  row({ metric: `residue scan throughput (${scan.mib.toFixed(0)} MiB of layers)`, db: "-", value: scan.scanMiBps, unit: "MiB/s", note: `floor ${scan.floorMiBps.toFixed(0)} MiB/s (read + gunzip + untar)` });
+  row({ metric: "residue scan / floor", db: "-", value: scan.ratio, unit: "ratio" });
+}
 fs.mkdirSync(path.dirname(values.out!), { recursive: true });
 fs.writeFileSync(values.out!, JSON.stringify({ at: new Date().toISOString(), quick, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2));
 fs.rmSync(tmp, { recursive: true, force: true });
