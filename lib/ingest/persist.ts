@@ -2,7 +2,7 @@ import { recordAudit } from "../audit/record-audit";
 import type { Actor } from "../auth/actor";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
-import { addDelta, applyCounterDeltas, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
+import { addDelta, applyCounterDeltas, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
 import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
 
 export type ScanMeta = {
@@ -59,6 +59,7 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, firstSeen, scanId, scanner: meta.toolName ?? meta.scanner, at });
   const ids = [...new Set(secretIds.values())].sort();
   const reopened = await applyCounterDeltas(tx, occ.deltas, firstSeen);
+  await flagSharedLayers(tx, ids, [...new Set(layerIds.values())].sort());
   const notLiveSecretIds = plan.secrets.filter((x) => x.verifiedLive === false).map((x) => secretIds.get(x.identityKey)!);
 
   const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;

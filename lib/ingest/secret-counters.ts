@@ -119,14 +119,29 @@ export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelt
       UPDATE "Secret" s SET "inFinalFs" = EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue)
       WHERE s.id = ANY(${flipped}::text[])`;
   }
-  // Inherited from a base: a layer holding it is also in an image of another repository. One join for all the
-  // secrets rather than a correlated check per secret, which can be planned as one scan of Occurrence per secret
-  // (a CI run on PostgreSQL spent minutes in it for an upload of 10,000 new secrets).
-  await tx.$executeRaw`
-    UPDATE "Secret" s SET "inSharedLayer" = true
-    FROM (SELECT DISTINCT o."secretId" FROM unnest(${ids}::text[]) AS t(id)
-          JOIN "Occurrence" o ON o."secretId" = t.id JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
-          WHERE i."repositoryId" <> o."repositoryId") shared
-    WHERE s.id = shared."secretId" AND NOT s."inSharedLayer"`;
   return changed.filter((r) => r.before === "resolved" && r.state !== "resolved");
+}
+
+/**
+ * Inherited from a base: a layer holding the secret is also in an image of another repository. Checked for this
+ * upload's secrets and for every secret in a layer this upload linked to an image (that link may be what makes the
+ * layer shared, even for a clean rescan), and only for secrets not flagged yet: the flag never goes back, and a key
+ * in a base layer of hundreds of images joins every image of that layer. One join for all of them rather than a
+ * correlated check per secret, which can be planned as one scan of Occurrence per secret (a CI run on PostgreSQL
+ * spent minutes in it for an upload of 10,000 new secrets).
+ */
+export async function flagSharedLayers(tx: Tx, secretIds: string[], layerIds: string[]) {
+  if (!secretIds.length && !layerIds.length) return;
+  await tx.$executeRaw`
+    WITH candidates AS (
+      SELECT id FROM "Secret" WHERE id = ANY(${secretIds}::text[]) AND NOT "inSharedLayer"
+      UNION
+      SELECT o."secretId" FROM "Occurrence" o JOIN "Secret" c ON c.id = o."secretId" AND NOT c."inSharedLayer"
+      WHERE o."layerId" = ANY(${layerIds}::text[])
+    )
+    UPDATE "Secret" s SET "inSharedLayer" = true
+    FROM (SELECT DISTINCT o."secretId" FROM candidates c
+          JOIN "Occurrence" o ON o."secretId" = c.id JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
+          WHERE i."repositoryId" <> o."repositoryId") shared
+    WHERE s.id = shared."secretId"`;
 }

@@ -88,14 +88,17 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     const recount = () => t.db.$queryRawUnsafe<object[]>(`
       SELECT s.id, s."occurrenceCount" = c.n AS n, s."imageCount" = c.images AS images, s."residueCount" = c.residue AS residue,
              s."repositoryCount" = c.repos AS repos, s."registryCount" = c.registries AS registries, s."layerCount" = c.layers AS layers,
-             s."inFinalFs" = c.present AS present, s."inHistory" = c.history AS history, s."inConfig" = c.config AS config
+             s."inFinalFs" = c.present AS present, s."inHistory" = c.history AS history, s."inConfig" = c.config AS config,
+             s."inSharedLayer" = c.shared AS shared
       FROM "Secret" s JOIN (
         SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
                count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
-               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
+               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config,
+               bool_or(EXISTS (SELECT 1 FROM "ImageLayer" il JOIN "Image" i ON i.id = il."imageId" WHERE il."layerId" = o."layerId" AND i."repositoryId" <> o."repositoryId")) AS shared
         FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" GROUP BY o."secretId") c ON c."secretId" = s.id
       WHERE NOT (s."occurrenceCount" = c.n AND s."imageCount" = c.images AND s."residueCount" = c.residue AND s."repositoryCount" = c.repos
-                 AND s."registryCount" = c.registries AND s."layerCount" = c.layers AND s."inFinalFs" = c.present AND s."inHistory" = c.history AND s."inConfig" = c.config)`);
+                 AND s."registryCount" = c.registries AND s."layerCount" = c.layers AND s."inFinalFs" = c.present AND s."inHistory" = c.history AND s."inConfig" = c.config
+                 AND s."inSharedLayer" = c.shared)`);
     const images = fleetImages(9, { repositories: 4, bases: 2 });
     // Present first, then the same files reported deleted by a later layer: they turn into residue.
     const sarif = residueSarif(images[0]!, 400, { secretPool: 60, seed: 5 });
@@ -112,6 +115,7 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(await recount()).toEqual([]);
     expect(await t.db.secret.count({ where: { registryCount: { gt: 1 } } })).toBeGreaterThan(0);
     expect(await t.db.secret.count({ where: { residueCount: { gt: 0 } } })).toBeGreaterThan(0);
+    expect(await t.db.secret.count({ where: { inSharedLayer: true } })).toBeGreaterThan(0);
   });
 
   it("a JSON-lines upload streamed from its spooled file stores what the same report from memory does", async () => {
