@@ -13,7 +13,7 @@ export async function seedScale(db: Db, size: ScaleSize): Promise<void> {
            SELECT 'img'||i, 'repo'||(i % ${repositories}), 'sha256:'||md5('a'||i)||md5('b'||i), 'manifest',
                   now() - ((${images} - i) * interval '1 minute'), now() - ((${images} - i) * interval '1 minute')
            FROM generate_series(0, ${images - 1}) i`);
-  await q(`INSERT INTO "Layer"(id, key, "diffId", size) SELECT 'base'||b, 'sha256:'||md5('base'||b)||md5('x'||b), 'sha256:'||md5('base'||b)||md5('x'||b), 50000000 FROM generate_series(0, ${bases - 1}) b`);
+  await q(`INSERT INTO "Layer"(id, key, "diffId", size, "sharedAcrossRepositories") SELECT 'base'||b, 'sha256:'||md5('base'||b)||md5('x'||b), 'sha256:'||md5('base'||b)||md5('x'||b), 50000000, true FROM generate_series(0, ${bases - 1}) b`);
   await q(`INSERT INTO "Layer"(id, key, "diffId", size) SELECT 'own'||i, 'sha256:'||md5('own'||i)||md5('y'||i), 'sha256:'||md5('own'||i)||md5('y'||i), 2000000 FROM generate_series(0, ${images - 1}) i`);
   await q(`INSERT INTO "ImageLayer"("imageId", position, "layerIndex", "layerId", "createdBy")
            SELECT 'img'||i, 0, 0, 'base'||(i % ${bases}), 'ADD rootfs.tar /' FROM generate_series(0, ${images - 1}) i

@@ -123,25 +123,31 @@ export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelt
 }
 
 /**
- * Inherited from a base: a layer holding the secret is also in an image of another repository. Checked for this
- * upload's secrets and for every secret in a layer this upload linked to an image (that link may be what makes the
- * layer shared, even for a clean rescan), and only for secrets not flagged yet: the flag never goes back, and a key
- * in a base layer of hundreds of images joins every image of that layer. One join for all of them rather than a
- * correlated check per secret, which can be planned as one scan of Occurrence per secret (a CI run on PostgreSQL
- * spent minutes in it for an upload of 10,000 new secrets).
+ * Inherited from a base: a layer holding the secret is in images of two or more repositories. A layer this upload
+ * linked may have just become shared: it is marked, and every secret already in it flagged, once. Then the upload's
+ * own secrets not flagged yet are checked against the marked layers. Each step reads only what can change (a hot
+ * key in a base layer of hundreds of images is not joined to them again on every upload). Set-based: a correlated
+ * check per secret can be planned as one scan of Occurrence per secret (a CI run on PostgreSQL spent minutes in it
+ * for an upload of 10,000 new secrets).
  */
 export async function flagSharedLayers(tx: Tx, secretIds: string[], layerIds: string[]) {
-  if (!secretIds.length && !layerIds.length) return;
+  const newlyShared = layerIds.length
+    ? (
+        await tx.$queryRaw<{ id: string }[]>`
+          UPDATE "Layer" l SET "sharedAcrossRepositories" = true
+          WHERE l.id = ANY(${layerIds}::text[]) AND NOT l."sharedAcrossRepositories"
+            AND (SELECT count(DISTINCT i."repositoryId") FROM "ImageLayer" il JOIN "Image" i ON i.id = il."imageId" WHERE il."layerId" = l.id) > 1
+          RETURNING l.id`
+      ).map((r) => r.id)
+    : [];
+  if (!secretIds.length && !newlyShared.length) return;
   await tx.$executeRaw`
-    WITH candidates AS (
-      SELECT id FROM "Secret" WHERE id = ANY(${secretIds}::text[]) AND NOT "inSharedLayer"
-      UNION
-      SELECT o."secretId" FROM "Occurrence" o JOIN "Secret" c ON c.id = o."secretId" AND NOT c."inSharedLayer"
-      WHERE o."layerId" = ANY(${layerIds}::text[])
-    )
     UPDATE "Secret" s SET "inSharedLayer" = true
-    FROM (SELECT DISTINCT o."secretId" FROM candidates c
-          JOIN "Occurrence" o ON o."secretId" = c.id JOIN "ImageLayer" il ON il."layerId" = o."layerId" JOIN "Image" i ON i.id = il."imageId"
-          WHERE i."repositoryId" <> o."repositoryId") shared
-    WHERE s.id = shared."secretId"`;
+    FROM (
+      SELECT o."secretId" FROM "Occurrence" o WHERE o."layerId" = ANY(${newlyShared}::text[])
+      UNION
+      SELECT o."secretId" FROM "Secret" c JOIN "Occurrence" o ON o."secretId" = c.id JOIN "Layer" l ON l.id = o."layerId"
+      WHERE c.id = ANY(${secretIds}::text[]) AND NOT c."inSharedLayer" AND l."sharedAcrossRepositories"
+    ) shared
+    WHERE s.id = shared."secretId" AND NOT s."inSharedLayer"`;
 }
