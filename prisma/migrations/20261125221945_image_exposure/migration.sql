@@ -18,6 +18,7 @@ ALTER TABLE "ImageExposure" ADD CONSTRAINT "ImageExposure_imageId_fkey" FOREIGN 
 -- what an image exposes, and a path that forgot would put wrong figures in front of an auditor.
 -- Every change is an addition of counts, so concurrent writers commute: a transaction that changes a secret
 -- holds its row lock, and so does every ingest that adds occurrences of it (it upserts the secret first).
+-- Deletions recount the images instead (their secrets may be gone); Residue itself never deletes occurrences.
 
 -- What one occurrence of a secret adds to its image, as bits: nothing unless the secret is open (open or
 -- confirmed, not remediated), else 1 (counted in openOccurrences) and a bit per finding type the secret has, in
