@@ -140,14 +140,17 @@ export async function flagSharedLayers(tx: Tx, secretIds: string[], layerIds: st
           RETURNING l.id`
       ).map((r) => r.id)
     : [];
-  if (!secretIds.length && !newlyShared.length) return;
-  await tx.$executeRaw`
-    UPDATE "Secret" s SET "inSharedLayer" = true
-    FROM (
-      SELECT o."secretId" FROM "Occurrence" o WHERE o."layerId" = ANY(${newlyShared}::text[])
-      UNION
-      SELECT o."secretId" FROM "Secret" c JOIN "Occurrence" o ON o."secretId" = c.id JOIN "Layer" l ON l.id = o."layerId"
-      WHERE c.id = ANY(${secretIds}::text[]) AND NOT c."inSharedLayer" AND l."sharedAcrossRepositories"
-    ) shared
-    WHERE s.id = shared."secretId" AND NOT s."inSharedLayer"`;
+  // Single-table steps joined through arrays: on a table the planner has no statistics for yet (a fresh install, a
+  // first large upload), a join of 10,000 secrets to Occurrence could be planned as a scan of Occurrence per secret.
+  const unflagged = secretIds.length
+    ? (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE id = ANY(${secretIds}::text[]) AND NOT "inSharedLayer"`).map((r) => r.id)
+    : [];
+  if (!unflagged.length && !newlyShared.length) return;
+  const shared = await tx.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT o."secretId" AS id FROM "Occurrence" o WHERE o."layerId" = ANY(${newlyShared}::text[])
+    UNION
+    SELECT DISTINCT o."secretId" FROM "Occurrence" o
+    WHERE o."secretId" = ANY(${unflagged}::text[]) AND o."layerId" = ANY(ARRAY(SELECT id FROM "Layer" WHERE "sharedAcrossRepositories"))`;
+  if (!shared.length) return;
+  await tx.$executeRaw`UPDATE "Secret" SET "inSharedLayer" = true WHERE id = ANY(${shared.map((r) => r.id).sort(cmp)}::text[]) AND NOT "inSharedLayer"`;
 }
