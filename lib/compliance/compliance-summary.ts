@@ -5,8 +5,9 @@ import { Prisma } from "../generated/prisma/client";
 import { CONTROLS, type FindingType } from "./catalogue";
 import { controlStatus, type ControlFigures } from "./control-status";
 import { reportCache } from "./report-cache";
-import { exposedImagesNow } from "./image-exposure";
-import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
+import { FINDING_TYPE_SQL } from "./finding-types";
+import { exposedImages } from "./image-exposure";
+import { openAsOf, stateOfS } from "./state-as-of";
 
 export type Scope = { registry?: string; repository?: string };
 
@@ -16,15 +17,7 @@ const scopeSql = (s: Scope) =>
         WHERE so."secretId" = s.id ${s.registry ? Prisma.sql`AND sg.host = ${s.registry}` : Prisma.empty} ${s.repository ? Prisma.sql`AND sr.name = ${s.repository}` : Prisma.empty})`
     : Prisma.empty;
 
-// Finding types as the flags ingest keeps on Secret: boolean columns of the `per` rows below, OR-ed per image in `img`.
-const TYPE_FLAG: Record<FindingType, Prisma.Sql> = {
-  file_residue: Prisma.sql`s."residueCount" > 0`,
-  file_present: Prisma.sql`s."inFinalFs"`,
-  build_history: Prisma.sql`s."inHistory"`,
-  env_config: Prisma.sql`s."inConfig"`,
-  base_inherited: Prisma.sql`s."inSharedLayer"`,
-};
-const TYPES = Object.keys(TYPE_FLAG) as FindingType[];
+const TYPES = Object.keys(FINDING_TYPE_SQL) as FindingType[];
 const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 
 /**
@@ -35,8 +28,6 @@ const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 async function computeSummary(asOf: Date, scope: Scope) {
   const state = stateOfS(asOf);
   const fleetWide = !scope.registry && !scope.repository;
-  // Fleet-wide now, the per-image pass reads the rollup (10,000 rows) instead of every occurrence (1M).
-  const fleetNow = fleetWide && isCurrent(asOf);
   // The secrets a report covers; `img` repeats the condition on Secret itself rather than joining `per`, whose
   // row count the planner cannot see (it hashed all 1M occurrences to probe 33,000 open secrets).
   const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}`;
@@ -68,7 +59,7 @@ async function computeSummary(asOf: Date, scope: Scope) {
       FROM "RemediationStep" GROUP BY "secretId"
     ), per AS MATERIALIZED (
       SELECT s.id, s.severity, s."verifiedLive",
-        ${Prisma.join(TYPES.map((t) => Prisma.sql`${TYPE_FLAG[t]} AS ${Prisma.raw(t)}`))},
+        ${Prisma.join(TYPES.map((t) => Prisma.sql`${FINDING_TYPE_SQL[t]} AS ${Prisma.raw(t)}`))},
         ${openAsOf(state, asOf)} AS open,
         s."confirmedAt" <= ${asOf}::timestamp AS confirmed,
         COALESCE(st.rotated, false) AS rotated, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
@@ -78,11 +69,7 @@ async function computeSummary(asOf: Date, scope: Scope) {
     ), img AS MATERIALIZED (
       -- One row per affected image, with the finding types of the open secrets it holds: the per-control image and
       -- registry counts then read 10,000 rows, not every occurrence again.
-      SELECT g.*, r."registryId" FROM (${fleetNow ? exposedImagesNow : Prisma.sql`
-        SELECT o."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`bool_or(${TYPE_FLAG[t]}) AS ${Prisma.raw(t)}`))}
-        FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId"
-        WHERE ${covered} AND ${openAsOf(state, asOf)} AND o."firstSeenAt" <= ${asOf}::timestamp
-        GROUP BY o."imageId"`}
+      SELECT g.*, r."registryId" FROM (${exposedImages({ asOf, fleetWide, covered })}
       ) g JOIN "Image" i ON i.id = g."imageId" JOIN "Repository" r ON r.id = i."repositoryId"
     )
     ${Prisma.join(perControl, " UNION ALL ")}`;

@@ -1,4 +1,4 @@
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import type { FindingType } from "./catalogue";
 
 /** The flags ingest keeps on each Secret, from which its finding types follow. */
@@ -15,13 +15,22 @@ export function findingTypes(s: FindingFlags): FindingType[] {
   return types;
 }
 
-/** The same, as filters on Secret (drill-downs) and as SQL over a Secret row aliased `s` (reports). */
+/** The same, as filters on Secret (drill-downs). */
 export const FINDING_TYPE_WHERE: Record<FindingType, Prisma.SecretWhereInput> = {
   file_residue: { residueCount: { gt: 0 } },
   file_present: { inFinalFs: true },
   build_history: { inHistory: true },
   env_config: { inConfig: true },
   base_inherited: { inSharedLayer: true },
+};
+
+/** The same, as SQL over a Secret row aliased `s` (reports). */
+export const FINDING_TYPE_SQL: Record<FindingType, Prisma.Sql> = {
+  file_residue: Prisma.sql`s."residueCount" > 0`,
+  file_present: Prisma.sql`s."inFinalFs"`,
+  build_history: Prisma.sql`s."inHistory"`,
+  env_config: Prisma.sql`s."inConfig"`,
+  base_inherited: Prisma.sql`s."inSharedLayer"`,
 };
 
 /** The same, as the per-image counts ImageExposure keeps (occurrences of open secrets with that finding type). */

@@ -1,6 +1,6 @@
 import { reportCache } from "../compliance/report-cache";
-import { exposedImagesNow } from "../compliance/image-exposure";
-import { isCurrent, openAsOf, stateOfS } from "../compliance/state-as-of";
+import { exposedImages } from "../compliance/image-exposure";
+import { openAsOf, stateOfS } from "../compliance/state-as-of";
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
@@ -48,9 +48,7 @@ async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Dat
       (SELECT count(*)::int FROM scope WHERE "confirmedAt" <= ${asOf}::timestamp) AS confirmed_secrets,
       (SELECT count(*)::int FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS remediated_secrets,
       (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND "doneAt" <= ${asOf}::timestamp AND state IN ('done', 'verified')) AS rotated_secrets,
-      -- Fleet-wide now from the per-image rollup; else joined to Secret with the same conditions rather than to \`live\`, whose size the planner cannot see.
-      (SELECT count(*)::int FROM (${!repo && isCurrent(asOf) ? exposedImagesNow : Prisma.sql`SELECT o."imageId" FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId"
-        WHERE ${covered} AND ${openAsOf(state, asOf)} AND o."firstSeenAt" <= ${asOf}::timestamp GROUP BY o."imageId"`}) i) AS affected_images,
+      (SELECT count(*)::int FROM (${exposedImages({ asOf, fleetWide: !repo, covered })}) i) AS affected_images,
       (SELECT count(*)::int FROM steps WHERE NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS open_steps,
       (SELECT count(*)::int FROM steps WHERE "dueAt" < ${asOf}::timestamp AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
       (SELECT count(DISTINCT st."secretId")::int FROM steps st JOIN scope ON scope.id = st."secretId"
