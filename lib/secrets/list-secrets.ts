@@ -47,32 +47,50 @@ function controlWhere(controlId: string): Prisma.SecretWhereInput {
   return { OR: (Object.keys(control.mappings) as FindingType[]).map((t) => FINDING_TYPE_WHERE[t]) };
 }
 
-// Up to this many text matches, filter by their ids; beyond, by the same conditions in the one statement.
+// Up to this many matching secrets, paths, repositories or occurrences, a text search works from their ids.
 const TEXT_MATCH_IDS = 10_000;
 
 /**
- * Text search on rule, detector, title, occurrence paths and repository names. Each branch is its own index-backed
- * scan for distinct secrets, cut off at the limit (the path branch searches the distinct paths, then
- * Occurrence(pathId, secretId)); one OR across them would scan every secret, and one de-duplicating UNION would
- * read every match of a broad term. Ids come back as one array per branch, not a row per id.
+ * Text search on rule, detector, title, occurrence paths and repository names. The distinct paths and the
+ * repositories are searched on their own (a trigram index for paths), never through the occurrences. A narrow term
+ * then resolves to secret ids through Occurrence(pathId, secretId) and (repositoryId, secretId), so the page reads
+ * only those secrets. A broad one filters secrets by the matched path and repository ids instead: one hashed
+ * look-up per secret, without de-duplicating hundreds of thousands of occurrences first. A list past the limit
+ * falls back to the text condition itself. Ids come back as one array per query, not a row per id.
  */
 async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   const like = `%${text.replace(/[\\%_]/g, "\\$&")}%`;
   const db = getDb();
-  const branches = await Promise.all(
-    [
-      Prisma.sql`SELECT id FROM "Secret" WHERE "ruleId" ILIKE ${like} OR detector ILIKE ${like} OR title ILIKE ${like}`,
-      Prisma.sql`SELECT DISTINCT o."secretId" AS id FROM "Path" p JOIN "Occurrence" o ON o."pathId" = p.id WHERE p.value ILIKE ${like}`,
-      Prisma.sql`SELECT DISTINCT o."secretId" AS id FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r.name ILIKE ${like}`,
-    ].map(async (branch) => {
-      const [row] = await db.$queryRaw<{ ids: string[] | null }[]>`SELECT array_agg(id) AS ids FROM (${branch} LIMIT ${TEXT_MATCH_IDS + 1}) m`;
-      return row?.ids ?? [];
-    }),
-  );
-  const ids = new Set(branches.flat());
-  if (ids.size <= TEXT_MATCH_IDS) return { id: { in: [...ids] } };
+  const idsOf = async <T,>(query: Prisma.Sql, limit = TEXT_MATCH_IDS): Promise<T[] | null> => {
+    const [row] = await db.$queryRaw<{ ids: T[] | null }[]>`SELECT array_agg(id) AS ids FROM (${query} LIMIT ${limit + 1}) m`;
+    const ids = row?.ids ?? [];
+    return ids.length > limit ? null : ids; // null: too many to list
+  };
+  const [secretIds, pathIds, repositoryIds] = await Promise.all([
+    // ILIKE in a UTF-8 database lowers both sides and runs LIKE: written out, the pattern is lowered once, not per
+    // row (half the time over every secret on PGlite).
+    idsOf<string>(Prisma.sql`SELECT id FROM "Secret" WHERE lower("ruleId") LIKE lower(${like}) OR lower(detector) LIKE lower(${like}) OR lower(title) LIKE lower(${like})`),
+    idsOf<number>(Prisma.sql`SELECT id FROM "Path" WHERE value ILIKE ${like}`),
+    idsOf<string>(Prisma.sql`SELECT id FROM "Repository" WHERE name ILIKE ${like}`),
+  ]);
+
+  if (secretIds && pathIds && repositoryIds) {
+    const behind = await idsOf<string>(Prisma.sql`
+      SELECT "secretId" AS id FROM "Occurrence" WHERE "pathId" = ANY(${pathIds}::int[])
+      UNION ALL SELECT "secretId" FROM "Occurrence" WHERE "repositoryId" = ANY(${repositoryIds}::text[])`);
+    if (behind) return { id: { in: [...new Set([...secretIds, ...behind])] } };
+  }
   const contains = { contains: text, mode: "insensitive" as const };
-  return { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }, { occurrences: { some: { pathRef: { value: contains } } } }, { occurrences: { some: { repository: { name: contains } } } }] };
+  // Each branch as its ids when listed, as the text condition when too many, left out when nothing matched.
+  const arm = <T,>(ids: T[] | null, listed: (ids: T[]) => Prisma.SecretWhereInput, unlisted: Prisma.SecretWhereInput) =>
+    ids === null ? [unlisted] : ids.length ? [listed(ids)] : [];
+  return {
+    OR: [
+      ...arm(secretIds, (ids) => ({ id: { in: ids } }), { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }] }),
+      ...arm(pathIds, (ids) => ({ occurrences: { some: { pathId: { in: ids } } } }), { occurrences: { some: { pathRef: { value: contains } } } }),
+      ...arm(repositoryIds, (ids) => ({ occurrences: { some: { repositoryId: { in: ids } } } }), { occurrences: { some: { repository: { name: contains } } } }),
+    ],
+  };
 }
 
 export async function listSecrets(q: ListSecretsQuery) {

@@ -162,6 +162,14 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect(narrow.total).toBe((await expected("%module-1234.%")).length);
     expect(narrow.total).toBeGreaterThan(0);
     expect((await found("module-1")).total).toBe((await expected("%module-1%")).length);
+
+    // One path behind more occurrences than the id limit: filtered by the path's id, not by a list of secrets.
+    const hot = Array.from({ length: 10_050 }, (_, i) => ({ RuleID: "generic-api-key", File: "app/shared/hot.env", Secret: `hot-secret-value-${i}-abcdef0123`, StartLine: i + 1 }));
+    await ingest(JSON.stringify(hot), { image: "ghcr.io/acme/hot:1" });
+    const hotTotal = (await found("SHARED/hot.env")).total;
+    expect(hotTotal).toBe((await expected("%shared/hot.env%")).length);
+    expect(hotTotal).toBe(10_050);
+    expect((await found("acme/hot")).total).toBe(10_050); // the repository branch, past the limit the same way
   });
 
   it.runIf(testDatabaseKind === "pglite")("the embedded database is vacuumed after ingests have written 20,000 rows (it has no autovacuum)", async () => {
