@@ -57,7 +57,14 @@ export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest
 export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
   const rawValues = result.findings.flatMap((f) => (f.raw ? [f.raw] : []));
   const hmac = keyedHash(serverKey);
-  const scrub = (t: string | undefined) => (t ? scrubHistoryText(t, rawValues).slice(0, 4096) : null);
+  // Once per distinct text: every finding of a layer carries the same created_by, and each scrub reads every raw value.
+  const scrubbed = new Map<string, string>();
+  const scrub = (t: string | undefined) => {
+    if (!t) return null;
+    let out = scrubbed.get(t);
+    if (out === undefined) scrubbed.set(t, (out = scrubHistoryText(t, rawValues).slice(0, 4096)));
+    return out;
+  };
   const images = new Map<string, ImageRow>();
   const layers = new Map<string, LayerRow>();
 
