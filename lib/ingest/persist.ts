@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/record-audit";
+import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../auth/actor";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
@@ -250,6 +251,7 @@ async function upsertOccurrences(
              (count(*) FILTER (WHERE inserted AND residue))::int AS residue,
              COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted), '{}') AS "freshRepositories"
       FROM written GROUP BY "secretId"`;
+    forgetQueryArgs();
     for (const r of out) {
       inserted += r.inserted;
       updated += r.updated;
