@@ -103,6 +103,14 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
     rules: new Map((r.tool.driver.rules ?? []).map((x) => [x.id, x])),
   }));
   const findings: NormalizedFinding[] = [];
+  // One object per distinct layer: a large report repeats the same few layers in every result.
+  const layers = new Map<string, LayerRef>();
+  const layerOf = (l: z.infer<typeof residueLayer> | undefined) => {
+    const ref = layerRef(l);
+    if (!ref) return undefined;
+    const key = `${ref.diffId}\0${ref.digest}\0${ref.createdBy}\0${ref.index}`;
+    return layers.get(key) ?? (layers.set(key, ref), ref);
+  };
   let skipped = 0;
   return {
     add(runIndex: number, res: Result) {
@@ -111,7 +119,7 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
       const ruleDef = (res.ruleId ? ctx.rules.get(res.ruleId) : undefined) ?? (res.ruleIndex !== undefined ? ctx.driver.rules?.[res.ruleIndex] : undefined);
       const ruleId = res.ruleId ?? ruleDef?.id ?? gitleaksRuleFromMessage(res) ?? "unknown";
       if (isSuppressed(res) || !isSecret(ctx.secretTool, ruleId, ruleDef)) skipped++;
-      else findings.push(toFinding(ctx.driver.name, ruleId, ruleDef, res));
+      else findings.push(toFinding(ctx.driver.name, ruleId, ruleDef, res, layerOf));
     },
     result(): ParseResult {
       const first = runs[0]?.tool.driver;
@@ -148,7 +156,7 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res: Result): NormalizedFinding {
+function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res: Result, layerOf: typeof layerRef): NormalizedFinding {
   const loc = res.locations?.[0]?.physicalLocation;
   const props = res.properties ?? {};
   const source = props["residue/source"] ?? (loc?.artifactLocation?.uri ? "file" : "config");
@@ -166,8 +174,8 @@ function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res:
     valueHash: props["residue/valueSha256"] ? { algorithm: "sha256", hex: props["residue/valueSha256"] } : undefined,
     masked: props["residue/preview"],
     verified: props["residue/verified"],
-    layer: layerRef(props["residue/layer"]),
-    deletedIn: layerRef(props["residue/deletedIn"]),
+    layer: layerOf(props["residue/layer"]),
+    deletedIn: layerOf(props["residue/deletedIn"]),
   };
 }
 
