@@ -99,6 +99,52 @@ async function post(url: string, token: string, body: string, image?: string) {
   return json;
 }
 
+type SarifResult = { properties: Record<string, string | { diffId: string }>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] };
+
+/**
+ * The floor with the schema's own costs: JSON.parse of the same file, then one bulk insert per 5,000 of its rows
+ * into Occurrence, with that table's indexes, foreign keys and triggers (Prisma's createMany was slower than our
+ * whole ingest on PGlite, so not a floor). Timed without the parents (the image, secrets, layers and paths are
+ * created first), so this floor is lower than any full write of the report.
+ */
+async function occurrenceFloor(kind: string, big: string) {
+  const floorDb = await freshDatabase(kind, "floor_occ");
+  try {
+    return await withDb(floorDb.open, async (db) => {
+      const results = (JSON.parse(big) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
+      const value = (r: SarifResult) => r.properties["residue/valueSha256"] as string;
+      const layerOf = (r: SarifResult) => (r.properties["residue/layer"] as { diffId: string }).diffId;
+      const uri = (r: SarifResult) => r.locations[0]!.physicalLocation.artifactLocation.uri;
+      const image = await db.image.create({
+        data: { digest: "sha256:floor", digestKind: "manifest", repository: { create: { name: "floor", registry: { create: { host: "floor.example" } } } } },
+      });
+      // Parents by plain SQL (createMany of 20,000 rows runs its chunks concurrently on one pg client: a warning).
+      const values = [...new Set(results.map(value))];
+      await db.$executeRaw`INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", "redactedPreview")
+        SELECT gen_random_uuid()::text, 'hmac', v, 'floor', 'floor', 'floor' FROM unnest(${values}::text[]) AS v`;
+      const layers = [...new Set(results.map(layerOf))];
+      await db.$executeRaw`INSERT INTO "Layer" (id, key, "diffId") SELECT gen_random_uuid()::text, k, k FROM unnest(${layers}::text[]) AS k`;
+      const paths = [...new Set(results.map(uri))];
+      await db.$executeRaw`INSERT INTO "Path" (value) SELECT p FROM unnest(${paths}::text[]) AS p`;
+      const secretId = new Map((await db.secret.findMany({ select: { id: true, identityKey: true } })).map((s) => [s.identityKey, s.id]));
+      const layerId = new Map((await db.layer.findMany({ select: { id: true, key: true } })).map((l) => [l.key, l.id]));
+      const pathId = new Map((await db.path.findMany({ select: { id: true, value: true } })).map((p) => [p.value, p.id]));
+      return timed(async () => {
+        const parsed = (JSON.parse(big) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
+        for (let i = 0; i < parsed.length; i += 5000) {
+          const batch = parsed.slice(i, i + 5000).map((r) => ({ s: secretId.get(value(r)), k: layerOf(r), l: layerId.get(layerOf(r)), p: uri(r), pid: pathId.get(uri(r)), n: r.locations[0]!.physicalLocation.region.startLine }));
+          await db.$executeRaw`
+            INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", path, "pathId", line, scanner)
+            SELECT gen_random_uuid()::text, x.s, ${image.id}, ${image.repositoryId}, x.k, x.l, x.p, x.pid, x.n, 'floor'
+            FROM json_to_recordset(${JSON.stringify(batch)}::json) AS x(s text, k text, l text, p text, pid int, n int)`;
+        }
+      });
+    });
+  } finally {
+    await floorDb.drop();
+  }
+}
+
 async function ingestBench(kind: string) {
   const images = fleetImages(SIZE.fleetReports, { repositories: Math.max(5, SIZE.fleetReports / 10), bases: 8 });
   const big = residueSarif(images[0]!, SIZE.ingestResults, { secretPool: 20_000, seed: 1 });
@@ -107,6 +153,9 @@ async function ingestBench(kind: string) {
   const server = await startServer({ ...database.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3200, { build });
   build = false;
   try {
+    // One small upload first: the route's first request loads its code and the database client (about a second),
+    // which is start-up, not ingest.
+    await post(server.url, token, residueSarif(images[1]!, 10, { secretPool: 10, seed: 99 }));
     const first = await timed(() => post(server.url, token, big));
     row({ metric: `ingest ${SIZE.ingestResults.toLocaleString("en")}-result SARIF (HTTP)`, db: kind, value: first.ms, unit: "ms", note: `${(big.length / 1048576).toFixed(1)} MiB` });
     const again = await timed(() => post(server.url, token, big));
@@ -143,6 +192,8 @@ async function ingestBench(kind: string) {
   });
   const ingestRow = rows.find((r) => r.db === kind && r.metric.startsWith("ingest "))!;
   row({ metric: "ingest / floor (JSON.parse + bulk insert)", db: kind, value: ingestRow.value / floor.ms, unit: "ratio", note: `floor ${floor.ms.toFixed(0)} ms; target ≤ 3×` });
+  const schemaFloor = await occurrenceFloor(kind, big);
+  row({ metric: "ingest / schema floor (parse + insert into Occurrence)", db: kind, value: ingestRow.value / schemaFloor.ms, unit: "ratio", note: `floor ${schemaFloor.ms.toFixed(0)} ms; target ≤ 3×` });
   await database.drop();
   await floorDb.drop();
 
