@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--db pglite|postgresql|both] [--only ingest|queries|scan] [--no-build (the .next build is current)]
+// npm run bench [-- --quick] [--db pglite|postgresql|both] [--only ingest|memory|queries|scan] [--no-build (the .next build is current)]
 // Ingest through the real HTTP endpoint against its floor, the idempotent path, fleet ingest in three formats,
 // server peak RSS during a large upload, page query latency at fleet scale, and scanner throughput. Prints one
 // table row per figure and writes bench/results.json. --quick is the CI size: it fails only on crashes.
@@ -197,8 +197,12 @@ async function ingestBench(kind: string) {
   await database.drop();
   await floorDb.drop();
 
-  // Peak memory of a freshly started server ingesting one large upload (nothing else has grown its heap): the
-  // target's SARIF, and trufflehog's own JSON lines (the docker scanner's native output).
+}
+
+// Peak memory of a freshly started server ingesting one large upload (nothing else has grown its heap): the
+// target's SARIF, and trufflehog's own JSON lines (the docker scanner's native output).
+async function memoryBench(kind: string) {
+  const images = fleetImages(SIZE.fleetReports, { repositories: Math.max(5, SIZE.fleetReports / 10), bases: 8 }); // as ingestBench
   const pad = Math.max(0, Math.round((SIZE.bigUploadMiB * 1048576) / 50_000) - 700); // 50,000 results of the target size
   await peakRss(kind, "SARIF", residueSarif(images[1]!, 50_000, { secretPool: 20_000, seed: 2, padding: pad }), "target < 512 MiB");
   await peakRss(kind, "trufflehog JSON-lines", trufflehogLines(images[1]!, Math.round((SIZE.bigUploadMiB / 2) * 2300), { secretPool: 20_000, seed: 3 }), "no target; read a batch of records at a time");
@@ -262,6 +266,7 @@ console.log(`| ${"metric".padEnd(58)} | ${"db".padEnd(10)} | ${"value".padStart(
 const part = (name: string) => !values.only || values.only === name;
 for (const kind of kinds) {
   if (part("ingest")) await ingestBench(kind);
+  if (part("ingest") || part("memory")) await memoryBench(kind);
   if (part("queries")) await queryBench(kind);
 }
 if (part("scan")) {

@@ -30,7 +30,7 @@ export type PersistResult = {
 };
 
 /**
- * Writes one ingest inside the caller's transaction with a fixed number of statements per 5,000 rows.
+ * Writes one ingest inside the caller's transaction with a fixed number of statements per 2,500 rows.
  * Rows are sorted by their natural keys so concurrent uploads take row locks in the same order.
  * Returns duplicate=true (and writes nothing) when a scan with the same content already exists.
  */
