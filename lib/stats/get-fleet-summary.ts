@@ -19,8 +19,10 @@ export async function getFleetSummary(): Promise<FleetSummary> {
       (SELECT count(*) FROM "Scan" WHERE status = 'completed') AS scans,
       (SELECT count(*) FROM "Secret") AS secrets,
       (SELECT count(*) FROM "Secret" WHERE "triageState" IN ('open', 'confirmed')) AS open,
-      -- Per image (per registry), one index probe for any occurrence, rather than every occurrence read and de-duplicated.
-      (SELECT count(*) FROM "Image" i WHERE EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = i.id)) AS images,
+      -- ImageExposure has a row for exactly the images with an occurrence (its triggers insert one with the first and
+      -- drop it with the last): 10,000 rows counted instead of one index probe per image (115 ms on PGlite).
+      (SELECT count(*) FROM "ImageExposure") AS images,
+      -- Per registry, one index probe for any occurrence, rather than every occurrence read and de-duplicated.
       (SELECT count(*) FROM "Registry" g WHERE EXISTS (SELECT 1 FROM "Repository" r JOIN "Occurrence" o ON o."repositoryId" = r.id WHERE r."registryId" = g.id)) AS registries,
       (SELECT count(*) FROM "Secret" WHERE "residueCount" > 0) AS residue,
       (SELECT max("createdAt") FROM "Scan" WHERE status = 'completed') AS last_scan`;
