@@ -196,7 +196,6 @@ async function ingestBench(kind: string) {
   row({ metric: "ingest / schema floor (parse + insert into Occurrence)", db: kind, value: ingestRow.value / schemaFloor.ms, unit: "ratio", note: `floor ${schemaFloor.ms.toFixed(0)} ms; target ≤ 3×` });
   await database.drop();
   await floorDb.drop();
-
 }
 
 // Peak memory of a freshly started server ingesting one large upload (nothing else has grown its heap): the
