@@ -147,9 +147,9 @@ export async function flagSharedLayers(tx: Tx, secretIds: string[], layerIds: st
     : [];
   if (!unflagged.length && !newlyShared.length) return;
   const shared = await tx.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT o."secretId" AS id FROM "Occurrence" o WHERE o."layerId" = ANY(${newlyShared}::text[])
+    SELECT o."secretId" AS id FROM "Occurrence" o WHERE o."layerId" = ANY(${newlyShared}::text[])
     UNION
-    SELECT DISTINCT o."secretId" FROM "Occurrence" o
+    SELECT o."secretId" FROM "Occurrence" o
     WHERE o."secretId" = ANY(${unflagged}::text[]) AND o."layerId" = ANY(ARRAY(SELECT id FROM "Layer" WHERE "sharedAcrossRepositories"))`;
   if (!shared.length) return;
   await tx.$executeRaw`UPDATE "Secret" SET "inSharedLayer" = true WHERE id = ANY(${shared.map((r) => r.id).sort(cmp)}::text[]) AND NOT "inSharedLayer"`;
