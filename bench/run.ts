@@ -99,7 +99,13 @@ async function post(url: string, token: string, body: string, image?: string) {
   return json;
 }
 
+// The fields of a generated residue SARIF result the two floors store (bench/fleet.ts residueSarif).
 type SarifResult = { properties: Record<string, string | { diffId: string }>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] };
+const sarifResults = (text: string) => (JSON.parse(text) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
+const valueOf = (r: SarifResult) => r.properties["residue/valueSha256"] as string;
+const layerOf = (r: SarifResult) => (r.properties["residue/layer"] as { diffId: string }).diffId;
+const uriOf = (r: SarifResult) => r.locations[0]!.physicalLocation.artifactLocation.uri;
+const lineOf = (r: SarifResult) => r.locations[0]!.physicalLocation.region.startLine;
 
 /**
  * The floor with the schema's own costs: JSON.parse of the same file, then one bulk insert per 5,000 of its rows
@@ -111,28 +117,25 @@ async function occurrenceFloor(kind: string, big: string) {
   const floorDb = await freshDatabase(kind, "floor_occ");
   try {
     return await withDb(floorDb.open, async (db) => {
-      const results = (JSON.parse(big) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
-      const value = (r: SarifResult) => r.properties["residue/valueSha256"] as string;
-      const layerOf = (r: SarifResult) => (r.properties["residue/layer"] as { diffId: string }).diffId;
-      const uri = (r: SarifResult) => r.locations[0]!.physicalLocation.artifactLocation.uri;
+      const results = sarifResults(big);
       const image = await db.image.create({
         data: { digest: "sha256:floor", digestKind: "manifest", repository: { create: { name: "floor", registry: { create: { host: "floor.example" } } } } },
       });
       // Parents by plain SQL (createMany of 20,000 rows runs its chunks concurrently on one pg client: a warning).
-      const values = [...new Set(results.map(value))];
+      const values = [...new Set(results.map(valueOf))];
       await db.$executeRaw`INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", "redactedPreview")
         SELECT gen_random_uuid()::text, 'hmac', v, 'floor', 'floor', 'floor' FROM unnest(${values}::text[]) AS v`;
       const layers = [...new Set(results.map(layerOf))];
       await db.$executeRaw`INSERT INTO "Layer" (id, key, "diffId") SELECT gen_random_uuid()::text, k, k FROM unnest(${layers}::text[]) AS k`;
-      const paths = [...new Set(results.map(uri))];
+      const paths = [...new Set(results.map(uriOf))];
       await db.$executeRaw`INSERT INTO "Path" (value) SELECT p FROM unnest(${paths}::text[]) AS p`;
       const secretId = new Map((await db.secret.findMany({ select: { id: true, identityKey: true } })).map((s) => [s.identityKey, s.id]));
       const layerId = new Map((await db.layer.findMany({ select: { id: true, key: true } })).map((l) => [l.key, l.id]));
       const pathId = new Map((await db.path.findMany({ select: { id: true, value: true } })).map((p) => [p.value, p.id]));
       return timed(async () => {
-        const parsed = (JSON.parse(big) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
+        const parsed = sarifResults(big);
         for (let i = 0; i < parsed.length; i += 5000) {
-          const batch = parsed.slice(i, i + 5000).map((r) => ({ s: secretId.get(value(r)), k: layerOf(r), l: layerId.get(layerOf(r)), p: uri(r), pid: pathId.get(uri(r)), n: r.locations[0]!.physicalLocation.region.startLine }));
+          const batch = parsed.slice(i, i + 5000).map((r) => ({ s: secretId.get(valueOf(r)), k: layerOf(r), l: layerId.get(layerOf(r)), p: uriOf(r), pid: pathId.get(uriOf(r)), n: lineOf(r) }));
           await db.$executeRaw`
             INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", path, "pathId", line, scanner)
             SELECT gen_random_uuid()::text, x.s, ${image.id}, ${image.repositoryId}, x.k, x.l, x.p, x.pid, x.n, 'floor'
@@ -182,11 +185,10 @@ async function ingestBench(kind: string) {
   const floor = await withDb(floorDb.open, async (db) => {
     await db.$executeRawUnsafe(`CREATE TABLE bench_floor (id text, secret text, path text, line int)`);
     return timed(async () => {
-      const doc = JSON.parse(big) as { runs: { results: { properties: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
-      const results = doc.runs[0]!.results;
+      const results = sarifResults(big);
       for (let i = 0; i < results.length; i += 5000) {
         const part = results.slice(i, i + 5000);
-        await db.$executeRaw`INSERT INTO bench_floor SELECT gen_random_uuid()::text, s, p, l FROM unnest(${part.map((r) => r.properties["residue/valueSha256"])}::text[], ${part.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)}::text[], ${part.map((r) => r.locations[0]!.physicalLocation.region.startLine)}::int[]) AS x(s, p, l)`;
+        await db.$executeRaw`INSERT INTO bench_floor SELECT gen_random_uuid()::text, s, p, l FROM unnest(${part.map(valueOf)}::text[], ${part.map(uriOf)}::text[], ${part.map(lineOf)}::int[]) AS x(s, p, l)`;
       }
     });
   });
