@@ -4,31 +4,55 @@ import { databaseKindInUse, getDb } from "./index";
 // leave dead versions behind, and pages never become all-visible, so index-only scans (text search, the secrets
 // behind a path) read the table instead. PostgreSQL's autovacuum does this by itself; here it follows the writes.
 const VACUUM_AFTER_ROWS = 20_000;
+// Statistics: PostgreSQL's autovacuum can analyze a table while a large upload into it is still uncommitted, and
+// then records its pages with none of its rows. Until the next analyze (a minute or more later) the planner takes
+// the table for empty and picks plans that re-run a scan per row: minutes for a text search over 10,000 secrets.
+// PGlite keeps whatever statistics it last had. So on both, an upload that grew the occurrences by a tenth or more
+// is followed by an ANALYZE of its own, once it has committed.
+const ANALYZE_AFTER_GROWTH = 0.1;
+const ANALYZE_CHECK_ROWS = 500; // below this, one upload cannot skew the statistics of a table worth planning for
 // ImageExposure: its triggers update a row per image an ingest or triage touches.
-const INGEST_TABLES = `"Occurrence", "Secret", "Path", "ScanSecret", "Image", "Layer", "ImageExposure"`;
+const INGEST_TABLES = `"Occurrence", "Secret", "Path", "ScanSecret", "Image", "Layer", "ImageLayer", "ImageExposure"`;
 
 let pending = 0;
-let running: Promise<void> | null = null;
+let running: Promise<void> = Promise.resolve();
+let waiting = false;
 
 /**
- * Counts rows an ingest wrote; past the threshold, vacuums the ingest tables once, after the response (the
- * embedded database then serves the next query when it is done).
+ * Counts rows an ingest wrote; past the thresholds, brings the ingest tables' statistics (and on PGlite their
+ * visibility) up to date, after the response and one run at a time (the embedded database serves the next query
+ * when it is done).
  */
 export function noteIngestWrites(rows: number): void {
-  if (databaseKindInUse() !== "pglite") return;
   pending += rows;
-  if (pending < VACUUM_AFTER_ROWS || running) return;
-  pending = 0;
-  running = vacuumIngestTables()
-    .catch((e: unknown) => console.error(`residue: VACUUM after ingest failed: ${e instanceof Error ? e.message : String(e)}`))
-    .finally(() => (running = null));
+  if (waiting) return; // a check already waits for its turn, and will count these rows
+  waiting = true;
+  running = running
+    .then(() => {
+      waiting = false;
+      return maintainIfDue();
+    })
+    .catch((e: unknown) => console.error(`residue: maintenance after ingest failed: ${e instanceof Error ? e.message : String(e)}`));
 }
 
-/** Resolves when no maintenance is running (for scripts and shutdown). */
+async function maintainIfDue(): Promise<void> {
+  if (databaseKindInUse() === "pglite" && pending >= VACUUM_AFTER_ROWS) {
+    pending = 0;
+    await getDb().$executeRawUnsafe(`VACUUM (ANALYZE) ${INGEST_TABLES}`);
+    return;
+  }
+  if (pending < ANALYZE_CHECK_ROWS) return;
+  const rows = pending;
+  const [stats] = await getDb().$queryRaw<{ estimate: number }[]>`SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"Occurrence"'::regclass`;
+  if (rows < ANALYZE_AFTER_GROWTH * stats!.estimate) return;
+  pending -= rows;
+  await getDb().$executeRawUnsafe(`ANALYZE ${INGEST_TABLES}`);
+}
+
+/** Resolves when no maintenance is running or waiting (for scripts, tests and shutdown). */
 export async function maintenanceIdle(): Promise<void> {
-  await running;
-}
-
-async function vacuumIngestTables(): Promise<void> {
-  await getDb().$executeRawUnsafe(`VACUUM (ANALYZE) ${INGEST_TABLES}`);
+  for (let seen = running; ; seen = running) {
+    await seen;
+    if (seen === running) return;
+  }
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { sha256Hex } from "../hash";
-import { noteIngestWrites } from "../db/maintenance";
+import { maintenanceIdle, noteIngestWrites } from "../db/maintenance";
 import { ResidueError } from "../errors";
 import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
 import { ensureServerKey } from "../secrets/server-key";
@@ -58,6 +58,9 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   // The plan holds what persist needs; let the parsed findings go before the write (large reports).
   parsed.findings = [];
 
+  // Statistics an earlier large upload is due (maintenance.ts) come first: planned without them, its rows may be
+  // taken for none.
+  await maintenanceIdle();
   let attempt = 0;
   for (;;) {
     try {

@@ -3,7 +3,7 @@ import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../auth/actor";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
-import { addDelta, applyCounterDeltas, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
+import { addDelta, applyCounterDeltas, countsIfNew, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
 import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
 
 export type ScanMeta = {
@@ -172,16 +172,20 @@ async function recordTags(tx: Tx, plan: IngestPlan, imageIds: Map<string, string
 async function upsertSecrets(tx: Tx, plan: IngestPlan, at: string) {
   const secretIds = new Map<string, string>();
   const firstSeen = new Set<string>();
+  const counts = countsIfNew(plan);
   for (const part of chunks([...plan.secrets].sort((a, b) => cmp(a.identityKey, b.identityKey)))) {
+    // Counters only on insert: a known secret's are moved by applyCounterDeltas once its occurrences are written.
     const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
       INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity,
-                            "verifiedLive", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, x.kind::"IdentityKind", x.key, x.detector, x.rule, x.title, x.preview, x.len, x.sev::"Severity",
-             x.live, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp
-      FROM unnest(${part.map((s) => s.identityKind)}::text[], ${part.map((s) => s.identityKey)}::text[], ${part.map((s) => s.detector)}::text[],
-                  ${part.map((s) => s.ruleId)}::text[], ${part.map((s) => s.title)}::text[], ${part.map((s) => s.preview)}::text[],
-                  ${part.map((s) => s.valueLength)}::int[], ${part.map((s) => s.severity)}::text[], ${part.map((s) => s.verifiedLive)}::boolean[])
-           AS x(kind, key, detector, rule, title, preview, len, sev, live)
+                            "verifiedLive", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt", "occurrenceCount", "imageCount",
+                            "residueCount", "repositoryCount", "registryCount", "layerCount", "inFinalFs", "inHistory", "inConfig")
+      SELECT gen_random_uuid()::text, x."identityKind"::"IdentityKind", x."identityKey", x.detector, x."ruleId", x.title, x.preview, x."valueLength",
+             x.severity::"Severity", x."verifiedLive", ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, x.occurrences, x.images,
+             x.residue, x.repositories, x.registries, x.layers, x.present, x.history, x.config
+      FROM json_to_recordset(${rowsJson(part.map((s) => ({ ...counts.get(s.identityKey)!, ...s })))}::json)
+           AS x("identityKind" text, "identityKey" text, detector text, "ruleId" text, title text, preview text, "valueLength" int, severity text,
+                "verifiedLive" boolean, occurrences int, images int, residue int, repositories int, registries int, layers int, present boolean,
+                history boolean, config boolean)
       ON CONFLICT ("identityKey") DO UPDATE SET
         "lastSeenAt" = GREATEST("Secret"."lastSeenAt", EXCLUDED."lastSeenAt"),
         severity = LEAST("Secret".severity, EXCLUDED.severity),

@@ -1,3 +1,4 @@
+import type { IngestPlan } from "./resolve-findings";
 import { rowsJson, cmp, type Tx } from "./write-batches";
 
 // Secret counters and flags (occurrences, images, repositories, registries, layers, residue; in final filesystem,
@@ -6,7 +7,7 @@ import { rowsJson, cmp, type Tx } from "./write-batches";
 /**
  * For rows of secrets known before this ingest, and before the batch is written: which add a first occurrence in
  * an image, repository or layer, and which turn a present file into residue. (Secrets first seen in this ingest
- * are counted whole afterwards, so they need no probes.)
+ * are inserted with their counters: countsIfNew.)
  */
 export async function probeKnown(tx: Tx, rows: { secret: string; image: string; lkey: string; lid: string | null; path: string; line: number; source: string; did: string | null }[]) {
   return tx.$queryRaw<(CounterDelta & { secretId: string })[]>`
@@ -31,6 +32,45 @@ export async function probeKnown(tx: Tx, rows: { secret: string; image: string; 
       bool_or(present) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config,
       bool_or(flipped) AS flipped
     FROM seen GROUP BY secret`;
+}
+
+/** A secret's counters and flags when every occurrence it has is in this upload. */
+export type NewSecretCounts = {
+  occurrences: number; images: number; residue: number; repositories: number; registries: number; layers: number;
+  present: boolean; history: boolean; config: boolean;
+};
+
+/**
+ * Each secret's counters as if the plan held all its occurrences, which is exact for the secrets this upload
+ * inserts: they go into the insert itself, and the occurrences of a new secret are never read back. (Reading them
+ * back joined 10,000 new secrets to an Occurrence table the planner had no statistics for yet, and took two
+ * minutes in a CI run on PostgreSQL.) Keys of the plan map one to one to rows: an image to (registry, repository,
+ * digest), a layer to its key, so distinct keys count distinct rows.
+ */
+export function countsIfNew(plan: Pick<IngestPlan, "images" | "occurrences">): Map<string, NewSecretCounts> {
+  const imageOf = new Map(plan.images.map((i) => [i.key, i]));
+  const sets = new Map<string, { n: number; residue: number; images: Set<string>; repos: Set<string>; registries: Set<string>; layers: Set<string>; present: boolean; history: boolean; config: boolean }>();
+  for (const o of plan.occurrences) {
+    let c = sets.get(o.identityKey);
+    if (!c) sets.set(o.identityKey, (c = { n: 0, residue: 0, images: new Set(), repos: new Set(), registries: new Set(), layers: new Set(), present: false, history: false, config: false }));
+    const image = imageOf.get(o.imageKey)!;
+    const residue = o.deletedInLayerKey !== null;
+    c.n++;
+    if (residue) c.residue++;
+    c.images.add(o.imageKey);
+    c.repos.add(`${image.registry}\0${image.repository}`);
+    c.registries.add(image.registry);
+    if (o.layerKey) c.layers.add(o.layerKey);
+    c.present ||= o.source === "file" && !residue;
+    c.history ||= o.source === "history";
+    c.config ||= o.source === "env" || o.source === "config";
+  }
+  return new Map(
+    [...sets].map(([key, c]) => [
+      key,
+      { occurrences: c.n, images: c.images.size, residue: c.residue, repositories: c.repos.size, registries: c.registries.size, layers: c.layers.size, present: c.present, history: c.history, config: c.config },
+    ]),
+  );
 }
 
 export const NO_CHANGE: CounterDelta = { occurrences: 0, residue: 0, images: 0, layers: 0, newRepositories: [], freshRepositories: [], present: false, history: false, config: false, flipped: false };
@@ -68,28 +108,13 @@ export function addDelta(a: CounterDelta | undefined, b: CounterDelta): CounterD
 /**
  * Keeps the table-sorting counters in step by adding what this ingest changed (a full recount would read every
  * occurrence of a popular secret on every upload), and reopens resolved secrets that show up somewhere new (a
- * regression). False positives and accepted risks stay as triaged wherever they reappear.
+ * regression). False positives and accepted risks stay as triaged wherever they reappear. Secrets first seen in
+ * this ingest were inserted with their counters (countsIfNew) and only pass through here for the flags.
  */
 export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelta>, firstSeen: Set<string>) {
   const ids = [...deltas.keys()].sort(cmp);
   if (!ids.length) return [];
-  const first = ids.filter((id) => firstSeen.has(id));
   const known = ids.filter((id) => !firstSeen.has(id)).map((id) => ({ id, ...deltas.get(id)! }));
-  // First seen in this ingest: every occurrence is one just written, so counting them all is cheap.
-  if (first.length) {
-    await tx.$executeRaw`
-      UPDATE "Secret" s SET
-        "occurrenceCount" = c.n, "imageCount" = c.images, "residueCount" = c.residue,
-        "repositoryCount" = c.repos, "registryCount" = c.registries, "layerCount" = c.layers,
-        "inFinalFs" = c.present, "inHistory" = c.history, "inConfig" = c.config
-      FROM (
-        SELECT o."secretId", count(*)::int AS n, count(DISTINCT o."imageId")::int AS images, (count(*) FILTER (WHERE o.residue))::int AS residue,
-               count(DISTINCT o."repositoryId")::int AS repos, count(DISTINCT r."registryId")::int AS registries, count(DISTINCT o."layerId")::int AS layers,
-               bool_or(o.source = 'file' AND NOT o.residue) AS present, bool_or(o.source = 'history') AS history, bool_or(o.source IN ('env', 'config')) AS config
-        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = ANY(${first}::text[]) GROUP BY o."secretId"
-      ) c
-      WHERE s.id = c."secretId"`;
-  }
   // Known before: add what changed; a registry is new when none of its other repositories held the secret.
   // A resolved secret seen somewhere new is a regression: back to confirmed when it has a plan, else open.
   const changed = known.length

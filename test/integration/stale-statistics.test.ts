@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { fleetImages, residueSarif } from "@/bench/fleet";
+import { maintenanceIdle } from "@/lib/db/maintenance";
+import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { getSecret } from "@/lib/secrets/get-secret";
+import { listSecrets } from "@/lib/secrets/list-secrets";
+import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
+import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
+import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+
+// Autovacuum can analyze a table while a large first upload is still uncommitted: it then records pages and no live
+// rows, and until the next analyze the planner takes the table for empty whatever it holds. Plans that are only
+// safe for small tables (a nested loop re-running a subquery per row) then turn quadratic: 85 and 134 s statements
+// in CI runs. Here the statistics of every table say "pages, no rows" before the first upload and before a
+// statement that runs on every read, and each step must stay far from that.
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await setupTestDb();
+});
+afterAll(async () => t.drop());
+
+const uploader = { kind: "system", label: "test" } as const;
+const LIMIT_MS = 15_000; // each step takes 0.1-3 s here; the quadratic plans took minutes
+
+async function timed<T>(step: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const out = await run();
+  expect({ step, ms: performance.now() - started }).toEqual({ step, ms: expect.toSatisfy((ms: number) => ms < LIMIT_MS) });
+  return out;
+}
+
+it(`ingest and reads stay set-based when the planner believes every table is empty (${testDatabaseKind})`, { timeout: 180_000 }, async () => {
+  const tables = `SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')`;
+  if (testDatabaseKind === "postgresql") {
+    for (const { name } of await t.db.$queryRawUnsafe<{ name: string }[]>(`SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`)) {
+      await t.db.$executeRawUnsafe(`ALTER TABLE "${name}" SET (autovacuum_enabled = false)`);
+    }
+  }
+  // What an analyze of a table with pages and no committed rows leaves: no rows per page and no column statistics.
+  const zeroDensity = async () => {
+    await t.db.$executeRawUnsafe(`UPDATE pg_class SET reltuples = 0, relpages = 1 WHERE oid IN (${tables})`);
+    await t.db.$executeRawUnsafe(`DELETE FROM pg_statistic WHERE starelid IN (${tables})`);
+  };
+  const [a, b] = fleetImages(2, { repositories: 2, bases: 1 });
+  // 10,000 secrets first seen, planned as if autovacuum had analyzed the tables in the middle of the upload.
+  await zeroDensity();
+  await timed("first upload", () => ingestReport({ content: Buffer.from(residueSarif(a!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }));
+  // It grew the tables this much, so it is followed by statistics of its own, which the next upload waits for: the
+  // same secrets again in another repository (the known-secret path).
+  await timed("second upload", () => ingestReport({ content: Buffer.from(residueSarif(b!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }));
+  const twice = await t.db.secret.count();
+  expect(twice).toBeGreaterThan(10_000);
+  expect(await t.db.secret.count({ where: { repositoryCount: 2 } })).toBe(twice);
+  // Another 10,000 new secrets, analyzed mid-upload again: the reads after it plan on the statistics it is followed by.
+  await zeroDensity();
+  await timed("third upload", () => ingestReport({ content: Buffer.from(residueSarif(b!, 11_000, { secretPool: 1_000_000, seed: 5 })), uploader }));
+  await maintenanceIdle();
+  const secrets = await t.db.secret.count();
+  expect(secrets).toBeGreaterThan(twice + 9_000);
+  const estimate = async (table: string) => (await t.db.$queryRawUnsafe<{ n: number }[]>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"${table}"'::regclass`))[0]!.n;
+  expect(await estimate("Secret")).toBeGreaterThan(0.9 * secrets);
+  expect(await estimate("Occurrence")).toBeGreaterThan(0.9 * (await t.db.occurrence.count()));
+  const page = await timed("secrets table", () => listSecrets(listSecretsQuerySchema.parse({})));
+  expect(page.total).toBe(secrets);
+  expect((await timed("text search", () => listSecrets(listSecretsQuerySchema.parse({ q: "src/MODULE-" })))).total).toBe(secrets);
+  await timed("secret page", () => getSecret({ secretId: page.secrets[0]!.id }));
+  await timed("home page", () => getFleetSummary());
+  await timed("compliance summary", () => getComplianceSummary(new Date(), {}, { fresh: true }));
+
+  // Every read first reopens expired risk acceptances: that must not depend on the statistics either.
+  await t.db.$executeRawUnsafe(`UPDATE "Secret" SET "triageState" = 'accepted_risk', "acceptedUntil" = now() - interval '1 day' WHERE id IN (SELECT id FROM "Secret" ORDER BY id LIMIT 100)`);
+  await zeroDensity();
+  expect(await timed("reopen expired risks", () => reopenExpiredRisks(new Date(), true))).toBe(100);
+});
