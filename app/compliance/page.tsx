@@ -1,6 +1,6 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { ControlCard } from "@/components/compliance/control-card";
-import { TrendCharts } from "@/components/compliance/trend-charts";
 import { inputClass } from "@/components/ui/form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -8,8 +8,8 @@ import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
-import { getTrends } from "@/lib/compliance/trends";
 import { minute } from "@/components/ui/format";
+import { TrendsLoading, TrendsSection } from "./trends-section";
 
 export const metadata = { title: "Compliance" };
 export const dynamic = "force-dynamic";
@@ -19,7 +19,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
   const q = complianceQuerySchema.parse(await searchParams);
   const asOf = asOfDate(q);
   const scope = { registry: q.registry, repository: q.repository };
-  const [summary, trends] = await Promise.all([getComplianceSummary(asOf, scope), getTrends({ asOf, weeks: q.weeks, groupBy: q.groupBy })]);
+  const summary = await getComplianceSummary(asOf, scope);
   const drill = (extra: Record<string, string>) => `/secrets?${new URLSearchParams({ ...extra, ...(q.registry ? { registry: q.registry } : {}), ...(q.repository ? { repository: q.repository } : {}) })}`;
   const own = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   return (
@@ -53,7 +53,9 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
 
       <section className="mt-8" aria-labelledby="trends">
         <h2 id="trends" className="mb-3 text-lg font-semibold">Trends, by {q.groupBy}</h2>
-        <TrendCharts points={trends.points} weeks={trends.weeks} timeToRemediate={trends.timeToRemediate} />
+        <Suspense key={`${asOf.getTime()}/${q.weeks}/${q.groupBy}`} fallback={<TrendsLoading weeks={q.weeks} />}>
+          <TrendsSection asOf={asOf} weeks={q.weeks} groupBy={q.groupBy} />
+        </Suspense>
       </section>
 
       <section className="mt-8 rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="rules">

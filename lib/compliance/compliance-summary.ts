@@ -87,5 +87,5 @@ const cached = reportCache<ComplianceSummary>();
 
 export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: { fresh?: boolean } = {}): Promise<ComplianceSummary> {
   await reopenExpiredRisks();
-  return cached(asOf, scope, () => computeSummary(asOf, scope), opts);
+  return (await cached(asOf, scope, () => computeSummary(asOf, scope), opts)).value;
 }

@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
-import { reportCache } from "./report-cache";
+import { reportCache, type Cached } from "./report-cache";
 import { Prisma } from "../generated/prisma/client";
 import { STATE_CHANGE_ACTIONS } from "./state-as-of";
 
@@ -117,9 +117,11 @@ async function computeTrends(opts: TrendsQuery) {
 type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
 export type Trends = Awaited<ReturnType<typeof computeTrends>>;
 
-const cached = reportCache<Trends>();
+// Seconds at a million occurrences, and a new upload changes the current week only: served as last computed (with
+// its time) for up to ten minutes after the data changed, while the recomputation runs.
+const cached = reportCache<Trends>({ staleMs: 10 * 60_000 });
 
-/** Cached until the data changes, like the compliance summary shown beside it. */
-export async function getTrends(opts: TrendsQuery, cache: { fresh?: boolean } = {}): Promise<Trends> {
+/** Cached until the data changes, like the compliance summary shown beside it, then refreshed in the background. */
+export async function getTrends(opts: TrendsQuery, cache: { fresh?: boolean } = {}): Promise<Cached<Trends>> {
   return cached(opts.asOf, [opts.weeks, opts.groupBy], () => computeTrends(opts), cache);
 }

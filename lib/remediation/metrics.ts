@@ -13,7 +13,7 @@ const cached = reportCache<RemediationMetrics>();
 /** Cached until the data changes (and per minute for "now"), like the compliance figures. */
 export async function getRemediationMetrics(opts: MetricsQuery = {}, cache: { fresh?: boolean } = {}): Promise<RemediationMetrics> {
   const asOf = opts.asOf ?? new Date();
-  return cached(asOf, opts.repositoryId ?? null, () => computeMetrics({ ...opts, asOf }), cache);
+  return (await cached(asOf, opts.repositoryId ?? null, () => computeMetrics({ ...opts, asOf }), cache)).value;
 }
 
 /**

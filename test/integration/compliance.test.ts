@@ -74,10 +74,27 @@ describe(`compliance on ${testDatabaseKind}`, () => {
   });
 
   it("weekly trends rebuild open secrets and images per registry from history", async () => {
-    const { points } = await getTrends({ asOf: new Date("2026-11-06T00:00:00Z"), weeks: 3, groupBy: "registry" });
+    const { points } = (await getTrends({ asOf: new Date("2026-11-06T00:00:00Z"), weeks: 3, groupBy: "registry" })).value;
     const lastWeek = points.filter((p) => p.week === "2026-11-02");
     expect(lastWeek.map((p) => p.group).sort()).toEqual(["ghcr.io", "registry.gitlab.com"]);
     expect(points.filter((p) => p.week === "2026-10-19")).toEqual([]); // before anything was seen
+  });
+
+  it("trends for now: after the data changes, served as last computed with that time while one refresh runs", async () => {
+    const now = () => ({ asOf: new Date(), weeks: 4, groupBy: "repository" as const });
+    const first = await getTrends(now());
+    expect(first.refreshing).toBe(false);
+    const images = fleetImages(1, { repositories: 1, bases: 1 });
+    await ingestReport({ content: Buffer.from(trufflehogLines(images[0]!, 5, { secretPool: 5, seed: 77 })), uploader: system });
+    const stale = await getTrends(now());
+    expect(stale).toMatchObject({ refreshing: true, computedAt: first.computedAt, value: first.value });
+    let fresh = stale;
+    for (let i = 0; i < 100 && fresh.refreshing; i++) fresh = await new Promise((r) => setTimeout(r, 50)).then(() => getTrends(now()));
+    expect(fresh.refreshing).toBe(false);
+    expect(fresh.computedAt.getTime()).toBeGreaterThan(first.computedAt.getTime());
+    expect(fresh.value).not.toEqual(first.value); // the new secrets count in this week
+    // Asked fresh, and for a past date, never stale.
+    expect((await getTrends(now(), { fresh: true })).refreshing).toBe(false);
   });
 
   it("exports every secret as CSV and JSON, with mappings and no raw value from any fixture", async () => {
@@ -129,7 +146,7 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     for (const [asOf, weeks, groupBy] of [[at(75), 12, "registry"], [at(75), 12, "repository"], [at(27, 0), 6, "repository"], [at(62), 3, "registry"], [new Date("2026-10-19T00:00:00Z"), 8, "registry"]] as const) {
       const want = (await oracle(asOf, weeks, groupBy)).map((p) => ({ week: p.week.toISOString().slice(0, 10), group: p.grp, openSecrets: p.open, affectedImages: p.images }));
       expect(want.length).toBeGreaterThan(0);
-      expect((await getTrends({ asOf, weeks, groupBy })).points).toEqual(want);
+      expect((await getTrends({ asOf, weeks, groupBy })).value.points).toEqual(want);
     }
   });
 

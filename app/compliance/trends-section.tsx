@@ -1,0 +1,30 @@
+import { TrendCharts } from "@/components/compliance/trend-charts";
+import { minute } from "@/components/ui/format";
+import { getTrends } from "@/lib/compliance/trends";
+
+type Props = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+
+/** The trends of the compliance page: streamed after the controls, since rebuilding them can take seconds. */
+export async function TrendsSection({ asOf, weeks, groupBy }: Props) {
+  const trends = await getTrends({ asOf, weeks, groupBy });
+  const { points, weeks: labels, timeToRemediate } = trends.value;
+  return (
+    <>
+      {trends.refreshing && (
+        <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+          As computed at {minute(trends.computedAt)} UTC. The data has changed since; these trends are being recomputed, reload in a moment for them.
+        </p>
+      )}
+      <TrendCharts points={points} weeks={labels} timeToRemediate={timeToRemediate} />
+    </>
+  );
+}
+
+export function TrendsLoading({ weeks }: { weeks: number }) {
+  return (
+    <div role="status" aria-busy="true" className="flex items-center justify-center gap-3 rounded-lg border border-slate-200 bg-white p-10 text-sm text-slate-600">
+      <span aria-hidden className="inline-block h-4 w-4 animate-spin rounded-full border-2 border-indigo-600 border-t-transparent" />
+      Rebuilding {weeks} weeks of trends from the audit and scan history…
+    </div>
+  );
+}
