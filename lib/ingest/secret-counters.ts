@@ -109,7 +109,7 @@ export function addDelta(a: CounterDelta | undefined, b: CounterDelta): CounterD
  * Keeps the table-sorting counters in step by adding what this ingest changed (a full recount would read every
  * occurrence of a popular secret on every upload), and reopens resolved secrets that show up somewhere new (a
  * regression). False positives and accepted risks stay as triaged wherever they reappear. Secrets first seen in
- * this ingest were inserted with their counters (countsIfNew) and only pass through here for the flags.
+ * this ingest were inserted with their counters (countsIfNew), so they are left alone here.
  */
 export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelta>, firstSeen: Set<string>) {
   const ids = [...deltas.keys()].sort(cmp);
