@@ -16,6 +16,9 @@ export async function TrendsSection({ asOf, weeks, groupBy }: Props) {
         </p>
       )}
       <TrendCharts points={points} weeks={labels} timeToRemediate={timeToRemediate} />
+      <p className="mt-2 text-xs text-slate-500">
+        Each week is its state at the week&apos;s end (weeks start on Monday, UTC; the last one ends now or at the date asked for). Counted per {groupBy}: a secret or image in several counts in each.
+      </p>
     </>
   );
 }

@@ -5,18 +5,22 @@ type Point = { week: string; group: string; openSecrets: number; affectedImages:
 const COLORS = ["#4f46e5", "#dc2626", "#059669", "#d97706", "#0891b2", "#7c3aed", "#64748b"];
 const MAX_GROUPS = 6;
 
-/** Pivots week × group rows into one series per group; the smallest groups fold into "other". */
+/**
+ * Pivots week × group rows into one series per group. The smallest groups fold into one series, named for how
+ * many it sums: a secret in several of them counts once in each, so it is not a count of distinct secrets.
+ */
 function pivot(points: Point[], weeks: string[], metric: "openSecrets" | "affectedImages") {
   const totals = new Map<string, number>();
   for (const p of points) totals.set(p.group, (totals.get(p.group) ?? 0) + p[metric]);
   const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_GROUPS).map(([g]) => g);
-  const groups = totals.size > MAX_GROUPS ? [...top, "other"] : top;
+  const other = `${totals.size - MAX_GROUPS} more, summed`;
+  const groups = totals.size > MAX_GROUPS ? [...top, other] : top;
   const rows = weeks.map((week) => Object.fromEntries([["week", week], ...groups.map((g) => [g, 0])]) as Record<string, string | number>);
   const at = new Map(weeks.map((w, i) => [w, rows[i]!]));
   for (const p of points) {
     const row = at.get(p.week);
     if (!row) continue;
-    const g = top.includes(p.group) ? p.group : "other";
+    const g = top.includes(p.group) ? p.group : other;
     row[g] = (row[g] as number) + p[metric];
   }
   return { rows, groups };
