@@ -7,21 +7,23 @@ export type Cached<T> = { value: T; computedAt: Date; refreshing: boolean };
 /**
  * Report figures cached until the data changes: dashboards re-read the same figures. Every change of state writes
  * an AuditEvent (ingest, triage, steps, tags, expiry) and events are never deleted, so their count is the data
- * version. A report for "now" is cached per minute; one for a past date, for that date.
+ * version. A report for "now" is cached per minute (or nowBucket); one for a past date, for that date.
  *
  * With staleMs, a report for "now" whose data changed is served as last computed, if that was less than staleMs
  * ago, while one computation for it runs in the background: for reports that take seconds at fleet scale and change
  * little from one upload to the next (weekly trends, whose past weeks are final). Past dates are always exact.
+ * nowBucket: what else than the data a report for "now" depends on (by default the minute: SLA deadlines pass).
  */
-export function reportCache<T>(opts: { size?: number; staleMs?: number } = {}) {
+export function reportCache<T>(opts: { size?: number; staleMs?: number; nowBucket?: (asOf: Date) => number } = {}) {
   const size = opts.size ?? 50;
+  const nowBucket = opts.nowBucket ?? ((asOf: Date) => Math.floor(asOf.getTime() / 60_000));
   const entries = new Map<string, { value: T; computedAt: Date }>();
   const latest = new Map<string, { value: T; computedAt: Date }>(); // per report, whatever the data version
   const running = new Map<string, Promise<{ value: T; computedAt: Date }>>();
   return async (asOf: Date, params: unknown, compute: () => Promise<T>, call: { fresh?: boolean } = {}): Promise<Cached<T>> => {
     const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
     const report = JSON.stringify([isCurrent(asOf) ? "now" : asOf.getTime(), params]);
-    const key = JSON.stringify([isCurrent(asOf) ? Math.floor(asOf.getTime() / 60_000) : asOf.getTime(), params, Number(v?.n ?? 0)]);
+    const key = JSON.stringify([isCurrent(asOf) ? nowBucket(asOf) : asOf.getTime(), params, Number(v?.n ?? 0)]);
     const hit = !call.fresh && entries.get(key);
     if (hit) return { ...hit, refreshing: false };
     const run = () => {

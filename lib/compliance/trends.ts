@@ -31,7 +31,7 @@ async function computeTrends(opts: TrendsQuery) {
   const n = opts.weeks;
   // Weeks start on Monday (UTC, as date_trunc('week')); the last one ends at asOf.
   const asOfMs = opts.asOf.getTime();
-  const monday = Date.UTC(opts.asOf.getUTCFullYear(), opts.asOf.getUTCMonth(), opts.asOf.getUTCDate() - ((opts.asOf.getUTCDay() + 6) % 7));
+  const monday = mondayOf(opts.asOf);
   const starts = Array.from({ length: n }, (_, k) => monday - (n - 1 - k) * WEEK_MS);
   // A millisecond after each week's end (timestamps have millisecond precision): width_bucket counts the weeks that
   // ended before t, which is the index of the first week t counts in; n when t is after asOf (or infinity).
@@ -102,7 +102,7 @@ async function computeTrends(opts: TrendsQuery) {
     }),
     db.$queryRaw<{ week: Date; hours: number; n: number }[]>`
       SELECT date_trunc('week', "remediatedAt") AS week, (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 AS hours, count(*)::int AS n
-      FROM "Secret" WHERE "remediatedAt" <= ${opts.asOf}::timestamp AND "remediatedAt" > ${opts.asOf}::timestamp - (${opts.weeks}::int * interval '1 week')
+      FROM "Secret" WHERE "remediatedAt" <= ${opts.asOf}::timestamp AND "remediatedAt" >= ${new Date(starts[0]!)}::timestamp
       GROUP BY 1 ORDER BY 1`,
   ]);
   const week = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -114,12 +114,16 @@ async function computeTrends(opts: TrendsQuery) {
   };
 }
 
+/** The start (UTC) of the week holding a date. */
+const mondayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+
 type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
 export type Trends = Awaited<ReturnType<typeof computeTrends>>;
 
 // Seconds at a million occurrences, and a new upload changes the current week only: served as last computed (with
-// its time) for up to ten minutes after the data changed, while the recomputation runs.
-const cached = reportCache<Trends>({ staleMs: 10 * 60_000 });
+// its time) for up to ten minutes after the data changed, while the recomputation runs. For "now", the figures move
+// with the data and the week, not the minute (the last week ends at the last change of state).
+const cached = reportCache<Trends>({ staleMs: 10 * 60_000, nowBucket: mondayOf });
 
 /** Cached until the data changes, like the compliance summary shown beside it, then refreshed in the background. */
 export async function getTrends(opts: TrendsQuery, cache: { fresh?: boolean } = {}): Promise<Cached<Trends>> {
