@@ -25,6 +25,19 @@ export function parseShape<T extends z.ZodType>(schema: T, value: unknown, label
   return result.data;
 }
 
+/**
+ * One value per distinct key, made once: large reports repeat the same few images, layers and rule names on every
+ * finding, and each finding is held until the write.
+ */
+export function interner<T>(): (key: string, make: () => T) => T {
+  const seen = new Map<string, T>();
+  return (key, make) => {
+    let value = seen.get(key);
+    if (value === undefined) seen.set(key, (value = make()));
+    return value;
+  };
+}
+
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The JSON value of a single-document report, or a clear error for JSON lines. */

@@ -3,7 +3,7 @@ import { ResidueError } from "../../errors";
 import { tryParseImageRef } from "../../images/parse-image-ref";
 import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../finding";
 import { scanSarifFile } from "../sarif-stream";
-import { isObject, jsonValue, parseShape, positiveInt, severityFromScore, severityFromWord, usableRaw, type ReportParser } from "./parser";
+import { interner, isObject, jsonValue, parseShape, positiveInt, severityFromScore, severityFromWord, usableRaw, type ReportParser } from "./parser";
 
 // SARIF 2.1.0 from any tool. Only secret results are kept; the rest are counted as skipped.
 // Image identity: trivy's run.properties {imageName, repoTags, repoDigests, imageID}; layer evidence: the
@@ -103,13 +103,10 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
     rules: new Map((r.tool.driver.rules ?? []).map((x) => [x.id, x])),
   }));
   const findings: NormalizedFinding[] = [];
-  // One object per distinct layer: a large report repeats the same few layers in every result.
-  const layers = new Map<string, LayerRef>();
+  const layer = interner<LayerRef>();
   const layerOf = (l: z.infer<typeof residueLayer> | undefined) => {
     const ref = layerRef(l);
-    if (!ref) return undefined;
-    const key = `${ref.diffId}\0${ref.digest}\0${ref.createdBy}\0${ref.index}`;
-    return layers.get(key) ?? (layers.set(key, ref), ref);
+    return ref && layer(`${ref.diffId}\0${ref.digest}\0${ref.createdBy}\0${ref.index}`, () => ref);
   };
   let skipped = 0;
   return {

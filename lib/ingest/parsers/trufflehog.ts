@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
 import type { NormalizedFinding } from "../finding";
-import { firstRecord, isObject, jsonLines, parseShape, positiveInt, severityFromLiveness, type ReportParser } from "./parser";
+import { firstRecord, interner, isObject, jsonLines, parseShape, positiveInt, severityFromLiveness, type ReportParser } from "./parser";
 
 // trufflehog v3 `--json`: one object per line (pkg/output/json.go). SourceMetadata.Data.<Source> carries the
 // location; for the docker source {file, image, layer, tag}, where `layer` is the compressed layer digest and
@@ -39,15 +39,16 @@ export const trufflehogParser: ReportParser = {
   parse(doc) {
     const records = parseShape(z.array(line), jsonLines(doc), "trufflehog");
     let target: string | undefined;
+    const [name, layer, imageOf] = [interner<string>(), interner<{ digest: string }>(), interner<ImageRef | undefined>()];
     const findings = records.map((r): NormalizedFinding => {
       const [sourceKind, data] = Object.entries(r.SourceMetadata?.Data ?? {})[0] ?? ["Unknown", {}];
       const loc = parseShape(locationShape, data ?? {}, "trufflehog SourceMetadata");
       target ??= loc.repository ?? (loc.image ? `${loc.image}${loc.tag ? (loc.tag.startsWith("sha256:") ? "@" : ":") + loc.tag : ""}` : undefined);
       const history = loc.file ? HISTORY.exec(loc.file) : null;
-      const image = sourceKind === "Docker" && loc.image ? dockerImage(loc.image, loc.tag) : undefined;
+      const image = sourceKind === "Docker" && loc.image ? imageOf(`${loc.image}\0${loc.tag ?? ""}`, () => dockerImage(loc.image!, loc.tag)) : undefined;
       return {
-        ruleId: r.DetectorName.toLowerCase(),
-        detector: r.DetectorName,
+        ruleId: name(`id:${r.DetectorName}`, () => r.DetectorName.toLowerCase()),
+        detector: name(r.DetectorName, () => r.DetectorName),
         severity: severityFromLiveness(r.Verified),
         path: history ? `image-config:history[${history[1]}].created_by` : (loc.file ?? loc.path ?? loc.link ?? "(unknown)"),
         line: positiveInt(loc.line),
@@ -55,7 +56,7 @@ export const trufflehogParser: ReportParser = {
         raw: decodeRaw(r.RawV2 || r.Raw),
         verified: r.Verified,
         masked: r.Redacted || undefined,
-        layer: loc.layer ? { digest: loc.layer } : undefined,
+        layer: loc.layer ? layer(loc.layer, () => ({ digest: loc.layer! })) : undefined,
         image,
       };
     });
