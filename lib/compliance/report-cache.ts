@@ -17,11 +17,16 @@ export type Cached<T> = { value: T; computedAt: Date; refreshing: boolean };
 export function reportCache<T>(opts: { size?: number; staleMs?: number; nowBucket?: (asOf: Date) => number } = {}) {
   const size = opts.size ?? 50;
   const nowBucket = opts.nowBucket ?? ((asOf: Date) => Math.floor(asOf.getTime() / 60_000));
-  const entries = new Map<string, { value: T; computedAt: Date }>();
-  const latest = new Map<string, { value: T; computedAt: Date }>(); // per report, whatever the data version
-  const running = new Map<string, Promise<{ value: T; computedAt: Date }>>();
+  type Entry = { value: T; computedAt: Date };
+  // Per database client: scripts and tests switch databases in one process, and two can be at the same version.
+  // `latest` is each report's last value whatever the version, served while stale.
+  const caches = new WeakMap<object, { entries: Map<string, Entry>; latest: Map<string, Entry>; running: Map<string, Promise<Entry>> }>();
   return async (asOf: Date, params: unknown, compute: () => Promise<T>, call: { fresh?: boolean } = {}): Promise<Cached<T>> => {
-    const [v] = await getDb().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
+    const db = getDb();
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = { entries: new Map(), latest: new Map(), running: new Map() }));
+    const { entries, latest, running } = cache;
+    const [v] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "AuditEvent"`;
     const report = JSON.stringify([isCurrent(asOf) ? "now" : asOf.getTime(), params]);
     const key = JSON.stringify([isCurrent(asOf) ? nowBucket(asOf) : asOf.getTime(), params, Number(v?.n ?? 0)]);
     const hit = !call.fresh && entries.get(key);
