@@ -20,12 +20,17 @@ let waiting = false;
 
 /**
  * Counts rows an ingest wrote; past the thresholds, brings the ingest tables' statistics (and on PGlite their
- * visibility) up to date, after the response and one run at a time (the embedded database serves the next query
- * when it is done).
+ * visibility) up to date, one run at a time. Resolves when the caller may answer: on PostgreSQL once the ANALYZE
+ * is done (short, and until then a read could be planned on statistics taken mid-upload); on PGlite at once, since
+ * nothing analyzes there mid-upload and its VACUUM can take seconds (the next query waits for it instead).
  */
-export function noteIngestWrites(rows: number): void {
+export function noteIngestWrites(rows: number): Promise<void> {
   pending += rows;
-  if (waiting) return; // a check already waits for its turn, and will count these rows
+  if (!waiting) scheduleCheck(); // else a check already waits for its turn, and will count these rows
+  return databaseKindInUse() === "pglite" ? Promise.resolve() : running;
+}
+
+function scheduleCheck(): void {
   waiting = true;
   running = running
     .then(() => {

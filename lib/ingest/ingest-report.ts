@@ -65,7 +65,7 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   for (;;) {
     try {
       const r = await getDb().$transaction((tx) => persistIngest(tx, meta, plan, opts.now ?? new Date()));
-      noteIngestWrites(r.newOccurrences + r.knownOccurrences);
+      await noteIngestWrites(r.newOccurrences + r.knownOccurrences);
       return {
         scanId: r.scanId,
         duplicate: r.duplicate,

@@ -54,18 +54,20 @@ it(`ingest and reads stay set-based when the planner believes every table is emp
   const twice = await t.db.secret.count();
   expect(twice).toBeGreaterThan(10_000);
   expect(await t.db.secret.count({ where: { repositoryCount: 2 } })).toBe(twice);
-  // Another 10,000 new secrets, analyzed mid-upload again: the reads after it plan on the statistics it is followed by.
+  // 10,000 more secrets, all new, analyzed mid-upload again: the reads after it plan on the statistics it is
+  // followed by. On PostgreSQL the upload's response waits for its ANALYZE; PGlite's runs after the response.
   await zeroDensity();
-  await timed("third upload", () => ingestReport({ content: Buffer.from(residueSarif(b!, 11_000, { secretPool: 1_000_000, seed: 5 })), uploader }));
-  await maintenanceIdle();
+  const third = Array.from({ length: 10_000 }, (_, i) => ({ RuleID: "generic-api-key", File: `app/third/${i}.env`, Secret: `third-upload-value-${i}-0123456789abcdef`, StartLine: 1 }));
+  await timed("third upload", () => ingestReport({ content: Buffer.from(JSON.stringify(third)), image: "ghcr.io/acme/third:1", uploader }));
+  if (testDatabaseKind === "pglite") await maintenanceIdle();
   const secrets = await t.db.secret.count();
-  expect(secrets).toBeGreaterThan(twice + 9_000);
+  expect(secrets).toBe(twice + 10_000);
   const estimate = async (table: string) => (await t.db.$queryRawUnsafe<{ n: number }[]>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"${table}"'::regclass`))[0]!.n;
   expect(await estimate("Secret")).toBeGreaterThan(0.9 * secrets);
   expect(await estimate("Occurrence")).toBeGreaterThan(0.9 * (await t.db.occurrence.count()));
   const page = await timed("secrets table", () => listSecrets(listSecretsQuerySchema.parse({})));
   expect(page.total).toBe(secrets);
-  expect((await timed("text search", () => listSecrets(listSecretsQuerySchema.parse({ q: "src/MODULE-" })))).total).toBe(secrets);
+  expect((await timed("text search", () => listSecrets(listSecretsQuerySchema.parse({ q: "src/MODULE-" })))).total).toBe(twice);
   await timed("secret page", () => getSecret({ secretId: page.secrets[0]!.id }));
   await timed("home page", () => getFleetSummary());
   await timed("compliance summary", () => getComplianceSummary(new Date(), {}, { fresh: true }));
