@@ -17,7 +17,7 @@ export type Cached<T> = { value: T; computedAt: Date; refreshing: boolean };
 export function reportCache<T>(opts: { size?: number; staleMs?: number; nowBucket?: (asOf: Date) => number } = {}) {
   const size = opts.size ?? 50;
   const nowBucket = opts.nowBucket ?? ((asOf: Date) => Math.floor(asOf.getTime() / 60_000));
-  type Entry = { value: T; computedAt: Date };
+  type Entry = Omit<Cached<T>, "refreshing">;
   // Per database client: scripts and tests switch databases in one process, and two can be at the same version.
   // `latest` is each report's last value whatever the version, served while stale.
   const caches = new WeakMap<object, { entries: Map<string, Entry>; latest: Map<string, Entry>; running: Map<string, Promise<Entry>> }>();
