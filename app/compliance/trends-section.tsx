@@ -1,11 +1,9 @@
 import { TrendCharts } from "@/components/compliance/trend-charts";
 import { minute } from "@/components/ui/format";
-import { getTrends } from "@/lib/compliance/trends";
-
-type Props = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+import { getTrends, type TrendsQuery } from "@/lib/compliance/trends";
 
 /** The trends of the compliance page: streamed after the controls, since rebuilding them can take seconds. */
-export async function TrendsSection({ asOf, weeks, groupBy }: Props) {
+export async function TrendsSection({ asOf, weeks, groupBy }: TrendsQuery) {
   const trends = await getTrends({ asOf, weeks, groupBy });
   const { points, weeks: labels, timeToRemediate } = trends.value;
   return (

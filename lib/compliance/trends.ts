@@ -117,7 +117,7 @@ async function computeTrends(opts: TrendsQuery) {
 /** The start (UTC) of the week holding a date. */
 const mondayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
 
-type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+export type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
 export type Trends = Awaited<ReturnType<typeof computeTrends>>;
 
 // Seconds at a million occurrences, and a new upload changes the current week only: served as last computed (with
