@@ -1,128 +1,71 @@
-import { getDb } from "../db";
-import { planFleetScan } from "../db/plan-fleet-scan";
+import { getDb, type Db } from "../db";
 import { reportCache, type Cached } from "./report-cache";
-import { Prisma } from "../generated/prisma/client";
-import { STATE_CHANGE_ACTIONS } from "./state-as-of";
+import { isCurrent } from "./state-as-of";
+import { currentWeekRows } from "./trends-current-week";
+import { trendsFromHistory } from "./trends-history";
+import { eventsAtWeekEnds, storedWeeks, storeWeeks } from "./trend-weeks";
+import { mondayOf, trendWindow, type TrendRow, type TrendsQuery, type TrendWindow } from "./trend-window";
 
+export type { TrendsQuery } from "./trend-window";
 export type TrendPoint = { week: string; group: string; openSecrets: number; affectedImages: number };
 
-// Week sets as bit masks in two bigints of WORD bits each (weeks ≤ 2 × WORD; the query schema allows 104).
-const WORD = 62;
-const WEEK_MS = 7 * 86_400_000;
-
 /**
- * Week-by-week open secrets and affected images, grouped by registry or repository, rebuilt from history: a
- * secret counts in a week if it was first seen before the week ended, not remediated by then, and its triage
- * state then (from the audit trail, as intervals) was open or confirmed; an occurrence counts from the week it
- * was first seen.
- *
- * One pass over the occurrences for all weeks (joining every week to every occurrence read 12× the table: 7-13 s
- * on PostgreSQL and over a minute on PGlite at 1M occurrences). Each secret's open periods become ranges of week
- * indexes; per image, the weeks it was affected are OR-ed into a bit mask; per secret and group, its first
- * occurrence there cuts its ranges, which are disjoint, so they are counted with +1/-1 at their ends.
+ * Week-by-week open secrets and affected images per registry or repository, and the time to remediate. Weeks that
+ * have ended are read as stored (TrendWeek); for now, the current week comes from the current state. Anything else
+ * (the first time, a new week, a past date, a backdated write) is rebuilt from history in one pass, and the weeks
+ * that have ended are stored from it.
  */
-async function computeTrends(opts: TrendsQuery) {
-  const byRegistry = opts.groupBy === "registry";
-  const groupId = byRegistry ? Prisma.sql`r."registryId"` : Prisma.sql`o."repositoryId"`;
-  const registryJoin = byRegistry ? Prisma.sql`JOIN "Repository" r ON r.id = o."repositoryId"` : Prisma.empty;
-  const groupName = byRegistry
-    ? Prisma.sql`(SELECT host FROM "Registry" WHERE id = f.gid)`
-    : Prisma.sql`(SELECT g.host || '/' || r.name FROM "Repository" r JOIN "Registry" g ON g.id = r."registryId" WHERE r.id = f.gid)`;
-  const n = opts.weeks;
-  // Weeks start on Monday (UTC, as date_trunc('week')); the last one ends at asOf.
-  const asOfMs = opts.asOf.getTime();
-  const monday = mondayOf(opts.asOf);
-  const starts = Array.from({ length: n }, (_, k) => monday - (n - 1 - k) * WEEK_MS);
-  // A millisecond after each week's end (timestamps have millisecond precision): width_bucket counts the weeks that
-  // ended before t, which is the index of the first week t counts in; n when t is after asOf (or infinity).
-  const pastEnds = starts.map((s) => new Date(Math.min(s + WEEK_MS, asOfMs) + 1).toISOString());
-  const weekOf = (t: Prisma.Sql) => Prisma.sql`width_bucket(${t}, ${pastEnds}::timestamp[])`;
-  const asOf = Prisma.sql`${opts.asOf}::timestamp`;
-  // Bits a..b of mask word w.
-  const rangeMask = (a: Prisma.Sql, b: Prisma.Sql, w: number) => {
-    const lo = Prisma.sql`GREATEST(${a} - ${w * WORD}::int, 0)`;
-    const hi = Prisma.sql`LEAST(${b} - ${w * WORD}::int, ${WORD - 1}::int)`;
-    return Prisma.sql`(CASE WHEN ${lo} > ${hi} THEN 0::bigint ELSE ((1::bigint << (${hi} + 1)) - 1) # ((1::bigint << ${lo}) - 1) END)`;
-  };
+async function computeTrends(q: TrendsQuery) {
   const db = getDb();
-  const [points, ttr] = await Promise.all([
-    db.$transaction(async (tx) => {
-      await planFleetScan(tx, true);
-      return tx.$queryRaw<{ k: number; grp: string; open: number; images: number }[]>`
-      WITH weeks AS (
-        SELECT k FROM generate_series(0, ${n - 1}::int) AS k
-      ), ev AS (
-        SELECT "entityId" AS id, at, after ->> 'state' AS state, lead(at) OVER (PARTITION BY "entityId" ORDER BY at, id) AS until,
-               row_number() OVER (PARTITION BY "entityId" ORDER BY at, id) AS nth
-        FROM "AuditEvent" WHERE "entityType" = 'Secret' AND action IN ${STATE_CHANGE_ACTIONS} AND at <= ${asOf}
-      ), periods AS (
-        -- Open or confirmed periods: before the first state change a secret is open; each change holds until the next.
-        SELECT s.id, s."firstSeenAt" AS lo, LEAST(COALESCE(first.at, 'infinity'), COALESCE(s."remediatedAt", 'infinity')) AS hi
-        FROM "Secret" s LEFT JOIN ev first ON first.id = s.id AND first.nth = 1
-        WHERE s."firstSeenAt" <= ${asOf}
-        UNION ALL
-        SELECT s.id, GREATEST(ev.at, s."firstSeenAt"), LEAST(COALESCE(ev.until, 'infinity'), COALESCE(s."remediatedAt", 'infinity'))
-        FROM ev JOIN "Secret" s ON s.id = ev.id
-        WHERE ev.state IN ('open', 'confirmed') AND s."firstSeenAt" <= ${asOf}
-      ), ranges AS MATERIALIZED (
-        -- As week indexes: weeks whose end falls in [lo, hi).
-        SELECT id, ${weekOf(Prisma.sql`lo`)} AS a, ${weekOf(Prisma.sql`hi`)} - 1 AS b FROM periods
-      ), open_ranges AS MATERIALIZED (
-        SELECT * FROM ranges WHERE a <= b
-      ), per AS MATERIALIZED (
-        -- One pass, two groupings: each image's weeks (OR of its open secrets' ranges from the occurrence on), and each
-        -- secret's first week in each group. Groups by id here, named at the end.
-        SELECT o."imageId", min(${groupId}) AS gid, o."secretId" AS sid, min(${weekOf(Prisma.sql`o."firstSeenAt"`)}) AS since,
-               GROUPING(o."imageId") AS by_secret,
-               bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 0)}) AS m0,
-               bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 1)}) AS m1
-        FROM open_ranges rg JOIN "Occurrence" o ON o."secretId" = rg.id ${registryJoin}
-        GROUP BY GROUPING SETS ((o."imageId"), (o."secretId", ${groupId}))
-      ), images AS (
-        SELECT w.k, p.gid, count(*)::int AS n FROM (SELECT * FROM per WHERE by_secret = 0) p CROSS JOIN weeks w
-        WHERE ((CASE WHEN w.k < ${WORD} THEN p.m0 >> w.k ELSE p.m1 >> (w.k - ${WORD}) END) & 1) = 1
-        GROUP BY w.k, p.gid
-      ), edges AS (
-        SELECT p.gid, GREATEST(rg.a, p.since) AS k, 1 AS d FROM per p JOIN open_ranges rg ON rg.id = p.sid
-        WHERE p.by_secret = 1 AND GREATEST(rg.a, p.since) <= rg.b
-        UNION ALL
-        SELECT p.gid, rg.b + 1, -1 FROM per p JOIN open_ranges rg ON rg.id = p.sid
-        WHERE p.by_secret = 1 AND GREATEST(rg.a, p.since) <= rg.b AND rg.b + 1 < ${n}
-      ), edge_sums AS (
-        SELECT gid, k, sum(d) AS d FROM edges GROUP BY gid, k
-      ), filled AS (
-        -- The running count over every week of every group that has any.
-        SELECT w.k, g.gid, sum(COALESCE(e.d, 0)) OVER (PARTITION BY g.gid ORDER BY w.k)::int AS n
-        FROM weeks w CROSS JOIN (SELECT DISTINCT gid FROM edge_sums) g LEFT JOIN edge_sums e ON e.gid = g.gid AND e.k = w.k
-      )
-      SELECT f.k, ${groupName} AS grp, f.n AS open, COALESCE(i.n, 0) AS images
-      FROM filled f LEFT JOIN images i ON i.k = f.k AND i.gid = f.gid
-      WHERE f.n > 0
-      ORDER BY f.k, grp`;
-    }),
-    db.$queryRaw<{ week: Date; hours: number; n: number }[]>`
-      SELECT date_trunc('week', "remediatedAt") AS week, (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 AS hours, count(*)::int AS n
-      FROM "Secret" WHERE "remediatedAt" <= ${opts.asOf}::timestamp AND "remediatedAt" >= ${new Date(starts[0]!)}::timestamp
-      GROUP BY 1 ORDER BY 1`,
-  ]);
-  const week = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const weeks = starts.map(week);
-  return {
-    weeks,
-    points: points.map((p) => ({ week: weeks[p.k]!, group: p.grp, openSecrets: p.open, affectedImages: p.images })),
-    timeToRemediate: ttr.map((t) => ({ week: week(t.week.getTime()), hours: t.hours, remediated: t.n })),
-  };
+  const window = trendWindow(q);
+  const stored = await storedWeeks(db, window);
+  const rows =
+    stored.weeks.size === window.final && isCurrent(q.asOf)
+      ? [...stored.rows, ...(await db.$transaction((tx) => currentWeekRows(tx, window)))]
+      : await fromHistory(db, window, stored.weeks);
+  const [points, ttr] = await Promise.all([named(db, window, rows), timeToRemediate(db, window)]);
+  return { weeks: window.starts.map(day), points, timeToRemediate: ttr };
 }
 
-/** The start (UTC) of the week holding a date. */
-const mondayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+async function fromHistory(db: Db, window: TrendWindow, stored: Set<number>): Promise<TrendRow[]> {
+  const missing = Array.from({ length: window.final }, (_, k) => k).filter((k) => !stored.has(k));
+  const events = await eventsAtWeekEnds(db, missing.map((k) => window.starts[k]!));
+  const rows = await db.$transaction((tx) => trendsFromHistory(tx, window));
+  await storeWeeks(db, window, missing, events, rows);
+  return rows;
+}
 
-export type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+/** Rows with their group's name, in week order, then by name (the database's collation, as everywhere else). */
+async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<TrendPoint[]> {
+  const ids = [...new Set(rows.map((r) => r.gid))];
+  const names = await (window.groupBy === "registry"
+    ? db.$queryRaw<{ id: string; name: string }[]>`SELECT id, host AS name FROM "Registry" WHERE id = ANY(${ids}::text[]) ORDER BY name`
+    : db.$queryRaw<{ id: string; name: string }[]>`
+        SELECT r.id, g.host || '/' || r.name AS name FROM "Repository" r JOIN "Registry" g ON g.id = r."registryId"
+        WHERE r.id = ANY(${ids}::text[]) ORDER BY name`);
+  const rank = new Map(names.map((n, i) => [n.id, i]));
+  return rows
+    .filter((r) => rank.has(r.gid))
+    .sort((a, b) => a.k - b.k || rank.get(a.gid)! - rank.get(b.gid)!)
+    .map((r) => ({ week: day(window.starts[r.k]!), group: names[rank.get(r.gid)!]!.name, openSecrets: r.open, affectedImages: r.images }));
+}
+
+/** Average hours from first seen (or confirmed) to remediated, per week of remediation. */
+async function timeToRemediate(db: Db, window: TrendWindow) {
+  const ttr = await db.$queryRaw<{ week: Date; hours: number; n: number }[]>`
+    SELECT date_trunc('week', "remediatedAt") AS week, (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 AS hours, count(*)::int AS n
+    FROM "Secret" WHERE "remediatedAt" <= ${window.asOf}::timestamp AND "remediatedAt" >= ${new Date(window.starts[0]!)}::timestamp
+    GROUP BY 1 ORDER BY 1`;
+  return ttr.map((t) => ({ week: day(t.week.getTime()), hours: t.hours, remediated: t.n }));
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export type Trends = Awaited<ReturnType<typeof computeTrends>>;
 
-// Seconds at a million occurrences, and a new upload changes the current week only: served as last computed (with
-// its time) for up to ten minutes after the data changed, while the recomputation runs. For "now", the figures move
-// with the data and the week, not the minute (the last week ends at the last change of state).
+// A new upload changes the current week only: served as last computed (with its time) for up to ten minutes after
+// the data changed, while the recomputation runs. For "now", the figures move with the data and the week, not the
+// minute (the last week ends at the last change of state).
 const cached = reportCache<Trends>({ staleMs: 10 * 60_000, nowBucket: mondayOf });
 
 /** Cached until the data changes, like the compliance summary shown beside it, then refreshed in the background. */

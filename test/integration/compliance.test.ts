@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetImages, trufflehogLines } from "@/bench/fleet";
-import { Prisma } from "@/lib/generated/prisma/client";
 import type { UserActor } from "@/lib/auth/actor";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { controlStatus } from "@/lib/compliance/control-status";
 import { csvCell, EXPORT_COLUMNS, exportStream } from "@/lib/compliance/export-findings";
-import { STATE_CHANGE_ACTIONS } from "@/lib/compliance/state-as-of";
 import { getTrends } from "@/lib/compliance/trends";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { allFixtures, readFixture } from "@/test/helpers/fixtures";
 import { rawValuesInFixtures } from "@/test/helpers/raw-values";
+import { trendsByDefinition } from "@/test/helpers/trends-by-definition";
 
 let t: TestDb;
 let triager: UserActor;
@@ -126,25 +125,8 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     await triageSecrets(triager, { ids: ids.slice(20, 25), change: { state: "accepted_risk", reason: "internal only", acceptedUntil: at(120) } }, at(42));
     await t.db.secret.updateMany({ where: { id: { in: [...ids.slice(10, 13), ...ids.slice(30, 33)] } }, data: { remediatedAt: at(50) } });
 
-    const oracle = (asOf: Date, weeks: number, groupBy: "registry" | "repository") => t.db.$queryRaw<{ week: Date; grp: string; open: number; images: number }[]>`
-      WITH weeks AS (
-        SELECT LEAST(w + interval '7 days', ${asOf}::timestamp) AS w_end, w AS w_start
-        FROM generate_series(date_trunc('week', ${asOf}::timestamp) - (${weeks - 1}::int * interval '1 week'), date_trunc('week', ${asOf}::timestamp), interval '1 week') AS w
-      ), ev AS (
-        SELECT "entityId" AS id, at, after ->> 'state' AS state, lead(at) OVER (PARTITION BY "entityId" ORDER BY at, id) AS until
-        FROM "AuditEvent" WHERE "entityType" = 'Secret' AND action IN ${STATE_CHANGE_ACTIONS}
-      ), open_then AS (
-        SELECT wk.w_start, wk.w_end, s.id
-        FROM weeks wk JOIN "Secret" s ON s."firstSeenAt" <= wk.w_end AND (s."remediatedAt" IS NULL OR s."remediatedAt" > wk.w_end)
-        LEFT JOIN ev ON ev.id = s.id AND ev.at <= wk.w_end AND (ev.until IS NULL OR ev.until > wk.w_end)
-        WHERE COALESCE(ev.state, 'open') IN ('open', 'confirmed')
-      )
-      SELECT ot.w_start AS week, ${groupBy === "registry" ? Prisma.sql`g.host` : Prisma.sql`g.host || '/' || r.name`} AS grp, count(DISTINCT ot.id)::int AS open, count(DISTINCT o."imageId")::int AS images
-      FROM open_then ot JOIN "Occurrence" o ON o."secretId" = ot.id AND o."firstSeenAt" <= ot.w_end
-      JOIN "Repository" r ON r.id = o."repositoryId" JOIN "Registry" g ON g.id = r."registryId"
-      GROUP BY ot.w_start, grp ORDER BY ot.w_start, grp`;
     for (const [asOf, weeks, groupBy] of [[at(75), 12, "registry"], [at(75), 12, "repository"], [at(27, 0), 6, "repository"], [at(62), 3, "registry"], [new Date("2026-10-19T00:00:00Z"), 8, "registry"]] as const) {
-      const want = (await oracle(asOf, weeks, groupBy)).map((p) => ({ week: p.week.toISOString().slice(0, 10), group: p.grp, openSecrets: p.open, affectedImages: p.images }));
+      const want = await trendsByDefinition(t.db, asOf, weeks, groupBy);
       expect(want.length).toBeGreaterThan(0);
       expect((await getTrends({ asOf, weeks, groupBy })).value.points).toEqual(want);
     }

@@ -1,0 +1,54 @@
+import type { Db } from "../db";
+import type { TrendRow, TrendWindow } from "./trend-window";
+
+// Final weeks of the trends, stored once computed (model TrendWeek: why they cannot change, and when they are
+// computed again).
+
+const dates = (ms: number[]) => ms.map((m) => new Date(m).toISOString());
+
+/** How many audit events are at or before the end of each week: taken before the history is read, so a week is never stored newer than it is. */
+export async function eventsAtWeekEnds(db: Db, starts: number[]): Promise<number[]> {
+  if (!starts.length) return [];
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT (SELECT count(*) FROM "AuditEvent" a WHERE a.at <= w + interval '7 days')::int AS n
+    FROM unnest(${dates(starts)}::timestamp[]) WITH ORDINALITY AS x(w, i) ORDER BY i`;
+  return rows.map((r) => r.n);
+}
+
+/** The window's final weeks that are stored and still valid: their indexes and their rows. */
+export async function storedWeeks(db: Db, window: TrendWindow): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
+  const final = window.starts.slice(0, window.final);
+  if (!final.length) return { weeks: new Set(), rows: [] };
+  const valid = await db.$queryRaw<{ week: Date }[]>`
+    SELECT t.week FROM "TrendWeek" t
+    WHERE t."groupBy" = ${window.groupBy}::"TrendGroupBy" AND t.week = ANY(${dates(final)}::timestamp[])
+      AND t.events = (SELECT count(*) FROM "AuditEvent" a WHERE a.at <= t.week + interval '7 days')`;
+  const index = new Map(final.map((s, k) => [s, k]));
+  const weeks = new Set(valid.map((v) => index.get(v.week.getTime())!));
+  if (!weeks.size) return { weeks, rows: [] };
+  const groups = await db.$queryRaw<{ week: Date; gid: string; open: number; images: number }[]>`
+    SELECT week, "groupId" AS gid, "openSecrets" AS open, "affectedImages" AS images FROM "TrendWeekGroup"
+    WHERE "groupBy" = ${window.groupBy}::"TrendGroupBy" AND week = ANY(${dates(valid.map((v) => v.week.getTime()))}::timestamp[])`;
+  return { weeks, rows: groups.map(({ week, ...g }) => ({ k: index.get(week.getTime())!, ...g })) };
+}
+
+/** Stores final weeks of a window from rows computed after `events` were counted (same order as `ks`). */
+export async function storeWeeks(db: Db, window: TrendWindow, ks: number[], events: number[], rows: TrendRow[]): Promise<void> {
+  if (!ks.length) return;
+  const weekOf = new Map(ks.map((k) => [k, new Date(window.starts[k]!).toISOString()]));
+  const groups = rows.filter((r) => weekOf.has(r.k)).map((r) => ({ week: weekOf.get(r.k)!, gid: r.gid, open: r.open, images: r.images }));
+  await db.$transaction(async (tx) => {
+    // The week rows first: their row locks order concurrent stores of the same weeks.
+    await tx.$executeRaw`
+      INSERT INTO "TrendWeek" ("groupBy", week, events, "computedAt")
+      SELECT ${window.groupBy}::"TrendGroupBy", w, n, now() FROM unnest(${[...weekOf.values()]}::timestamp[], ${events}::int[]) AS x(w, n)
+      ORDER BY w
+      ON CONFLICT ("groupBy", week) DO UPDATE SET events = EXCLUDED.events, "computedAt" = EXCLUDED."computedAt"`;
+    await tx.$executeRaw`DELETE FROM "TrendWeekGroup" WHERE "groupBy" = ${window.groupBy}::"TrendGroupBy" AND week = ANY(${[...weekOf.values()]}::timestamp[])`;
+    if (groups.length)
+      await tx.$executeRaw`
+        INSERT INTO "TrendWeekGroup" ("groupBy", week, "groupId", "openSecrets", "affectedImages")
+        SELECT ${window.groupBy}::"TrendGroupBy", x.week, x.gid, x.open, x.images
+        FROM json_to_recordset(${JSON.stringify(groups)}::json) AS x(week timestamp, gid text, open int, images int)`;
+  });
+}
