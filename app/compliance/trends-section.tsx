@@ -15,7 +15,7 @@ export async function TrendsSection({ asOf, weeks, groupBy }: TrendsQuery) {
       )}
       <TrendCharts points={points} weeks={labels} timeToRemediate={timeToRemediate} />
       <p className="mt-2 text-xs text-slate-500">
-        Each week is its state at the week&apos;s end (weeks start on Monday, UTC; the last one ends now or at the date asked for). Counted per {groupBy}: a secret or image in several counts in each.
+        Each week is its state at the week&apos;s end (weeks start on Monday, UTC; the last one ends now or at the date asked for). Counted per {groupBy}: a secret or image in several counts in each. A week that has ended is kept as computed then, unless something dated before its end is recorded later.
       </p>
     </>
   );
