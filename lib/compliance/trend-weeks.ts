@@ -1,30 +1,39 @@
 import type { Db } from "../db";
-import type { TrendRow, TrendWindow } from "./trend-window";
+import { WEEK_MS, type TrendRow, type TrendWindow } from "./trend-window";
 
 // Final weeks of the trends, stored once computed (model TrendWeek: why they cannot change, and when they are
 // computed again).
 
 const dates = (ms: number[]) => ms.map((m) => new Date(m).toISOString());
 
-/** How many audit events are at or before the end of each week: taken before the history is read, so a week is never stored newer than it is. */
+/**
+ * How many audit events are at or before the end of each week (starts ascending): one pass over the events up to the
+ * last end, counted per week and summed. Taken before the history is read, so a week is never stored newer than it is.
+ */
 export async function eventsAtWeekEnds(db: Db, starts: number[]): Promise<number[]> {
   if (!starts.length) return [];
-  const rows = await db.$queryRaw<{ n: number }[]>`
-    SELECT (SELECT count(*) FROM "AuditEvent" a WHERE a.at <= w + interval '7 days')::int AS n
-    FROM unnest(${dates(starts)}::timestamp[]) WITH ORDINALITY AS x(w, i) ORDER BY i`;
-  return rows.map((r) => r.n);
+  // A millisecond after each end (timestamps have millisecond precision): width_bucket gives the week an event counts from.
+  const bounds = dates(starts.map((s) => s + WEEK_MS + 1));
+  const perWeek = await db.$queryRaw<{ k: number; n: number }[]>`
+    SELECT width_bucket(at, ${bounds}::timestamp[]) AS k, count(*)::int AS n FROM "AuditEvent"
+    WHERE at <= ${new Date(starts.at(-1)! + WEEK_MS)}::timestamp GROUP BY 1`;
+  const n = new Map(perWeek.map((r) => [r.k, r.n]));
+  let sum = 0;
+  return starts.map((_, k) => (sum += n.get(k) ?? 0));
 }
 
 /** The window's final weeks that are stored and still valid: their indexes and their rows. */
 export async function storedWeeks(db: Db, window: TrendWindow): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
   const final = window.starts.slice(0, window.final);
-  if (!final.length) return { weeks: new Set(), rows: [] };
-  const valid = await db.$queryRaw<{ week: Date }[]>`
-    SELECT t.week FROM "TrendWeek" t
-    WHERE t."groupBy" = ${window.groupBy}::"TrendGroupBy" AND t.week = ANY(${dates(final)}::timestamp[])
-      AND t.events = (SELECT count(*) FROM "AuditEvent" a WHERE a.at <= t.week + interval '7 days')`;
+  const stored = final.length
+    ? await db.$queryRaw<{ week: Date; events: number }[]>`
+        SELECT week, events FROM "TrendWeek" WHERE "groupBy" = ${window.groupBy}::"TrendGroupBy" AND week = ANY(${dates(final)}::timestamp[])`
+    : [];
+  if (!stored.length) return { weeks: new Set(), rows: [] };
+  const events = await eventsAtWeekEnds(db, final);
   const index = new Map(final.map((s, k) => [s, k]));
-  const weeks = new Set(valid.map((v) => index.get(v.week.getTime())!));
+  const valid = stored.filter((w) => events[index.get(w.week.getTime())!] === w.events);
+  const weeks = new Set(valid.map((w) => index.get(w.week.getTime())!));
   if (!weeks.size) return { weeks, rows: [] };
   const groups = await db.$queryRaw<{ week: Date; gid: string; open: number; images: number }[]>`
     SELECT week, "groupId" AS gid, "openSecrets" AS open, "affectedImages" AS images FROM "TrendWeekGroup"
