@@ -7,7 +7,8 @@ import type { TrendRow, TrendWindow } from "./trend-window";
 /**
  * The last week of a report for now, from the current state: it ends now, so it counts the secrets open now in each
  * group they occur in, and the images affected now (the ImageExposure rollup). The same figures the history gives
- * for that week (a test holds the two together), without reading the audit trail or grouping per secret and group.
+ * for that week whenever the writes came in time order, as a server makes them (a test holds the two together),
+ * without reading the audit trail or grouping per secret and group.
  */
 export async function currentWeekRows(tx: Prisma.TransactionClient, window: TrendWindow): Promise<TrendRow[]> {
   const k = window.starts.length - 1;
