@@ -10,7 +10,7 @@ export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regres
 export function stateAsOf(secretIdColumn: Prisma.Sql, asOf: Date): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT a.after ->> 'state' FROM "AuditEvent" a
     WHERE a."entityType" = 'Secret' AND a."entityId" = ${secretIdColumn} AND a.action IN ${STATE_CHANGE_ACTIONS}
-      AND a.at <= ${asOf}::timestamp ORDER BY a.at DESC LIMIT 1), 'open')`;
+      AND a.at <= ${asOf}::timestamp ORDER BY a.at DESC, a.id DESC LIMIT 1), 'open')`;
 }
 
 /** Open as of a date, given the state then: open or confirmed by triage, and not remediated by then. */

@@ -1,7 +1,6 @@
 import { getDb, type Db } from "../db";
 import { reportCache, type Cached } from "./report-cache";
-import { isCurrent } from "./state-as-of";
-import { currentWeekRows } from "./trends-current-week";
+import { trendWeek } from "./trends-one-week";
 import { trendsFromHistory } from "./trends-history";
 import { eventsAtWeekEnds, storedWeeks, storeWeeks } from "./trend-weeks";
 import { mondayOf, trendWindow, type TrendRow, type TrendsQuery, type TrendWindow } from "./trend-window";
@@ -11,29 +10,34 @@ export type TrendPoint = { week: string; group: string; openSecrets: number; aff
 
 /**
  * Week-by-week open secrets and affected images per registry or repository, and the time to remediate. Weeks that
- * have ended are read as stored (TrendWeek); for now, the current week comes from the current state. Anything else
- * (the first time, a new week, a past date, a backdated write) is rebuilt from history in one pass, and the weeks
- * that have ended are stored from it.
+ * have ended are read as stored (TrendWeek). The others are computed as the state at their end: the current week,
+ * and one ended week if only one is missing (after a week ends, or a backdated write reached it); when more are
+ * missing (the first view), the whole window in one pass over the history. The weeks that have ended are stored.
  */
 async function computeTrends(q: TrendsQuery) {
   const db = getDb();
   const window = trendWindow(q);
   const stored = await storedWeeks(db, window);
-  const rows =
-    stored.weeks.size === window.final && isCurrent(q.asOf)
-      ? [...stored.rows, ...(await db.$transaction((tx) => currentWeekRows(tx, window)))]
-      : await fromHistory(db, window, stored.weeks);
+  const missing = indexes(0, window.final).filter((k) => !stored.weeks.has(k));
+  const events = await eventsAtWeekEnds(db, missing.map((k) => window.starts[k]!));
+  const rows = await db.$transaction(async (tx) => {
+    if (missing.length > ONE_BY_ONE) return trendsFromHistory(tx, window);
+    const computed = [...stored.rows];
+    // The week that has not ended first: for now, it reads the current state while the report is still current.
+    for (const k of [...indexes(window.final, window.starts.length), ...missing]) computed.push(...(await trendWeek(tx, window, k)));
+    return computed;
+  });
+  await storeWeeks(db, window, missing, events, rows);
   const [points, ttr] = await Promise.all([named(db, window, rows), timeToRemediate(db, window)]);
   return { weeks: window.starts.map(day), points, timeToRemediate: ttr };
 }
 
-async function fromHistory(db: Db, window: TrendWindow, stored: Set<number>): Promise<TrendRow[]> {
-  const missing = Array.from({ length: window.final }, (_, k) => k).filter((k) => !stored.has(k));
-  const events = await eventsAtWeekEnds(db, missing.map((k) => window.starts[k]!));
-  const rows = await db.$transaction((tx) => trendsFromHistory(tx, window));
-  await storeWeeks(db, window, missing, events, rows);
-  return rows;
-}
+// Weeks that have ended computed on their own rather than with the window: one. At 1M occurrences on PostgreSQL an
+// ended week alone (its triage states from the audit trail, its images from the occurrences) took ~4 s, the whole
+// window in one pass ~8 s; the current week, from the rollups, ~1 s.
+const ONE_BY_ONE = 1;
+
+const indexes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 /** Rows with their group's name, in week order, then by name (the database's collation, as everywhere else). */
 async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<TrendPoint[]> {

@@ -69,11 +69,29 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     });
   }
 
-  it("a past date is rebuilt from history, and stores the weeks that had ended by then", async () => {
+  it("a past date: rebuilt from history at first, then its ended weeks stored and its last week from the audit trail; a few missing weeks one by one", async () => {
     const asOf = new Date(Date.now() - 40 * DAY);
+    const want = await trendsByDefinition(t.db, asOf, 6, "repository");
     await t.db.trendWeek.deleteMany();
-    const past = (await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value;
-    expect(past.points).toEqual(await trendsByDefinition(t.db, asOf, 6, "repository"));
+    expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
     expect(await t.db.trendWeek.count()).toBe(5);
+    expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
+    const weeks = (await t.db.trendWeek.findMany({ orderBy: { week: "asc" } })).map((w) => w.week);
+    await t.db.trendWeek.deleteMany({ where: { week: { in: [weeks[1]!, weeks[3]!] } } });
+    expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
+    expect(await t.db.trendWeek.count()).toBe(5);
+    // And for now, with the latest ended week missing (the first view after a week ends): that week alone is computed,
+    // the others are read as stored (a changed stored figure shows).
+    const nowWant = await trendsByDefinition(t.db, new Date(), 16, "registry");
+    await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true });
+    const ended = (await t.db.trendWeek.findMany({ where: { groupBy: "registry" }, orderBy: { week: "asc" } })).map((w) => w.week);
+    expect(ended).toHaveLength(15);
+    const marked = await t.db.trendWeekGroup.updateMany({ where: { groupBy: "registry", week: ended[13] }, data: { openSecrets: 9999 } });
+    expect(marked.count).toBeGreaterThan(0);
+    await t.db.trendWeek.deleteMany({ where: { groupBy: "registry", week: ended[14] } });
+    const points = (await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true })).value.points;
+    expect(points.filter((p) => p.openSecrets === 9999)).toHaveLength(marked.count);
+    expect(points.filter((p) => p.openSecrets !== 9999)).toEqual(nowWant.filter((p) => p.week !== ended[13]!.toISOString().slice(0, 10)));
+    expect(await t.db.trendWeek.count({ where: { groupBy: "registry" } })).toBe(15);
   });
 });
