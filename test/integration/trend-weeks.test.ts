@@ -69,7 +69,7 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     });
   }
 
-  it("a past date: rebuilt from history at first, then its ended weeks stored and its last week from the audit trail; a few missing weeks one by one", async () => {
+  it("a past date: rebuilt from history at first, then its ended weeks stored and its last week from the audit trail; after a week ends, that week alone", async () => {
     const asOf = new Date(Date.now() - 40 * DAY);
     const want = await trendsByDefinition(t.db, asOf, 6, "repository");
     await t.db.trendWeek.deleteMany();
