@@ -1,7 +1,7 @@
 import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
 import { exposedImages } from "./image-exposure";
-import { openAsOf, stateOfS } from "./state-as-of";
+import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
 import type { TrendRow, TrendWindow } from "./trend-window";
 
 /**
@@ -18,12 +18,15 @@ export async function trendWeek(tx: Prisma.TransactionClient, window: TrendWindo
   const gid = (alias: string) => Prisma.raw(byRegistry ? `g."registryId"` : `${alias}."repositoryId"`);
   const groupJoin = (alias: string) => (byRegistry ? Prisma.raw(`JOIN "Repository" g ON g.id = ${alias}."repositoryId"`) : Prisma.empty);
   const seen = Prisma.sql`s."firstSeenAt" <= ${end}::timestamp`;
+  // Everything written so far was first seen by now: for the current week the occurrences are read from the
+  // (repository, secret) index alone, which a condition on their first-seen time would rule out (twice the time).
+  const occurrenceSeen = isCurrent(end) ? Prisma.empty : Prisma.sql`AND o."firstSeenAt" <= ${end}::timestamp`;
   await planFleetScan(tx, true);
   return tx.$queryRaw<TrendRow[]>`
     WITH open_secrets AS (
       SELECT ${gid("o")} AS gid, count(DISTINCT o."secretId")::int AS n
       FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId" ${groupJoin("o")}
-      WHERE ${seen} AND ${openAsOf(stateOfS(end), end)} AND o."firstSeenAt" <= ${end}::timestamp
+      WHERE ${seen} AND ${openAsOf(stateOfS(end), end)} ${occurrenceSeen}
       GROUP BY 1
     ), images AS (
       SELECT ${gid("i")} AS gid, count(*)::int AS n
