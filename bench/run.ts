@@ -117,7 +117,7 @@ const lineOf = (r: SarifResult) => r.locations[0]!.physicalLocation.region.start
 async function occurrenceFloor(kind: string, big: string) {
   const floorDb = await freshDatabase(kind, "floor_occ");
   try {
-    const parents = await withDb(floorDb.open, async (db) => {
+    const { image, secretId, layerId, pathId } = await withDb(floorDb.open, async (db) => {
       const results = sarifResults(big);
       const image = await db.image.create({
         data: { digest: "sha256:floor", digestKind: "manifest", repository: { create: { name: "floor", registry: { create: { host: "floor.example" } } } } },
@@ -137,7 +137,6 @@ async function occurrenceFloor(kind: string, big: string) {
         pathId: new Map((await db.path.findMany({ select: { id: true, value: true } })).map((p) => [p.value, p.id])),
       };
     });
-    const { image, secretId, layerId, pathId } = parents;
     return await copyTimed(floorDb.env, big, (results) => [
       "Occurrence",
       ["id", "secretId", "imageId", "repositoryId", "layerKey", "layerId", "path", "pathId", "line", "scanner"],
