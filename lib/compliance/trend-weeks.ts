@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { WEEK_MS, type TrendRow, type TrendWindow } from "./trend-window";
+import type { TrendRow, TrendWindow } from "./trend-window";
 
 // Final weeks of the trends, stored once computed (model TrendWeek: why they cannot change, and when they are
 // computed again).
@@ -7,30 +7,29 @@ import { WEEK_MS, type TrendRow, type TrendWindow } from "./trend-window";
 const dates = (ms: number[]) => ms.map((m) => new Date(m).toISOString());
 
 /**
- * How many audit events are at or before the end of each week (starts ascending): one pass over the events up to the
- * last end, counted per week and summed. Taken before the history is read, so a week is never stored newer than it is.
+ * How many audit events are at or before the end of each week of the window that has ended: one pass over the events
+ * up to the last such end, counted per week and summed. Taken before any week is read or computed, so a week is never
+ * stored newer than it is.
  */
-export async function eventsAtWeekEnds(db: Db, starts: number[]): Promise<number[]> {
-  if (!starts.length) return [];
+export async function eventsAtWeekEnds(db: Db, window: TrendWindow): Promise<number[]> {
+  const ends = window.ends.slice(0, window.final);
+  if (!ends.length) return [];
   // A millisecond after each end (timestamps have millisecond precision): width_bucket gives the week an event counts from.
-  const bounds = dates(starts.map((s) => s + WEEK_MS + 1));
   const perWeek = await db.$queryRaw<{ k: number; n: number }[]>`
-    SELECT width_bucket(at, ${bounds}::timestamp[]) AS k, count(*)::int AS n FROM "AuditEvent"
-    WHERE at <= ${new Date(starts.at(-1)! + WEEK_MS)}::timestamp GROUP BY 1`;
+    SELECT width_bucket(at, ${dates(ends.map((e) => e + 1))}::timestamp[]) AS k, count(*)::int AS n FROM "AuditEvent"
+    WHERE at <= ${new Date(ends.at(-1)!)}::timestamp GROUP BY 1`;
   const n = new Map(perWeek.map((r) => [r.k, r.n]));
   let sum = 0;
-  return starts.map((_, k) => (sum += n.get(k) ?? 0));
+  return ends.map((_, k) => (sum += n.get(k) ?? 0));
 }
 
-/** The window's final weeks that are stored and still valid: their indexes and their rows. */
-export async function storedWeeks(db: Db, window: TrendWindow): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
+/** The window's ended weeks that are stored and still valid (`events`: eventsAtWeekEnds): their indexes and rows. */
+export async function storedWeeks(db: Db, window: TrendWindow, events: number[]): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
   const final = window.starts.slice(0, window.final);
   const stored = final.length
     ? await db.$queryRaw<{ week: Date; events: number }[]>`
         SELECT week, events FROM "TrendWeek" WHERE "groupBy" = ${window.groupBy}::"TrendGroupBy" AND week = ANY(${dates(final)}::timestamp[])`
     : [];
-  if (!stored.length) return { weeks: new Set(), rows: [] };
-  const events = await eventsAtWeekEnds(db, final);
   const index = new Map(final.map((s, k) => [s, k]));
   const valid = stored.filter((w) => events[index.get(w.week.getTime())!] === w.events);
   const weeks = new Set(valid.map((w) => index.get(w.week.getTime())!));
@@ -41,7 +40,7 @@ export async function storedWeeks(db: Db, window: TrendWindow): Promise<{ weeks:
   return { weeks, rows: groups.map(({ week, ...g }) => ({ k: index.get(week.getTime())!, ...g })) };
 }
 
-/** Stores final weeks of a window from rows computed after `events` were counted (same order as `ks`). */
+/** Stores ended weeks `ks` of a window from rows computed after `events` (eventsAtWeekEnds) were counted. */
 export async function storeWeeks(db: Db, window: TrendWindow, ks: number[], events: number[], rows: TrendRow[]): Promise<void> {
   if (!ks.length) return;
   const weekOf = new Map(ks.map((k) => [k, new Date(window.starts[k]!).toISOString()]));
@@ -50,7 +49,7 @@ export async function storeWeeks(db: Db, window: TrendWindow, ks: number[], even
     // The week rows first: their row locks order concurrent stores of the same weeks.
     await tx.$executeRaw`
       INSERT INTO "TrendWeek" ("groupBy", week, events, "computedAt")
-      SELECT ${window.groupBy}::"TrendGroupBy", w, n, now() FROM unnest(${[...weekOf.values()]}::timestamp[], ${events}::int[]) AS x(w, n)
+      SELECT ${window.groupBy}::"TrendGroupBy", w, n, now() FROM unnest(${[...weekOf.values()]}::timestamp[], ${ks.map((k) => events[k]!)}::int[]) AS x(w, n)
       ORDER BY w
       ON CONFLICT ("groupBy", week) DO UPDATE SET events = EXCLUDED.events, "computedAt" = EXCLUDED."computedAt"`;
     await tx.$executeRaw`DELETE FROM "TrendWeekGroup" WHERE "groupBy" = ${window.groupBy}::"TrendGroupBy" AND week = ANY(${[...weekOf.values()]}::timestamp[])`;

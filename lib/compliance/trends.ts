@@ -17,9 +17,9 @@ export type TrendPoint = { week: string; group: string; openSecrets: number; aff
 async function computeTrends(q: TrendsQuery) {
   const db = getDb();
   const window = trendWindow(q);
-  const stored = await storedWeeks(db, window);
+  const events = await eventsAtWeekEnds(db, window);
+  const stored = await storedWeeks(db, window, events);
   const missing = indexes(0, window.final).filter((k) => !stored.weeks.has(k));
-  const events = await eventsAtWeekEnds(db, missing.map((k) => window.starts[k]!));
   const rows = await db.$transaction(async (tx) => {
     if (missing.length > ONE_BY_ONE) return trendsFromHistory(tx, window);
     const computed = [...stored.rows];
