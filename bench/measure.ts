@@ -9,9 +9,13 @@ export async function latency(fn: () => Promise<unknown>, runs: number): Promise
   await fn();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) ms.push((await timed(fn)).ms);
-  ms.sort((a, b) => a - b);
-  const at = (p: number) => ms[Math.min(ms.length - 1, Math.ceil((p / 100) * ms.length) - 1)]!;
-  return { p50: at(50), p95: at(95) };
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
+
+/** The nearest-rank percentile p of some timings. */
+export function percentile(ms: number[], p: number): number {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export type Row = { metric: string; db: string; value: number; unit: string; note?: string };

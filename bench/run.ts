@@ -26,7 +26,7 @@ import { listSteps } from "../lib/remediation/list-steps";
 import { getRemediationMetrics } from "../lib/remediation/metrics";
 import { listStepsQuerySchema } from "../lib/remediation/schemas";
 import { fleetImages, residueSarif, trivyReport, trufflehogLines, type FleetImage } from "./fleet";
-import { latency, printRow, timed, type Row } from "./measure";
+import { latency, percentile, printRow, timed, type Row } from "./measure";
 import { openCopier } from "./copy-rows";
 import { scannerThroughput } from "./scanner-throughput";
 import { seedScale } from "./seed-scale";
@@ -177,7 +177,7 @@ async function ingestBench(kind: string) {
   row({ metric: "ingest / bare floor (COPY into a 4-column table)", db: kind, value: median(ingests) / median(bare), unit: "ratio", note: `floor ${runs(bare)}; no target` });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (ms: number[]) => percentile(ms, 50);
 
 /** One timed upload of the report to a server on a fresh database; the last time, the idempotent path and the fleet too. */
 async function ingestOnce(kind: string, images: FleetImage[], big: string, last: boolean): Promise<number> {
