@@ -1,3 +1,5 @@
+import { Prisma } from "../generated/prisma/client";
+
 export type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
 
 /** One group's figures in week k of a window (gid: a Registry or Repository id). */
@@ -20,4 +22,11 @@ export function trendWindow(q: TrendsQuery): TrendWindow {
   const starts = Array.from({ length: q.weeks }, (_, k) => monday - (q.weeks - 1 - k) * WEEK_MS);
   const ends = starts.map((s) => Math.min(s + WEEK_MS, asOfMs));
   return { asOf: q.asOf, groupBy: q.groupBy, starts, ends, final: starts.filter((s) => s + WEEK_MS <= asOfMs).length };
+}
+
+/** The trends group of the row aliased `alias` (an occurrence or an image): its repository, or that repository's registry. */
+export function groupOf(groupBy: TrendsQuery["groupBy"], alias: string): { id: Prisma.Sql; join: Prisma.Sql } {
+  if (groupBy === "repository") return { id: Prisma.raw(`${alias}."repositoryId"`), join: Prisma.empty };
+  const repo = `${alias}_repo`;
+  return { id: Prisma.raw(`${repo}."registryId"`), join: Prisma.raw(`JOIN "Repository" ${repo} ON ${repo}.id = ${alias}."repositoryId"`) };
 }

@@ -1,7 +1,7 @@
 import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
 import { STATE_CHANGE_ACTIONS } from "./state-as-of";
-import type { TrendRow, TrendWindow } from "./trend-window";
+import { groupOf, type TrendRow, type TrendWindow } from "./trend-window";
 
 // Week sets as bit masks in two bigints of WORD bits each (weeks ≤ 2 × WORD; the query schema allows 104).
 const WORD = 62;
@@ -17,9 +17,7 @@ const WORD = 62;
  * occurrence there cuts its ranges, which are disjoint, so they are counted with +1/-1 at their ends.
  */
 export async function trendsFromHistory(tx: Prisma.TransactionClient, window: TrendWindow): Promise<TrendRow[]> {
-  const byRegistry = window.groupBy === "registry";
-  const groupId = byRegistry ? Prisma.sql`r."registryId"` : Prisma.sql`o."repositoryId"`;
-  const registryJoin = byRegistry ? Prisma.sql`JOIN "Repository" r ON r.id = o."repositoryId"` : Prisma.empty;
+  const group = groupOf(window.groupBy, "o");
   const n = window.starts.length;
   // A millisecond after each week's end (timestamps have millisecond precision): width_bucket counts the weeks that
   // ended before t, which is the index of the first week t counts in; n when t is after asOf (or infinity).
@@ -57,12 +55,12 @@ export async function trendsFromHistory(tx: Prisma.TransactionClient, window: Tr
     ), per AS MATERIALIZED (
       -- One pass, two groupings: each image's weeks (OR of its open secrets' ranges from the occurrence on), and each
       -- secret's first week in each group.
-      SELECT o."imageId", min(${groupId}) AS gid, o."secretId" AS sid, min(${weekOf(Prisma.sql`o."firstSeenAt"`)}) AS since,
+      SELECT o."imageId", min(${group.id}) AS gid, o."secretId" AS sid, min(${weekOf(Prisma.sql`o."firstSeenAt"`)}) AS since,
              GROUPING(o."imageId") AS by_secret,
              bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 0)}) AS m0,
              bit_or(${rangeMask(Prisma.sql`GREATEST(rg.a, ${weekOf(Prisma.sql`o."firstSeenAt"`)})`, Prisma.sql`rg.b`, 1)}) AS m1
-      FROM open_ranges rg JOIN "Occurrence" o ON o."secretId" = rg.id ${registryJoin}
-      GROUP BY GROUPING SETS ((o."imageId"), (o."secretId", ${groupId}))
+      FROM open_ranges rg JOIN "Occurrence" o ON o."secretId" = rg.id ${group.join}
+      GROUP BY GROUPING SETS ((o."imageId"), (o."secretId", ${group.id}))
     ), images AS (
       SELECT w.k, p.gid, count(*)::int AS n FROM (SELECT * FROM per WHERE by_secret = 0) p CROSS JOIN weeks w
       WHERE ((CASE WHEN w.k < ${WORD} THEN p.m0 >> w.k ELSE p.m1 >> (w.k - ${WORD}) END) & 1) = 1

@@ -2,7 +2,7 @@ import { planFleetScan } from "../db/plan-fleet-scan";
 import { Prisma } from "../generated/prisma/client";
 import { exposedImages } from "./image-exposure";
 import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
-import type { TrendRow, TrendWindow } from "./trend-window";
+import { groupOf, type TrendRow, type TrendWindow } from "./trend-window";
 
 /**
  * One week of a trends window, as the state at its end: the secrets open then in each group they occurred in by
@@ -13,10 +13,7 @@ import type { TrendRow, TrendWindow } from "./trend-window";
  */
 export async function trendWeek(tx: Prisma.TransactionClient, window: TrendWindow, k: number): Promise<TrendRow[]> {
   const end = new Date(window.ends[k]!);
-  const byRegistry = window.groupBy === "registry";
-  // The group of the row aliased `alias` (an occurrence or an image): its repository, or that repository's registry.
-  const gid = (alias: string) => Prisma.raw(byRegistry ? `g."registryId"` : `${alias}."repositoryId"`);
-  const groupJoin = (alias: string) => (byRegistry ? Prisma.raw(`JOIN "Repository" g ON g.id = ${alias}."repositoryId"`) : Prisma.empty);
+  const [occurrence, image] = [groupOf(window.groupBy, "o"), groupOf(window.groupBy, "i")];
   const seen = Prisma.sql`s."firstSeenAt" <= ${end}::timestamp`;
   // Everything written so far was first seen by now: for the current week the occurrences are read from the
   // (repository, secret) index alone, which a condition on their first-seen time would rule out (twice the time).
@@ -24,13 +21,13 @@ export async function trendWeek(tx: Prisma.TransactionClient, window: TrendWindo
   await planFleetScan(tx, true);
   return tx.$queryRaw<TrendRow[]>`
     WITH open_secrets AS (
-      SELECT ${gid("o")} AS gid, count(DISTINCT o."secretId")::int AS n
-      FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId" ${groupJoin("o")}
+      SELECT ${occurrence.id} AS gid, count(DISTINCT o."secretId")::int AS n
+      FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId" ${occurrence.join}
       WHERE ${seen} AND ${openAsOf(stateOfS(end), end)} ${occurrenceSeen}
       GROUP BY 1
     ), images AS (
-      SELECT ${gid("i")} AS gid, count(*)::int AS n
-      FROM (${exposedImages({ asOf: end, fleetWide: true, covered: seen })}) e JOIN "Image" i ON i.id = e."imageId" ${groupJoin("i")}
+      SELECT ${image.id} AS gid, count(*)::int AS n
+      FROM (${exposedImages({ asOf: end, fleetWide: true, covered: seen })}) e JOIN "Image" i ON i.id = e."imageId" ${image.join}
       GROUP BY 1
     )
     SELECT ${k}::int AS k, s.gid, s.n AS open, COALESCE(i.n, 0) AS images FROM open_secrets s LEFT JOIN images i ON i.gid = s.gid`;
