@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_report: 415,
+  unsupported_encoding: 415,
   unprocessable_entity: 422,
   rate_limited: 429,
   internal: 500,

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
 import { currentUser } from "@/lib/auth/current-user";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { hasAnyUser } from "@/lib/users/manage-users";
 
 export const metadata = { title: "Sign in" };
@@ -9,8 +10,8 @@ export const dynamic = "force-dynamic";
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   if (!(await hasAnyUser())) redirect("/setup");
   const { next } = await searchParams;
-  // Only local paths: never bounce a user to another site after signing in.
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only paths on this site: never bounce a user to another site after signing in.
+  const target = safeNextPath(next);
   if (await currentUser()) redirect(target);
   return (
     <div className="mx-auto mt-12 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { buttonClass, Field, FormMessage, inputClass } from "@/components/ui/form";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 
 /** Signs in through better-auth's endpoint; the session cookie it sets is httpOnly. */
 export function LoginForm({ next }: { next: string }) {
@@ -21,7 +22,7 @@ export function LoginForm({ next }: { next: string }) {
         body: JSON.stringify({ email: form.get("email"), password: form.get("password") }),
       });
       if (res.ok) {
-        router.replace(next);
+        router.replace(safeNextPath(next));
         router.refresh();
         return;
       }

@@ -4,6 +4,7 @@ import { assertCan } from "../auth/actor";
 import { userFromHeaders } from "../auth/current-user";
 import type { Permission } from "../auth/roles";
 import { ResidueError, toErrorResponse } from "../errors";
+import { crossSiteRefusal } from "./same-origin";
 
 type Ctx = { params: Promise<Record<string, string>> };
 export type BrowserHandler = (args: { req: NextRequest; user: UserActor; params: Record<string, string>; searchParams: Record<string, string> }) => Promise<Response>;
@@ -27,15 +28,6 @@ export function withBrowser(handler: BrowserHandler, opts: { permission: Permiss
 }
 
 function assertSameOrigin(req: NextRequest) {
-  const site = req.headers.get("sec-fetch-site");
-  // A read may come from a typed URL or a bookmark ("none"); a change must come from this site.
-  const read = req.method === "GET" || req.method === "HEAD";
-  if (site) {
-    if (site !== "same-origin" && !(read && site === "none")) throw new ResidueError("forbidden", "Cross-site request refused.");
-    return;
-  }
-  if (read) return;
-  const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (!origin || !host || new URL(origin).host !== host) throw new ResidueError("forbidden", "Cross-site request refused.");
+  const refusal = crossSiteRefusal(req.method, req.headers, "this-site");
+  if (refusal) throw new ResidueError("forbidden", refusal);
 }

@@ -6,6 +6,7 @@ import { nextCookies } from "better-auth/next-js";
 import { getDb, type Db } from "../db";
 import { ensureServerKey } from "../secrets/server-key";
 import { MIN_PASSWORD_LENGTH } from "../users/schemas";
+import { CLIENT_IP_HEADER } from "./client-ip";
 
 const loginAttemptsPerMinute = () => Number(process.env.RESIDUE_LOGIN_RATE_LIMIT ?? 5);
 
@@ -39,8 +40,13 @@ function createAuth(db: Db) {
       max: 300,
       customRules: { "/sign-in/email": { window: 60, max: loginAttemptsPerMinute() } },
     },
-    // Cookies are httpOnly and SameSite=Lax by default; Secure whenever the public URL is https.
-    advanced: { useSecureCookies: process.env.RESIDUE_PUBLIC_URL?.startsWith("https://") ?? false },
+    advanced: {
+      // Cookies are httpOnly and SameSite=Lax by default; Secure whenever the public URL is https (and, per
+      // response, when a trusted proxy says the request was: lib/auth/auth-handler.ts).
+      useSecureCookies: process.env.RESIDUE_PUBLIC_URL?.startsWith("https://") ?? false,
+      // The per-address limit keys on the address lib/auth/client-ip.ts resolved, never on X-Forwarded-For as sent.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
     plugins: [nextCookies()],
   });
 }

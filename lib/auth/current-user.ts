@@ -18,10 +18,14 @@ export async function userFromHeaders(h: Headers): Promise<UserActor | null> {
   return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** For pages: no session → the login page; a role without the permission → 403. */
+/** For pages: no session → the login page, which comes back here after sign-in; a role without the permission → 403. */
 export async function requirePageUser(permission: Permission = "read"): Promise<UserActor> {
   const user = await currentUser();
-  if (!user) redirect("/login");
+  if (!user) {
+    // proxy.ts passes the requested path; safeNextPath checks it again on the way back.
+    const here = (await headers()).get("x-residue-path");
+    redirect(here && here !== "/" ? `/login?next=${encodeURIComponent(here)}` : "/login");
+  }
   if (!can(user.role, permission)) forbidden();
   return user;
 }

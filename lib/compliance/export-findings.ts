@@ -52,12 +52,15 @@ export async function* exportFindings(): AsyncGenerator<ExportRow[]> {
   }
 }
 
-/** CSV cell: quoted when needed, and spreadsheet formulas neutralised (a cell starting with = + - @ is data). */
+/**
+ * CSV cell: quoted when needed, and spreadsheet formulas neutralised. A formula character (= + - @, or a tab or
+ * CR before one) at the start of the cell, or after a ";" or "," inside it (a spreadsheet whose list separator
+ * is ";" splits the cell there), gets a "'" before it, so it is data; a cell with a separator is always quoted.
+ */
 export function csvCell(v: string | number | null): string {
   if (v === null) return "";
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = String(v).replace(/(^|[;,])(?=\s*[=+\-@])|^(?=[\t\r])/g, "$1'");
+  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The export as a streamed HTTP body: CSV with a header row, or a JSON array. */

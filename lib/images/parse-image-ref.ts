@@ -7,7 +7,8 @@ export type ImageRef = {
   digest?: string; // sha256:<64 hex>
 };
 
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
+// distribution/reference's digest grammar, with the encoded part bounded (sha512 is the longest registered).
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,128}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 

@@ -34,6 +34,8 @@ export type NormalizedFinding = {
   valueHash?: { algorithm: "sha1" | "sha256"; hex: string };
   /** The scanner's own masked rendering, used for the preview when there is no raw value. */
   masked?: string;
+  /** The value's length, when the report states it (Residue's SARIF): a number, never part of the value. */
+  valueLength?: number;
   verified?: boolean;
   layer?: LayerRef;
   /** The later layer that deleted or whited out the file: the secret is residue, still extractable from `layer`. */

@@ -65,6 +65,8 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
   for (;;) {
     try {
       const r = await getDb().$transaction((tx) => persistIngest(tx, meta, plan, opts.now ?? new Date()));
+      // Another upload of the same bytes committed first: answer exactly as a later duplicate would.
+      if (r.duplicate) return (await duplicateOf(contentSha256))!;
       await noteIngestWrites(r.newOccurrences + r.knownOccurrences);
       return {
         scanId: r.scanId,

@@ -48,7 +48,7 @@ export async function reconcileAfterIngest(
   }
 
   // 2. Confirmed secrets found in new repositories get rebuild and purge steps there.
-  const planned = await tx.secret.findMany({ where: { id: { in: freshSecrets }, confirmedAt: { not: null } }, select: { id: true } });
+  const planned = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE id = ANY(${freshSecrets}::text[]) AND "confirmedAt" IS NOT NULL ORDER BY id`;
   await ensureRemediationPlans(tx, planned.map((s) => s.id), now);
 
   // 3. Evidence from this scan.
@@ -66,17 +66,23 @@ export async function verifyRebuilds(tx: Tx, repositoryIds: string[], now: Date)
     WITH cand AS (
       SELECT st.id, st."secretId", st."repositoryId", st.state::text AS before FROM "RemediationStep" st
       WHERE st.kind = 'rebuild' AND st.state IN ('todo', 'in_progress', 'done') AND st."repositoryId" = ANY(${repositoryIds}::text[])
-    ), newest AS (
-      SELECT c.id, max(i."firstSeenAt") AS at FROM cand c
-      JOIN "Occurrence" o ON o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId" JOIN "Image" i ON i.id = o."imageId"
-      GROUP BY c.id
+    ), scanned AS (
+      -- The repositories' resolved digests that have a completed scan: few, whatever the number of steps.
+      SELECT i.id, i."repositoryId", i."firstSeenAt", i.digest, sc.id AS scan, sc."createdAt" AS "scannedAt"
+      FROM "Image" i JOIN "Scan" sc ON sc."imageId" = i.id AND sc.status = 'completed'
+      WHERE i."repositoryId" = ANY(${repositoryIds}::text[]) AND i."digestKind" <> 'unresolved'
     ), clean AS (
-      SELECT DISTINCT ON (c.id) c.id, c.before, sc.id AS scan, i.digest
-      FROM cand c JOIN newest n ON n.id = c.id
-      JOIN "Image" i ON i."repositoryId" = c."repositoryId" AND i."firstSeenAt" > n.at AND i."digestKind" <> 'unresolved'
-      JOIN "Scan" sc ON sc."imageId" = i.id AND sc.status = 'completed'
-      WHERE NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = i.id AND o."secretId" = c."secretId")
-      ORDER BY c.id, i."firstSeenAt" DESC, sc."createdAt" DESC
+      -- Per step, its newest affected digest is a lateral lookup, not a second pass over the steps joined back to
+      -- them: steps created in this transaction have no statistics yet, and that join was planned as 35,000².
+      SELECT DISTINCT ON (c.id) c.id, c.before, s.scan, s.digest
+      FROM cand c
+      CROSS JOIN LATERAL (
+        SELECT max(i."firstSeenAt") AS at FROM "Occurrence" o JOIN "Image" i ON i.id = o."imageId"
+        WHERE o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId"
+      ) n
+      JOIN scanned s ON s."repositoryId" = c."repositoryId" AND s."firstSeenAt" > n.at
+      WHERE NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = s.id AND o."secretId" = c."secretId")
+      ORDER BY c.id, s."firstSeenAt" DESC, s."scannedAt" DESC
     )
     UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp, "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
       evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', jsonb_build_object('kind', 'clean_rescan', 'scanId', clean.scan, 'digest', clean.digest))
@@ -97,18 +103,19 @@ export async function verifyPurges(tx: Tx, repositoryIds: string[], now: Date) {
       SELECT st.id, st."secretId", st."repositoryId", st."createdAt", st.state::text AS before FROM "RemediationStep" st
       WHERE st.kind = 'purge' AND st.state IN ('todo', 'in_progress', 'done') AND st."repositoryId" = ANY(${repositoryIds}::text[])
     ), evidence AS (
-      SELECT c.id, count(e.id)::int AS events FROM cand c
-      JOIN "Tag" t ON t."repositoryId" = c."repositoryId" JOIN "TagEvent" e ON e."tagId" = t.id AND e.at >= c."createdAt"
-      GROUP BY c.id
-    ), still AS (
-      SELECT DISTINCT c.id FROM cand c
-      JOIN "Occurrence" o ON o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId"
-      JOIN "Tag" t ON t."imageId" = o."imageId" AND t."deletedAt" IS NULL
+      -- Tag events per (repository, plan time): steps made together share one, so this is a handful of rows and
+      -- joining it back to the steps stays linear even when the steps have no statistics yet.
+      SELECT r."repositoryId", r."createdAt", count(e.id)::int AS events
+      FROM (SELECT DISTINCT "repositoryId", "createdAt" FROM cand) r
+      JOIN "Tag" t ON t."repositoryId" = r."repositoryId" JOIN "TagEvent" e ON e."tagId" = t.id AND e.at >= r."createdAt"
+      GROUP BY r."repositoryId", r."createdAt"
     )
     UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp, "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
       evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', jsonb_build_object('kind', 'tags_moved', 'checkedAt', ${now.toISOString()}::text, 'tagEvents', ev.events))
-    FROM cand c JOIN evidence ev ON ev.id = c.id
-    WHERE st.id = c.id AND c.id NOT IN (SELECT id FROM still)
+    FROM cand c JOIN evidence ev ON ev."repositoryId" = c."repositoryId" AND ev."createdAt" = c."createdAt"
+    WHERE st.id = c.id AND NOT EXISTS (
+      SELECT 1 FROM "Occurrence" o JOIN "Tag" t ON t."imageId" = o."imageId" AND t."deletedAt" IS NULL
+      WHERE o."secretId" = c."secretId" AND o."repositoryId" = c."repositoryId")
     RETURNING st.id, st."secretId", st.kind::text, c.before, st.evidence`;
   await recordAudit(tx, SYSTEM, stepAudit(rows, "step.verified", "verified"), now);
   return rows;

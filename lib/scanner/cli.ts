@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { ResidueError } from "../errors";
-import { scanImage } from "./scan-image";
+import { MAX_MATCHES_PER_FILE } from "./detect";
+import { MAX_MATCHES_PER_LAYER, scanImage } from "./scan-image";
 import { toSarif } from "./to-sarif";
 
 const USAGE = `Usage:
@@ -57,7 +58,9 @@ async function scan(argv: string[], io: Io): Promise<number> {
   else if (!uploadUrl) io.out(`${sarif}\n`);
   const residue = result.findings.filter((f) => f.deletedIn).length;
   if (!values.quiet) {
-    io.err(`\n${result.findings.length} finding(s), ${residue} residue (deleted in a later layer but still in the image), ${result.skipped.tooLarge + result.skipped.binary} file(s) skipped (${result.skipped.tooLarge} over the size limit, ${result.skipped.binary} binary); ${result.stats.layers} layers in ${result.stats.seconds.toFixed(1)} s\n`);
+    io.err(`\n${result.findings.length} finding(s), ${residue} residue (deleted in a later layer but still in the image), ${result.skipped.tooLarge + result.skipped.binary} file(s) skipped (${result.skipped.tooLarge} over the size limit, ${result.skipped.binary} binary); ${result.stats.layers} layers (${result.stats.distinctLayers} distinct) in ${result.stats.seconds.toFixed(1)} s\n`);
+    const t = result.truncated;
+    if (t.files.length || t.layers.length) io.err(`truncated: ${t.files.length} file(s) and ${t.layers.length} layer(s) held more secrets than are reported (at most ${MAX_MATCHES_PER_FILE} per file, ${MAX_MATCHES_PER_LAYER} per layer)\n`);
   }
   if (uploadUrl) {
     const url = new URL(uploadUrl);

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -21,7 +22,7 @@ const configSchema = z.looseObject({
   architecture: z.string().optional(),
   os: z.string().optional(),
   variant: z.string().optional(),
-  config: z.looseObject({ Env: z.array(z.string()).nullish() }).nullish(),
+  config: z.looseObject({ Env: z.array(z.string()).nullish(), Labels: z.record(z.string(), z.string()).nullish() }).nullish(),
   rootfs: z.looseObject({ diff_ids: z.array(z.string()) }),
   history: z.array(z.looseObject({ created_by: z.string().optional(), empty_layer: z.boolean().optional() })).nullish(),
 });
@@ -75,14 +76,18 @@ function tarFiles(file: string, index: Map<string, TarEntry>): Files {
 }
 
 function dirFiles(dir: string): Files {
+  const root = fs.realpathSync(dir);
+  // Resolved with symlinks followed: a blob that is a symlink to a file outside the layout is refused, not read.
   const full = (p: string) => {
-    const f = path.resolve(dir, p);
-    if (!f.startsWith(path.resolve(dir) + path.sep)) throw new ResidueError("bad_request", `Path ${p} escapes the layout.`);
+    const f = path.resolve(root, p);
     if (!fs.existsSync(f)) throw new ResidueError("bad_request", `The layout has no ${p}.`);
-    return f;
+    const real = fs.realpathSync(f);
+    if (!real.startsWith(root + path.sep)) throw new ResidueError("bad_request", `${p} points outside the layout (a symlink to ${path.relative(root, real).slice(0, 80)}): refused.`);
+    if (!fs.statSync(real).isFile()) throw new ResidueError("bad_request", `${p} in the layout is not a regular file.`);
+    return real;
   };
   return {
-    has: (p) => fs.existsSync(path.resolve(dir, p)),
+    has: (p) => fs.existsSync(path.resolve(root, p)),
     size: (p) => fs.statSync(full(p)).size,
     open: (p) => fs.createReadStream(full(p)),
     text: (p, what) => readAll(fs.createReadStream(full(p)), MAX_JSON, what),
@@ -104,8 +109,10 @@ export async function openImage(input: string, opts: { platform?: string } = {})
   if (!isDir && files.has("manifest.json")) {
     const [m] = parseJson(await files.text("manifest.json", "manifest.json"), dockerManifest, "manifest.json");
     const configText = await files.text(m!.Config, "The image config");
-    const config = parseJson(configText, configSchema, "The image config");
     const configDigest = /blobs\/sha256\/([a-f0-9]{64})$/.exec(m!.Config)?.[1] ?? /^([a-f0-9]{64})\.json$/.exec(m!.Config)?.[1];
+    if (configDigest) verifyDigest(configText, `sha256:${configDigest}`, "The image config");
+    const config = parseJson(configText, configSchema, "The image config");
+    checkLayerCount(m!.Layers.length, config);
     return {
       format: "docker-archive",
       repoTags: m!.RepoTags ?? [],
@@ -123,8 +130,17 @@ export async function openImage(input: string, opts: { platform?: string } = {})
       index = parseJson(await files.text(blobPath(desc.digest), "The image index"), ociIndex, "The image index");
       desc = pickManifest(index.manifests, opts.platform);
     }
-    const manifest = parseJson(await files.text(blobPath(desc.digest), "The manifest"), ociManifest, "The manifest");
-    const config = parseJson(await files.text(blobPath(manifest.config.digest), "The image config"), configSchema, "The image config");
+    const manifestText = await files.text(blobPath(desc.digest), "The manifest");
+    verifyDigest(manifestText, desc.digest, "The manifest");
+    const manifest = parseJson(manifestText, ociManifest, "The manifest");
+    const configText = await files.text(blobPath(manifest.config.digest), "The image config");
+    verifyDigest(configText, manifest.config.digest, "The image config");
+    const config = parseJson(configText, configSchema, "The image config");
+    checkLayerCount(manifest.layers.length, config);
+    for (const [i, l] of manifest.layers.entries()) {
+      const actual = files.size(blobPath(l.digest));
+      if (l.size !== undefined && actual !== l.size) throw new ResidueError("bad_request", `Layer ${i + 1} (${l.digest.slice(0, 19)}…) is ${actual} bytes where the manifest says ${l.size}: the image is truncated or damaged.`);
+    }
     const tag = desc.annotations?.["io.containerd.image.name"] ?? desc.annotations?.["org.opencontainers.image.ref.name"];
     return {
       format: isDir ? "oci-layout" : "oci-archive",
@@ -132,11 +148,26 @@ export async function openImage(input: string, opts: { platform?: string } = {})
       manifestDigest: desc.digest,
       configDigest: manifest.config.digest,
       config,
-      layers: manifest.layers.map((l) => ({ blob: blobPath(l.digest), digest: l.digest, size: l.size ?? files.size(blobPath(l.digest)) })),
+      layers: manifest.layers.map((l) => ({ blob: blobPath(l.digest), digest: l.digest, size: files.size(blobPath(l.digest)) })),
       openBlob: (b) => files.open(b),
     };
   }
   throw new ResidueError("unsupported_report", "Not an image archive: expected docker save output (manifest.json) or an OCI image layout (oci-layout, index.json).");
+}
+
+/** A blob read as text must hash to the digest it is stored under: otherwise the archive is damaged. */
+function verifyDigest(text: string, digest: string, what: string) {
+  const [algorithm, hex] = digest.split(":");
+  if (algorithm !== "sha256" && algorithm !== "sha512") return;
+  if (crypto.createHash(algorithm).update(text, "utf8").digest("hex") !== hex) {
+    throw new ResidueError("bad_request", `${what} does not match its digest ${digest.slice(0, 19)}…: the archive is truncated or damaged.`);
+  }
+}
+
+function checkLayerCount(layers: number, config: ImageConfig) {
+  if (layers !== config.rootfs.diff_ids.length) {
+    throw new ResidueError("bad_request", `The manifest lists ${layers} layer(s) but the image config has ${config.rootfs.diff_ids.length} diff_ids: the archive is damaged.`);
+  }
 }
 
 function pickManifest(list: z.infer<typeof descriptor>[], platform?: string) {

@@ -1,3 +1,6 @@
+import crypto from "node:crypto";
+import { Transform } from "node:stream";
+import { ResidueError } from "../errors";
 import { decompressed } from "./decompress";
 import { detectInConfigText, detectInText, looksBinary, type Detection } from "./detect";
 import { openImage, type ImageSource } from "./image-source";
@@ -6,7 +9,7 @@ import { walkLayer } from "./walk-layer";
 export type LayerInfo = { index: number; position: number; diffId: string; digest?: string; createdBy?: string };
 export type ScanFinding = Detection & {
   path: string;
-  source: "file" | "history" | "env";
+  source: "file" | "history" | "env"; // env: Env entries and Labels
   layer?: LayerInfo;
   deletedIn?: LayerInfo; // a later layer whited the file out or replaced it: residue, still in `layer`
 };
@@ -14,11 +17,27 @@ export type ScanOptions = { maxFileBytes?: number; platform?: string; onProgress
 export type ImageScan = Awaited<ReturnType<typeof scanImage>>;
 
 const MAX_SKIPPED_LISTED = 1000;
+/** At most this many secrets per layer; the rest of the layer is still read for whiteouts, and marked truncated. */
+export const MAX_MATCHES_PER_LAYER = 1000;
+
+/** What one layer blob holds, read once however many times the manifest lists it. */
+type LayerRead = {
+  detections: (Detection & { path: string })[];
+  deletions: { path?: string; dir?: string }[];
+  written: Set<string>;
+  diffId: string;
+  bytes: number;
+  files: number;
+  skipped: { path: string; reason: "too_large" | "binary"; size: number }[];
+  truncatedFiles: string[];
+  truncated: boolean;
+};
 
 /**
- * Reads an image layer by layer, in order, streaming each blob once: every regular file is checked with the
- * rule engine, whiteouts and replaced files mark earlier findings as residue, and the config's history and Env
- * are checked too. Memory is bounded by the per-file limit, not by layer or image size.
+ * Reads an image layer by layer, in order, streaming each distinct blob once: every regular file is checked with
+ * the rule engine, whiteouts and replaced files mark earlier findings as residue, and the config's history and
+ * Env are checked too. Every layer must be there and hash to its diffID (and its digest): a truncated or damaged
+ * archive is an error, never a clean scan. Memory is bounded by the per-file limit, not by layer or image size.
  */
 export async function scanImage(input: string, opts: ScanOptions = {}) {
   const maxFileBytes = opts.maxFileBytes ?? 1 << 20;
@@ -28,45 +47,39 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
   const findings: ScanFinding[] = [];
   const live = new Map<string, number[]>(); // path in the merged filesystem → findings from the layer that last wrote it
   const skipped = { tooLarge: 0, binary: 0, listed: [] as { path: string; layer: number; reason: "too_large" | "binary"; size: number }[] };
+  const truncated = { files: [] as { path: string; layer: number }[], layers: [] as number[] };
+  const reads = new Map<string, LayerRead>();
   let files = 0;
   let compressedBytes = 0;
   let uncompressedBytes = 0;
 
   for (const [i, layer] of img.layers.entries()) {
     const info = layers[i]!;
-    const deletions: { path?: string; dir?: string }[] = [];
-    const written = new Set<string>();
-    const added: number[] = [];
-    const { stream } = await decompressed(img.openBlob(layer.blob));
-    const { diffId, bytes } = await walkLayer(stream, maxFileBytes, async (e) => {
-      if (e.kind === "whiteout") return void deletions.push({ path: e.path });
-      if (e.kind === "opaque") return void deletions.push({ dir: e.dir });
-      files++;
-      written.add(e.path);
-      const skip = (reason: "too_large" | "binary") => {
-        skipped[reason === "too_large" ? "tooLarge" : "binary"]++;
-        if (skipped.listed.length < MAX_SKIPPED_LISTED) skipped.listed.push({ path: e.path, layer: i, reason, size: e.size });
-      };
-      if (!e.content) return skip("too_large");
-      if (looksBinary(e.content)) return skip("binary");
-      for (const d of await detectInText(e.content.toString("utf8"), e.path)) {
-        added.push(findings.push({ ...d, path: e.path, source: "file", layer: info }) - 1);
-      }
-    });
-    uncompressedBytes += bytes;
+    const key = layer.digest ?? layer.blob;
+    let read = reads.get(key);
+    if (!read) reads.set(key, (read = await readLayer(img, i, maxFileBytes)));
+    files += read.files;
+    uncompressedBytes += read.bytes;
     compressedBytes += layer.size;
-    info.diffId = img.config.rootfs.diff_ids[i] ?? diffId;
+    info.diffId = img.config.rootfs.diff_ids[i]!;
+    for (const sk of read.skipped) {
+      skipped[sk.reason === "too_large" ? "tooLarge" : "binary"]++;
+      if (skipped.listed.length < MAX_SKIPPED_LISTED) skipped.listed.push({ ...sk, layer: i });
+    }
+    for (const path of read.truncatedFiles) truncated.files.push({ path, layer: i });
+    if (read.truncated) truncated.layers.push(i);
+    const added = read.detections.map((d) => findings.push({ ...d, source: "file", layer: info }) - 1);
     // Deletions and replacements in this layer hide what lower layers wrote; the lower layers still hold it.
     const hide = (p: string) => {
       for (const idx of live.get(p) ?? []) findings[idx]!.deletedIn ??= info;
       live.delete(p);
     };
-    for (const d of deletions) {
+    for (const d of read.deletions) {
       if (d.path) hide(d.path);
       const prefix = `${d.path ?? d.dir}/`.replace(/^\/\//, "/");
       for (const p of [...live.keys()]) if (p.startsWith(prefix)) hide(p);
     }
-    for (const p of written) hide(p);
+    for (const p of read.written) hide(p);
     for (const idx of added) live.set(findings[idx]!.path, [...(live.get(findings[idx]!.path) ?? []), idx]);
     opts.onProgress?.({ layer: i + 1, layers: img.layers.length, bytes: compressedBytes, files });
   }
@@ -82,6 +95,10 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
     const name = env.split("=")[0]!;
     for (const d of await detectInConfigText(env, `env:${name}`)) findings.push({ ...d, path: `env:${name}`, source: "env" });
   }
+  // Labels are config too (`LABEL`, `--label`): read as NAME=value, like Env.
+  for (const [name, value] of Object.entries(img.config.config?.Labels ?? {})) {
+    for (const d of await detectInConfigText(`${name}=${value}`, `label:${name}`)) findings.push({ ...d, path: `label:${name}`, source: "env" });
+  }
 
   return {
     image: {
@@ -95,8 +112,56 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
     },
     findings,
     skipped,
-    stats: { layers: img.layers.length, files, compressedBytes, uncompressedBytes, seconds: (Date.now() - started) / 1000 },
+    truncated,
+    stats: { layers: img.layers.length, distinctLayers: reads.size, files, compressedBytes, uncompressedBytes, seconds: (Date.now() - started) / 1000 },
   };
+}
+
+/** Streams one layer blob: its files' detections, its deletions, and proof that it is the layer the config names. */
+async function readLayer(img: ImageSource, i: number, maxFileBytes: number): Promise<LayerRead> {
+  const layer = img.layers[i]!;
+  const where = `Layer ${i + 1} of ${img.layers.length}${layer.digest ? ` (${layer.digest.slice(0, 19)}…)` : ` (${layer.blob.slice(0, 60)})`}`;
+  if (layer.size === 0) throw new ResidueError("bad_request", `${where} is empty (0 bytes): no layer is, so the archive is damaged.`);
+  const read: LayerRead = { detections: [], deletions: [], written: new Set(), diffId: "", bytes: 0, files: 0, skipped: [], truncatedFiles: [], truncated: false };
+  // The compressed bytes are hashed on the way in, to compare with the digest the layer is stored under.
+  const compressed = crypto.createHash("sha256");
+  const tap = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      compressed.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const blob = img.openBlob(layer.blob);
+  blob.on("error", (e) => tap.destroy(e));
+  let walked: { diffId: string; bytes: number };
+  try {
+    const { stream } = await decompressed(blob.pipe(tap));
+    walked = await walkLayer(stream, maxFileBytes, async (e) => {
+      if (e.kind === "whiteout") return void read.deletions.push({ path: e.path });
+      if (e.kind === "opaque") return void read.deletions.push({ dir: e.dir });
+      read.files++;
+      read.written.add(e.path);
+      if (!e.content) return void read.skipped.push({ path: e.path, reason: "too_large", size: e.size });
+      if (looksBinary(e.content)) return void read.skipped.push({ path: e.path, reason: "binary", size: e.size });
+      if (read.detections.length >= MAX_MATCHES_PER_LAYER) return void (read.truncated = true);
+      const { found, truncated } = await detectInText(e.content.toString("utf8"), e.path);
+      if (truncated) read.truncatedFiles.push(e.path);
+      for (const d of found.slice(0, MAX_MATCHES_PER_LAYER - read.detections.length)) read.detections.push({ ...d, path: e.path });
+      if (read.detections.length >= MAX_MATCHES_PER_LAYER && found.length) read.truncated = true;
+    });
+  } catch (e) {
+    if (e instanceof ResidueError) throw e;
+    throw new ResidueError("bad_request", `${where} cannot be read (${e instanceof Error ? e.message.slice(0, 120) : "unreadable"}): the archive is truncated or damaged.`);
+  }
+  const expected = img.config.rootfs.diff_ids[i];
+  if (walked.diffId !== expected) {
+    throw new ResidueError("bad_request", `${where} does not hash to its diffID (${(expected ?? "none").slice(0, 19)}…, got ${walked.diffId.slice(0, 19)}…): the archive is truncated or damaged.`);
+  }
+  const [algorithm, hex] = (layer.digest ?? "").split(":");
+  if (algorithm === "sha256" && compressed.digest("hex") !== hex) {
+    throw new ResidueError("bad_request", `${where} does not hash to its digest: the archive is truncated or damaged.`);
+  }
+  return { ...read, diffId: walked.diffId, bytes: walked.bytes };
 }
 
 /** Maps each layer (rootfs.diff_ids order) to its history entry: non-empty history entries, in order. */

@@ -60,6 +60,7 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       const size = octal(header, 124, 12);
       const flag = String.fromCharCode(header[156]!);
       const dataAt = pos + BLOCK;
+      if (dataAt + size > total) throw new ResidueError("bad_request", `The archive is truncated: its entry at byte ${pos} needs ${size} bytes, ${Math.max(0, total - dataAt)} remain.`);
       pos = dataAt + Math.ceil(size / BLOCK) * BLOCK;
       if (flag === "x" || flag === "L") {
         const data = Buffer.alloc(Math.min(size, 1 << 20));

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { sha256Hex } from "../hash";
 import type { NormalizedFinding } from "../ingest/finding";
+import { credentialOf } from "./credential";
 
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
 export type SecretIdentity = { kind: IdentityKindName; key: string; preview: string; valueLength?: number };
@@ -23,7 +24,8 @@ export function keyedHash(serverKey: Buffer): KeyedHash {
 
 /**
  * The fleet identity of a finding's secret, strongest evidence first:
- * 1. the raw value: HMAC(server key, "sha256:" + sha256(value)), so ggshield's ignore_sha (a sha256 of the value)
+ * 1. the raw value, reduced to the credential (lib/secrets/credential.ts): HMAC(server key, "sha256:" + sha256(value)),
+ *    so ggshield's ignore_sha (a sha256 of the value)
  *    and Residue's own scanner (valueSha256) land on the same identity as a scanner that printed the value;
  * 2. a value hash from the scanner (detect-secrets sha1), keyed again so no unkeyed hash is stored;
  * 3. the layer: diffID + path + rule, one secret across every image that shares the layer;
@@ -32,12 +34,13 @@ export function keyedHash(serverKey: Buffer): KeyedHash {
  */
 export function secretIdentity(f: NormalizedFinding, hmac: KeyedHash, where: { layerKey: string; imageKey: string }): SecretIdentity {
   if (f.raw) {
-    return { kind: "hmac", key: hmac(`sha256:${sha256Hex(f.raw)}`), preview: previewOf(f.raw), valueLength: f.raw.length };
+    const value = credentialOf(f.raw);
+    return { kind: "hmac", key: hmac(`sha256:${sha256Hex(value)}`), preview: previewOf(value), valueLength: value.length };
   }
-  const preview = maskedPreview(f.masked);
+  const preview = maskedPreview(f.masked, f.valueLength);
   if (f.valueHash) {
     const kind = f.valueHash.algorithm === "sha256" ? "hmac" : "scanner_hash";
-    return { kind, key: hmac(`${f.valueHash.algorithm}:${f.valueHash.hex.toLowerCase()}`), preview };
+    return { kind, key: hmac(`${f.valueHash.algorithm}:${f.valueHash.hex.toLowerCase()}`), preview, valueLength: f.valueLength };
   }
   if (where.layerKey) {
     return { kind: "layer_location", key: hmac(["layer", where.layerKey, f.path, f.ruleId].join("\0")), preview };
@@ -45,17 +48,30 @@ export function secretIdentity(f: NormalizedFinding, hmac: KeyedHash, where: { l
   return { kind: "location", key: hmac(["loc", where.imageKey, f.path, f.ruleId, f.line ?? 0].join("\0")), preview };
 }
 
-/** A few leading characters and the length; short values show nothing at all. */
-export function previewOf(raw: string): string {
-  const shown = raw.length >= 20 ? 4 : raw.length >= 12 ? 2 : 0;
-  return `${raw.slice(0, shown)}${"•".repeat(4)} (${raw.length} chars)`;
+const MASK_CHAR = /[*•…#]/;
+
+/**
+ * The only way a preview is made, from a raw value or from whatever a scanner put in a "masked" field (which may
+ * hold the whole token, whatever the scanner claims): the credential is taken out of the text, and at most four
+ * leading characters of it are shown (two below 20 characters, none below 12), only letters, digits, "_" and "-",
+ * stopping at the first mask character. The length is shown for a raw value, or when the scanner states it as a
+ * number (Residue's own SARIF).
+ */
+export function previewOf(value: string, from: "raw" | "scanner" = "raw", scannerLength?: number): string {
+  const credential = credentialOf(value);
+  const shown = credential.length >= 20 ? 4 : credential.length >= 12 ? 2 : 0;
+  let lead = "";
+  for (const ch of credential.slice(0, shown)) {
+    if (MASK_CHAR.test(ch) || !/[A-Za-z0-9_-]/.test(ch)) break;
+    lead += ch;
+  }
+  const length = from === "raw" ? credential.length : scannerLength;
+  return `${lead}${"•".repeat(4)}${length ? ` (${length} chars)` : ""}`;
 }
 
-// The scanner's own masked rendering (trivy Match, ggshield match). Keep it short: it is display text only.
-function maskedPreview(masked: string | undefined): string {
-  if (!masked) return "(value not in report)";
-  const t = masked.replace(/\s+/g, " ").trim();
-  return t.length > 48 ? `${t.slice(0, 45)}…` : t;
+// The scanner's own masked rendering (trivy Match, ggshield match, trufflehog Redacted): display text only.
+function maskedPreview(masked: string | undefined, length: number | undefined): string {
+  return masked?.trim() ? previewOf(masked, "scanner", length) : "(value not in report)";
 }
 
 const SENSITIVE_ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/gi;

@@ -24,15 +24,15 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
     const changed = before.filter((s) => s.triageState !== c.state || s.triageReason !== reason || s.acceptedUntil?.getTime() !== acceptedUntil?.getTime());
     if (!changed.length) return { changed: 0 };
     const changedIds = changed.map((s) => s.id);
-    await tx.secret.updateMany({
-      where: { id: { in: changedIds } },
-      // Leaving "resolved" by hand clears the regression flag only when a person says it is fixed again.
-      data: { triageState: c.state, triageReason: reason, acceptedUntil, ...(c.state === "resolved" ? { regression: false } : {}) },
-    });
-    if (c.state === "confirmed") {
-      await tx.secret.updateMany({ where: { id: { in: changedIds }, confirmedAt: null }, data: { confirmedAt: now } });
-      await ensureRemediationPlans(tx, changedIds, now);
-    }
+    // Any number of ids as one array parameter. Setting "resolved" by hand clears the regression flag only when a
+    // person says it is fixed again.
+    await tx.$executeRaw`
+      UPDATE "Secret" SET "triageState" = ${c.state}::"TriageState", "triageReason" = ${reason}, "acceptedUntil" = ${acceptedUntil}::timestamp,
+        regression = CASE WHEN ${c.state} = 'resolved' THEN false ELSE regression END,
+        "confirmedAt" = CASE WHEN ${c.state} = 'confirmed' THEN COALESCE("confirmedAt", ${now}::timestamp) ELSE "confirmedAt" END,
+        "updatedAt" = ${now}::timestamp
+      WHERE id = ANY(${changedIds}::text[])`;
+    if (c.state === "confirmed") await ensureRemediationPlans(tx, changedIds, now);
     await recordAudit(
       tx,
       actor,
@@ -56,7 +56,7 @@ export async function assignSecrets(actor: Actor, input: { ids: string[]; assign
     if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
     const before = await lockSecrets(tx, ids);
     const changed = before.filter((s) => s.assigneeId !== input.assigneeId);
-    await tx.secret.updateMany({ where: { id: { in: changed.map((s) => s.id) } }, data: { assigneeId: input.assigneeId } });
+    await tx.$executeRaw`UPDATE "Secret" SET "assigneeId" = ${input.assigneeId}, "updatedAt" = ${now}::timestamp WHERE id = ANY(${changed.map((s) => s.id)}::text[])`;
     await recordAudit(tx, actor, changed.map((s) => ({ action: "secret.assigned", entityType: "Secret", entityId: s.id, before: { assigneeId: s.assigneeId }, after: { assigneeId: input.assigneeId } })), now);
     return { changed: changed.length };
   });

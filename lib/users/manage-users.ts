@@ -8,6 +8,10 @@ import type { NewUserInput, UpdateUserInput } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
 
+// Advisory lock keys: first-run setup, and any change to who is an active admin.
+const SETUP_LOCK = 7302001;
+const ADMIN_SET_LOCK = 7302002;
+
 const USER_FIELDS = { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true } as const;
 
 async function insertUser(tx: Tx, actor: Actor, input: NewUserInput) {
@@ -30,7 +34,7 @@ export async function createUser(actor: Actor, input: NewUserInput) {
 export async function createFirstAdmin(input: NewUserInput) {
   return getDb().$transaction(async (tx) => {
     // Two setup forms submitted at once must not both win.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7302001)`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK}::bigint)`;
     if ((await tx.user.count()) > 0) throw new ResidueError("conflict", "Setup is already done: sign in instead.");
     return insertUser(tx, { kind: "system", label: "setup" }, { ...input, role: "admin" });
   });
@@ -43,6 +47,9 @@ export async function hasAnyUser(): Promise<boolean> {
 export async function updateUser(actor: Actor, input: UpdateUserInput) {
   assertCan(actor, "admin");
   return getDb().$transaction(async (tx) => {
+    // The last-admin check is a count, and two admins demoting each other at once would each count the other:
+    // every change of role or status takes the same lock first, so the second one counts after the first commits.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK}::bigint)`;
     const before = await tx.user.findUnique({ where: { id: input.id }, select: USER_FIELDS });
     if (!before) throw new ResidueError("not_found", "User not found.");
     const demotes = (input.role && input.role !== "admin") || input.disabled;

@@ -20,6 +20,7 @@ export type TestImage = {
   layers: TestLayer[];
   emptyHistory?: { before: number; createdBy: string }[]; // metadata-only history entries (ARG, ENV…)
   env?: string[];
+  labels?: Record<string, string>;
 };
 
 const sha = (b: Buffer) => `sha256:${crypto.createHash("sha256").update(b).digest("hex")}`;
@@ -67,7 +68,7 @@ export async function buildLayers(img: TestImage) {
     for (const e of img.emptyHistory ?? []) if (e.before === i) history.push({ created_by: e.createdBy, empty_layer: true });
     history.push({ created_by: l.createdBy });
   });
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Env: img.env ?? ["PATH=/usr/bin"] }, rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) }, history }));
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Env: img.env ?? ["PATH=/usr/bin"], ...(img.labels ? { Labels: img.labels } : {}) }, rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) }, history }));
   return { layers, config, configDigest: sha(config) };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/auth/api-tokens";
-import { getAuth } from "@/lib/auth/auth";
+import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { userFromHeaders } from "@/lib/auth/current-user";
 import type { UserActor } from "@/lib/auth/actor";
 import { listAuditEvents } from "@/lib/audit/list-audit";
@@ -11,6 +11,7 @@ import { setupTestDb, type TestDb } from "@/test/helpers/db";
 let t: TestDb;
 beforeAll(async () => {
   process.env.RESIDUE_LOGIN_RATE_LIMIT = "5";
+  process.env.RESIDUE_PEER_HEADER = "1";
   t = await setupTestDb();
 });
 afterAll(() => t.drop());
@@ -18,11 +19,12 @@ afterAll(() => t.drop());
 const PASSWORD = "correct horse battery";
 const actorOf = (u: { id: string; email: string; name: string; role: UserActor["role"] }): UserActor => ({ kind: "user", userId: u.id, email: u.email, name: u.name, role: u.role });
 
+// As scripts/serve.mjs hands requests over: the TCP peer in x-residue-peer, believed because it set the flag.
 function signIn(email: string, password: string, ip = "203.0.113.7") {
-  return getAuth().handler(
+  return handleAuthRequest(
     new Request("http://localhost:3000/api/auth/sign-in/email", {
       method: "POST",
-      headers: { "content-type": "application/json", origin: "http://localhost:3000", "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", origin: "http://localhost:3000", "x-residue-peer": ip },
       body: JSON.stringify({ email, password }),
     }),
   );

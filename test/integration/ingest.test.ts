@@ -209,9 +209,13 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     await ingest(readFixture("trivy-upstream/secrets.json.golden"), { image: "ghcr.io/acme/api:1.0" });
     const before = { s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), i: await rows("Image") };
     await expect(ingest(readFixture("gitleaks/gitleaks8_many.json"), { image: "NOT A REF" })).rejects.toThrow(/Invalid image reference/);
-    // A path longer than the column allows would fail inside the transaction: force a DB error mid-ingest.
-    const broken = JSON.stringify([{ RuleID: "r", File: "a\u0000b", Secret: "s3cr3t-value-123456" }]);
+    // Force a database error mid-ingest, after the scan, images and secrets are written: a trigger on Occurrence.
+    await t.db.$executeRawUnsafe(`CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await t.db.$executeRawUnsafe(`CREATE TRIGGER test_fail BEFORE INSERT ON "Occurrence" FOR EACH ROW EXECUTE FUNCTION test_fail()`);
+    const broken = JSON.stringify([{ RuleID: "r", File: "/a/b", Secret: "s3cr3t-value-123456" }]);
     await expect(ingest(broken, { image: "ghcr.io/acme/other:1" })).rejects.toThrow();
+    await t.db.$executeRawUnsafe(`DROP TRIGGER test_fail ON "Occurrence"`);
+    await t.db.$executeRawUnsafe(`DROP FUNCTION test_fail()`);
     expect({ s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), i: await rows("Image") }).toEqual(before);
   });
 

@@ -1,4 +1,5 @@
 import { ResidueError } from "../../errors";
+import { neutraliseControls } from "../../safe-text";
 import type { ParseResult } from "../finding";
 import { batchesOf, batchParse } from "../json-lines";
 import type { ReportDocument } from "../read-document";
@@ -72,12 +73,45 @@ export function jsonLinesParse(ctx: ParseContext & { format?: string }) {
 const EMPTY_LINES: ReportDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
 const EMPTY_REPORT = (): ParseResult => ({ scanner: "unknown", format: "empty", findings: [], skipped: 0 });
 
-/** Limits every parser's output obeys, whichever way the report was read. */
+/**
+ * Limits every parser's output obeys, whichever way the report was read; and the text that will be displayed
+ * (rule, detector, title, path, history) with its control characters made visible.
+ */
 export function checkFindings(result: ParseResult): ParseResult {
+  const safe = neutraliseControls;
+  if (result.target) result.target = safe(result.target);
+  if (result.toolName) result.toolName = safe(result.toolName);
+  for (const h of result.image?.history ?? []) if (h.createdBy) h.createdBy = safe(h.createdBy);
+  checkDigest(result.image?.configDigest, "The image ID (config digest)");
+  checkDigest(result.image?.ref?.digest, "The image digest");
+  result.image?.layers?.forEach((l, i) => {
+    checkDigest(l.diffId, `Layer ${i + 1} of the image: diffID`);
+    checkDigest(l.digest, `Layer ${i + 1} of the image: digest`);
+  });
   result.findings.forEach((f, i) => {
+    f.ruleId = safe(f.ruleId);
+    f.detector = safe(f.detector);
+    if (f.title) f.title = safe(f.title);
+    f.path = safe(f.path);
+    if (f.layer?.createdBy) f.layer.createdBy = safe(f.layer.createdBy);
+    if (f.deletedIn?.createdBy) f.deletedIn.createdBy = safe(f.deletedIn.createdBy);
     if (!f.ruleId || f.ruleId.length > LIMITS.ruleId) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: rule id is empty or longer than ${LIMITS.ruleId} characters.`);
     if (f.path.length > LIMITS.path) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: path is longer than ${LIMITS.path} characters.`);
+    checkDigest(f.layer?.diffId, `Finding ${i + 1}: layer diffID`);
+    checkDigest(f.layer?.digest, `Finding ${i + 1}: layer digest`);
+    checkDigest(f.deletedIn?.diffId, `Finding ${i + 1}: deleting layer diffID`);
+    checkDigest(f.deletedIn?.digest, `Finding ${i + 1}: deleting layer digest`);
+    checkDigest(f.image?.digest, `Finding ${i + 1}: image digest`);
     if (f.raw && f.raw.length > LIMITS.raw) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: the matched value is longer than ${LIMITS.raw} characters; this is not a credential.`);
   });
   return result;
+}
+
+// Content digests as the OCI image spec registers them. Anything else (a 5,000-character "diffID") is refused
+// here with the field named, before it reaches an index.
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+function checkDigest(value: string | undefined, what: string) {
+  if (value !== undefined && !DIGEST.test(value)) {
+    throw new ResidueError("unprocessable_entity", `${what} is not a content digest ("sha256:" and 64 lower-case hex digits): "${value.slice(0, 40)}${value.length > 40 ? "…" : ""}".`);
+  }
 }

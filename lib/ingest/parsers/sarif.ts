@@ -43,6 +43,7 @@ const result = z.looseObject({
       "residue/valueSha256": z.string().regex(/^[0-9a-f]{64}$/).optional(),
       "residue/raw": z.string().optional(),
       "residue/preview": z.string().max(200).optional(),
+      "residue/valueLength": z.number().int().positive().max(65_536).optional(),
       "residue/verified": z.boolean().optional(),
     })
     .optional(),
@@ -170,6 +171,7 @@ function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res:
     raw: usableRaw(raw),
     valueHash: props["residue/valueSha256"] ? { algorithm: "sha256", hex: props["residue/valueSha256"] } : undefined,
     masked: props["residue/preview"],
+    valueLength: props["residue/valueLength"],
     verified: props["residue/verified"],
     layer: layerOf(props["residue/layer"]),
     deletedIn: layerOf(props["residue/deletedIn"]),

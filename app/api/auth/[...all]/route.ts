@@ -1,7 +1,7 @@
-import { getAuth } from "@/lib/auth/auth";
+import { handleAuthRequest } from "@/lib/auth/auth-handler";
 
 export const dynamic = "force-dynamic";
 
-// better-auth's own endpoints: sign-in (rate-limited), sign-out, session. Sign-up is disabled.
-export const GET = (req: Request) => getAuth().handler(req);
-export const POST = (req: Request) => getAuth().handler(req);
+// better-auth's own endpoints: sign-in (rate-limited per address and per account), sign-out, session. Sign-up is disabled.
+export const GET = handleAuthRequest;
+export const POST = handleAuthRequest;

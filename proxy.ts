@@ -1,0 +1,48 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { crossSiteRefusal } from "@/lib/api/same-origin";
+
+/**
+ * Runs before every page, server action and dashboard endpoint:
+ * - CSRF: a request that changes something (a server action, a form post) must come from this site; refused
+ *   here with a 403 and Residue's error shape, not Next's 500 "Invalid Server Actions request". The token API
+ *   (/api/v1, bearer tokens, no cookies) is called from CI and is not subject to it; better-auth checks its own.
+ * - A Content-Security-Policy with a fresh nonce per request, which Next puts on its own scripts.
+ * - The path being requested, so that a page that needs a signed-in user can send it through the login page.
+ */
+export function proxy(req: NextRequest) {
+  const path = req.nextUrl.pathname;
+  if (!path.startsWith("/api/v1/") && !path.startsWith("/api/auth/")) {
+    const refusal = crossSiteRefusal(req.method, req.headers, "any");
+    if (refusal) return NextResponse.json({ code: "forbidden", message: refusal }, { status: 403 });
+  }
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", csp);
+  headers.set("x-residue-path", `${path}${req.nextUrl.search}`.slice(0, 2048));
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", csp);
+  return res;
+}
+
+// Scripts: only Next's own, by nonce ('strict-dynamic' lets them load their chunks). Styles: recharts and React
+// write style attributes, which a nonce cannot cover; styles cannot run code. Nothing is framed, nothing posts away.
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export const config = {
+  // Static assets need neither; everything else does.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
