@@ -83,7 +83,11 @@ test("unauthenticated requests are refused everywhere except the public routes",
       if ("public" in right) expect(res.status(), where).toBeLessThan(500);
       else if (r.kind === "page") {
         expect(res.status(), where).toBe(307);
-        expect(res.headers().location, where).toMatch(/\/login$/);
+        // To the login page, which brings the user back here after sign-in.
+        const location = new URL(res.headers().location!, "http://localhost");
+        expect(location.pathname, where).toBe("/login");
+        const path = new URL(urlOf(r.route), "http://localhost");
+        expect(location.searchParams.get("next") ?? "/", where).toBe(`${path.pathname}${path.search}`);
       } else expect(res.status(), where).toBe(401);
     }
   }

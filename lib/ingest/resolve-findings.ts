@@ -1,5 +1,6 @@
 import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
+import { credentialOf } from "../secrets/credential";
 import { keyedHash, scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
 import type { LayerRef, NormalizedFinding, ParseResult, SeverityLevel } from "./finding";
 
@@ -55,7 +56,8 @@ export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest
 
 /** Turns a parsed report into identities and rows: which image, which layer, which secret. */
 export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
-  const rawValues = result.findings.flatMap((f) => (f.raw ? [f.raw] : []));
+  // Scrubbed from history text: each raw value as the scanner gave it, and the credential inside it.
+  const rawValues = [...new Set(result.findings.flatMap((f) => (f.raw ? [f.raw, credentialOf(f.raw)] : [])))];
   const hmac = keyedHash(serverKey);
   // Once per distinct text: every finding of a layer carries the same created_by, and each scrub reads every raw value.
   const scrubbed = new Map<string, string>();

@@ -5,13 +5,26 @@ import { MAX_MATCHES_PER_FILE } from "./detect";
 import { MAX_MATCHES_PER_LAYER, scanImage } from "./scan-image";
 import { toSarif } from "./to-sarif";
 
-const USAGE = `Usage:
-  residue scan <image.tar | oci-layout-dir | oci.tar> [--output FILE] [--include-raw] [--max-file-size BYTES]
-               [--platform OS/ARCH] [--upload URL --token TOKEN [--image REF]] [--quiet]
-  residue gate <image-ref-or-digest> --url URL --token TOKEN
+const SCAN_USAGE = `residue scan <image.tar | oci-layout-dir[:TAG] | oci.tar> [options]
 
-scan exits 0 when clean, 1 when it found secrets, 2 on error. gate exits 0 on pass, 1 on fail, 2 on error.
-RESIDUE_URL and RESIDUE_TOKEN stand in for --url/--upload and --token.`;
+Reads an image as docker save, an OCI layout or an OCI archive stores it, layer by layer, and writes SARIF where
+each result names the layer that added the secret and the layer that deleted it.
+
+  -o, --output FILE        write the SARIF here (default: stdout)
+      --include-raw        put each secret's value in the SARIF (otherwise only its SHA-256 and SHA-1)
+      --max-file-size N    skip files larger than N bytes (default 1048576)
+      --platform OS/ARCH   the platform to scan in a multi-platform index (default linux/amd64)
+      --tag TAG            the image to scan in an OCI layout that holds several (or LAYOUT:TAG)
+      --upload URL         upload the SARIF to Residue (needs --token); --image REF files it under REF
+      --token TOKEN        an API token with scans:write (or RESIDUE_TOKEN)
+  -q, --quiet              no progress or summary on stderr
+
+Exit: 0 clean, 1 secrets found, 2 error (a damaged archive is an error, never a clean scan).`;
+const GATE_USAGE = `residue gate <image-ref-or-digest> --url URL --token TOKEN [--json]
+
+Asks Residue whether an image may ship: fails while an open, unrotated secret is in it.
+Exit: 0 pass, 1 fail, 2 error. RESIDUE_URL and RESIDUE_TOKEN stand in for --url and --token.`;
+const USAGE = `Usage:\n  ${SCAN_USAGE.split("\n")[0]}\n  ${GATE_USAGE.split("\n")[0]}\n\nresidue <command> --help describes each. RESIDUE_URL and RESIDUE_TOKEN stand in for --url/--upload and --token.`;
 
 type Io = { out: (s: string) => void; err: (s: string) => void; fetch: typeof fetch };
 const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), fetch: globalThis.fetch };
@@ -19,10 +32,16 @@ const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const help = rest.includes("--help") || rest.includes("-h");
+    const page = command === "scan" ? SCAN_USAGE : command === "gate" ? GATE_USAGE : command === "--help" || command === "-h" || command === "help" ? USAGE : undefined;
+    if (page && (help || page === USAGE)) {
+      io.out(`${page}\n`);
+      return 0;
+    }
     if (command === "scan") return await scan(rest, io);
     if (command === "gate") return await gate(rest, io);
     io.err(`${USAGE}\n`);
-    return command === "--help" || command === "-h" ? 0 : 2;
+    return 2;
   } catch (err) {
     io.err(`residue: ${err instanceof ResidueError || err instanceof TypeError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
     return 2;
@@ -34,7 +53,7 @@ async function scan(argv: string[], io: Io): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      output: { type: "string", short: "o" }, "include-raw": { type: "boolean" }, "max-file-size": { type: "string" }, platform: { type: "string" },
+      output: { type: "string", short: "o" }, "include-raw": { type: "boolean" }, "max-file-size": { type: "string" }, platform: { type: "string" }, tag: { type: "string" },
       upload: { type: "string" }, token: { type: "string" }, image: { type: "string" }, quiet: { type: "boolean", short: "q" },
     },
   });
@@ -51,6 +70,7 @@ async function scan(argv: string[], io: Io): Promise<number> {
   const result = await scanImage(positionals[0]!, {
     maxFileBytes,
     platform: values.platform,
+    tag: values.tag,
     onProgress: values.quiet ? undefined : (p) => io.err(`\rlayer ${p.layer}/${p.layers} · ${(p.bytes / 1048576).toFixed(1)} MiB read · ${p.files} files`),
   });
   const sarif = JSON.stringify(toSarif(result, { includeRaw: values["include-raw"] }), null, 2);

@@ -101,7 +101,14 @@ const blobPath = (digest: string) => {
 };
 
 /** Opens a docker-save archive, an OCI archive or an OCI layout directory, reading only the metadata. */
-export async function openImage(input: string, opts: { platform?: string } = {}): Promise<ImageSource> {
+export async function openImage(source: string, opts: { platform?: string; tag?: string } = {}): Promise<ImageSource> {
+  // `layout-dir:tag` names one image of an OCI layout that holds several (the skopeo/umoci convention).
+  let input = source;
+  let wantedTag = opts.tag;
+  if (!fs.existsSync(input)) {
+    const m = /^(.*):([^:/]+)$/.exec(input);
+    if (m && fs.existsSync(m[1]!)) [input, wantedTag] = [m[1]!, wantedTag ?? m[2]!];
+  }
   if (!fs.existsSync(input)) throw new ResidueError("bad_request", `No such file or directory: ${input}`);
   const isDir = fs.statSync(input).isDirectory();
   const files = isDir ? dirFiles(input) : tarFiles(input, await indexTar(input));
@@ -124,7 +131,7 @@ export async function openImage(input: string, opts: { platform?: string } = {})
   }
   if (files.has("index.json")) {
     let index = parseJson(await files.text("index.json", "index.json"), ociIndex, "index.json");
-    let desc = pickManifest(index.manifests, opts.platform);
+    let desc = pickManifest(chooseTag(index.manifests, wantedTag), opts.platform);
     // A nested image index (multi-platform): descend once.
     if (/index/.test(desc.mediaType ?? "")) {
       index = parseJson(await files.text(blobPath(desc.digest), "The image index"), ociIndex, "The image index");
@@ -168,6 +175,27 @@ function checkLayerCount(layers: number, config: ImageConfig) {
   if (layers !== config.rootfs.diff_ids.length) {
     throw new ResidueError("bad_request", `The manifest lists ${layers} layer(s) but the image config has ${config.rootfs.diff_ids.length} diff_ids: the archive is damaged.`);
   }
+}
+
+const refName = (d: z.infer<typeof descriptor>) => d.annotations?.["org.opencontainers.image.ref.name"] ?? d.annotations?.["io.containerd.image.name"];
+
+/**
+ * An OCI layout may hold several images, each named by a ref.name annotation. With a tag, that one (by its whole
+ * name or the part after the last ":"); without, there must be only one name: scanning "the first" silently
+ * would report on an image nobody chose.
+ */
+function chooseTag(list: z.infer<typeof descriptor>[], tag: string | undefined) {
+  const names = [...new Set(list.map(refName).filter((n): n is string => !!n))];
+  if (tag !== undefined) {
+    const hits = list.filter((d) => {
+      const n = refName(d);
+      return n === tag || (n !== undefined && n.slice(n.lastIndexOf(":") + 1) === tag && n.lastIndexOf(":") > n.lastIndexOf("/"));
+    });
+    if (!hits.length) throw new ResidueError("bad_request", `The layout has no image tagged "${tag.slice(0, 80)}". Tags: ${names.join(", ") || "(none)"}.`);
+    return hits;
+  }
+  if (names.length > 1) throw new ResidueError("bad_request", `The layout holds ${names.length} images; choose one with --tag TAG or LAYOUT:TAG. Tags: ${names.join(", ")}.`);
+  return list;
 }
 
 function pickManifest(list: z.infer<typeof descriptor>[], platform?: string) {

@@ -13,7 +13,7 @@ export type ScanFinding = Detection & {
   layer?: LayerInfo;
   deletedIn?: LayerInfo; // a later layer whited the file out or replaced it: residue, still in `layer`
 };
-export type ScanOptions = { maxFileBytes?: number; platform?: string; onProgress?: (p: { layer: number; layers: number; bytes: number; files: number }) => void };
+export type ScanOptions = { maxFileBytes?: number; platform?: string; tag?: string; onProgress?: (p: { layer: number; layers: number; bytes: number; files: number }) => void };
 export type ImageScan = Awaited<ReturnType<typeof scanImage>>;
 
 const MAX_SKIPPED_LISTED = 1000;
@@ -42,7 +42,7 @@ type LayerRead = {
 export async function scanImage(input: string, opts: ScanOptions = {}) {
   const maxFileBytes = opts.maxFileBytes ?? 1 << 20;
   const started = Date.now();
-  const img = await openImage(input, { platform: opts.platform });
+  const img = await openImage(input, { platform: opts.platform, tag: opts.tag });
   const layers = layerInfos(img);
   const findings: ScanFinding[] = [];
   const live = new Map<string, number[]>(); // path in the merged filesystem → findings from the layer that last wrote it

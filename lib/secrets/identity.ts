@@ -59,13 +59,14 @@ const MASK_CHAR = /[*•…#]/;
  */
 export function previewOf(value: string, from: "raw" | "scanner" = "raw", scannerLength?: number): string {
   const credential = credentialOf(value);
-  const shown = credential.length >= 20 ? 4 : credential.length >= 12 ? 2 : 0;
+  const length = from === "raw" ? credential.length : scannerLength;
+  const size = length ?? credential.length;
+  const shown = size >= 20 ? 4 : size >= 12 ? 2 : 0;
   let lead = "";
   for (const ch of credential.slice(0, shown)) {
     if (MASK_CHAR.test(ch) || !/[A-Za-z0-9_-]/.test(ch)) break;
     lead += ch;
   }
-  const length = from === "raw" ? credential.length : scannerLength;
   return `${lead}${"•".repeat(4)}${length ? ` (${length} chars)` : ""}`;
 }
 

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { ensureRemediationPlans } from "../remediation/plan";
+import { refreshRemediated, verifyRebuilds } from "../remediation/reconcile";
 import { assertAssignable } from "../users/manage-users";
 import type { TriageChange } from "./schemas";
 
@@ -32,7 +33,15 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
         "confirmedAt" = CASE WHEN ${c.state} = 'confirmed' THEN COALESCE("confirmedAt", ${now}::timestamp) ELSE "confirmedAt" END,
         "updatedAt" = ${now}::timestamp
       WHERE id = ANY(${changedIds}::text[])`;
-    if (c.state === "confirmed") await ensureRemediationPlans(tx, changedIds, now);
+    if (c.state === "confirmed") {
+      await ensureRemediationPlans(tx, changedIds, now);
+      // Evidence that already exists counts: a repository rebuilt and rescanned clean before anyone confirmed the
+      // secret has its rebuild verified now, not at the next upload.
+      const repos = await tx.$queryRaw<{ id: string }[]>`
+        SELECT DISTINCT "repositoryId" AS id FROM "RemediationStep" WHERE kind = 'rebuild' AND "secretId" = ANY(${changedIds}::text[]) ORDER BY 1`;
+      const verified = await verifyRebuilds(tx, repos.map((r) => r.id), now);
+      await refreshRemediated(tx, verified.map((v) => v.secretId), now);
+    }
     await recordAudit(
       tx,
       actor,

@@ -71,6 +71,19 @@ describe(`sign-in limits on ${testDatabaseKind}`, () => {
     expect((await signIn("vic@example.com", PASSWORD, { "x-residue-peer": "192.0.2.200" })).status).toBe(200);
   });
 
+  it("cookies are Secure when a trusted proxy says the request was https, and not on a client's word alone", async () => {
+    process.env.TRUSTED_PROXIES = "10.9.0.0/16";
+    try {
+      const viaProxy = await signIn("ada@example.com", PASSWORD, { "x-residue-peer": "10.9.0.1", "x-forwarded-for": "192.0.2.77", "x-forwarded-proto": "https" });
+      expect(viaProxy.status).toBe(200);
+      expect(viaProxy.headers.getSetCookie().every((c) => /;\s*Secure/i.test(c))).toBe(true);
+      const direct = await signIn("ada@example.com", PASSWORD, { "x-residue-peer": "192.0.2.78", "x-forwarded-proto": "https" });
+      expect(direct.headers.getSetCookie().some((c) => /;\s*Secure/i.test(c))).toBe(false);
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
+    }
+  });
+
   it("a lockout doubles with each one in the window and never exceeds 15 minutes", () => {
     let now = 0;
     const th = signInThrottle({ maxFailures: 3, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000, maxAccounts: 100, knownPerAccount: 5 }, () => now);

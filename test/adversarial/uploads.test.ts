@@ -8,6 +8,7 @@ import { POST as uploadApi } from "@/app/api/v1/scans/route";
 import { POST as uploadUi } from "@/app/api/ui/scans/route";
 import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { createApiToken } from "@/lib/auth/api-tokens";
+import { sweepSpool } from "@/lib/ingest/spool-dir";
 import { createFirstAdmin } from "@/lib/users/manage-users";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
@@ -110,6 +111,18 @@ describe(`malformed bodies on ${testDatabaseKind}`, () => {
     const res = await uploadUi(req, { params: Promise.resolve({}) });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: "forbidden" });
+  });
+
+  it("spool files a killed server left are swept; a live process's are kept", () => {
+    const dead = path.join(spool, "999999999-deadbeef");
+    const live = path.join(spool, `${process.ppid}-cafe`);
+    fs.writeFileSync(dead, "raw values");
+    fs.writeFileSync(live, "in use");
+    expect(sweepSpool(spool)).toBe(1);
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    fs.rmSync(live);
+    expect(fs.statSync(spool).mode & 0o777).toBe(0o700);
   });
 
   it("concurrent uploads of the same report agree on their counts", async () => {

@@ -169,3 +169,16 @@ describe(`triage and remediation on ${testDatabaseKind}`, () => {
     expect((await audit("secret.triaged")).length).toBe(before + ids.length);
   });
 });
+
+describe(`evidence that exists before a secret is confirmed, on ${testDatabaseKind}`, () => {
+  it("a repository already rebuilt and rescanned clean has its rebuild verified at confirmation", async () => {
+    const KEY = "ghp_alreadyRebuiltBeforeConfirm0000000000";
+    await ingest(sarif([{ raw: KEY, path: "app/old.env" }]), `ghcr.io/acme/early:1@${digest("e")}`, new Date("2026-11-21T00:00:00Z"));
+    await ingest(sarif([]), `ghcr.io/acme/early:2@${digest("f")}`, new Date("2026-11-22T00:00:00Z"));
+    const [s] = await t.db.$queryRaw<{ id: string }[]>`SELECT s.id FROM "Secret" s JOIN "Occurrence" o ON o."secretId" = s.id JOIN "Repository" r ON r.id = o."repositoryId" WHERE r.name = 'acme/early'`;
+    await triageSecrets(triager, { ids: [s!.id], change: { state: "confirmed" } }, new Date("2026-11-23T00:00:00Z"));
+    const rebuild = await t.db.remediationStep.findFirstOrThrow({ where: { secretId: s!.id, kind: "rebuild" } });
+    expect(rebuild).toMatchObject({ state: "verified", evidence: { verification: { kind: "clean_rescan", digest: digest("f") } } });
+    expect((await t.db.remediationStep.findFirstOrThrow({ where: { secretId: s!.id, kind: "purge" } })).state).toBe("todo");
+  });
+});

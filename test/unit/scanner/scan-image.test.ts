@@ -117,3 +117,35 @@ describe("layer-aware scanner", () => {
     expect(e.o.err).toMatch(/No such file/);
   });
 });
+
+describe("the CLI", () => {
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), fetch: globalThis.fetch } };
+  };
+  it.each([["--help"], ["scan", "--help"], ["gate", "-h"], ["help"]])("%s prints help and exits 0", async (...argv) => {
+    const c = io();
+    expect(await main(argv, c.io)).toBe(0);
+    expect(c.out.join("")).toMatch(/residue (scan|gate)/);
+  });
+
+  it("an OCI layout with several images: none chosen lists the tags and exits 2; --tag or LAYOUT:TAG scans that one", async () => {
+    const a = await ociLayout({ tag: "1.0", layers: [{ createdBy: "ADD a", files: { "app/.env": `GITHUB_TOKEN=${GH}\n` } }] });
+    const b = await ociLayout({ tag: "2.0", layers: [{ createdBy: "ADD b", files: { "app/clean.txt": "nothing here\n" } }] });
+    // Merge b into a's layout, as `skopeo copy oci:dir:2.0` into an existing layout does.
+    fs.cpSync(`${b.dir}/blobs`, `${a.dir}/blobs`, { recursive: true });
+    const index = JSON.parse(fs.readFileSync(`${a.dir}/index.json`, "utf8"));
+    const rename = (d: { annotations?: Record<string, string> }, name: string) => ({ ...d, annotations: { "org.opencontainers.image.ref.name": name } });
+    index.manifests = [rename(index.manifests[0], "1.0"), rename(JSON.parse(fs.readFileSync(`${b.dir}/index.json`, "utf8")).manifests[0], "2.0")];
+    fs.writeFileSync(`${a.dir}/index.json`, JSON.stringify(index));
+    const none = io();
+    expect(await main(["scan", "-q", a.dir], none.io)).toBe(2);
+    expect(none.err.join("")).toMatch(/holds 2 images.*Tags: 1\.0, 2\.0/);
+    expect(await main(["scan", "-q", a.dir, "--tag", "1.0"], io().io)).toBe(1);
+    expect(await main(["scan", "-q", `${a.dir}:2.0`], io().io)).toBe(0);
+    const wrong = io();
+    expect(await main(["scan", "-q", a.dir, "--tag", "3.0"], wrong.io)).toBe(2);
+    expect(wrong.err.join("")).toMatch(/no image tagged "3.0"/);
+  });
+});
