@@ -25,7 +25,7 @@ export async function startServer(env: Record<string, string>, port: number, opt
     if (i > 600 || child.exitCode !== null) throw new Error(`server did not start: ${stderr.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  // scripts/start.ts spawns `next start`: the process that serves requests is its child.
+  // scripts/start.ts spawns scripts/serve.mjs (Next behind node:http): the process that serves requests is its child.
   const nextPid = () => Number(execFileSync("pgrep", ["-P", String(child.pid)]).toString().trim().split("\n")[0]);
   return {
     url,

@@ -40,3 +40,29 @@ function stripOnce(v: string): string {
   }
   return t;
 }
+
+// Token formats whose prefix alone says "credential".
+const KNOWN_PREFIX = /(?:ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|npm_|xox[abposr]-|sk_live_|rk_live_|AKIA|ASIA|AIza|-----BEGIN [A-Z ]*PRIVATE KEY)/;
+
+/**
+ * Whether a code snippet holds something that could be a credential: a known token format, or a literal of at
+ * least 8 characters with at least two character classes and the spread of a random string (Shannon entropy
+ * ≥ 3 bits per character). `type = "text"` or `password: ""` do not; `"Xk9mP2vL8qR4wT"` does.
+ */
+export function looksLikeCredential(snippet: string): boolean {
+  if (KNOWN_PREFIX.test(snippet)) return true;
+  for (const m of snippet.matchAll(/["'`]([^"'`\s]{8,})["'`]|[=:]\s*([^\s"'`;,]{12,})/g)) {
+    const v = m[1] ?? m[2]!;
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(v)).length;
+    if (classes >= 2 && entropy(v) >= 3) return true;
+  }
+  return false;
+}
+
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}

@@ -8,7 +8,7 @@ import { applyStepEvent } from "@/lib/remediation/steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { findingTypes } from "@/lib/compliance/finding-types";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
-import { dockerArchive, privateKeyPem, type TestLayer } from "@/test/helpers/image-archive";
+import { dockerArchive, ociLayout, privateKeyPem, type TestLayer } from "@/test/helpers/image-archive";
 
 let t: TestDb;
 const system = { kind: "system", label: "test" } as const;
@@ -80,5 +80,19 @@ describe(`residue scan → ingest on ${testDatabaseKind}`, () => {
 
     expect(await evaluateGate({ image: "ghcr.io/acme/never:1", unknown: "fail" })).toMatchObject({ decision: "fail", reasons: [{ code: "unknown_image" }] });
     expect((await evaluateGate({ image: "ghcr.io/acme/never:1", unknown: "pass" })).decision).toBe("pass");
+  });
+});
+
+describe(`one image, two archive formats, on ${testDatabaseKind}`, () => {
+  it("an OCI layout tagged 1.1 uploaded with --image is the same image as the docker save of that image", async () => {
+    const layers: TestLayer[] = [{ createdBy: "ADD a", files: { "app/.env": `GITHUB_TOKEN=${GH}\n` } }];
+    const { dir } = await ociLayout({ tag: "1.1", layers });
+    const fromOci = await scanImage(dir);
+    const fromDocker = await scanImage(await dockerArchive({ tag: "ghcr.io/acme/same:1.1", layers }));
+    expect(fromOci.image.configDigest).toBe(fromDocker.image.configDigest);
+    await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(fromOci))), uploader: system, image: "ghcr.io/acme/same:1.1" });
+    await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(fromDocker))), uploader: system });
+    const images = await t.db.image.findMany({ where: { repository: { name: "acme/same" } } });
+    expect(images.map((i) => ({ digest: i.digest, kind: i.digestKind }))).toEqual([{ digest: fromDocker.image.configDigest, kind: "config" }]);
   });
 });

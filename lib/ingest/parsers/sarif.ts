@@ -3,6 +3,7 @@ import { ResidueError } from "../../errors";
 import { tryParseImageRef } from "../../images/parse-image-ref";
 import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../finding";
 import { scanSarifFile } from "../sarif-stream";
+import { looksLikeCredential } from "../../secrets/credential";
 import { interner, isObject, jsonValue, parseShape, positiveInt, severityFromScore, severityFromWord, usableRaw, type ReportParser } from "./parser";
 
 // SARIF 2.1.0 from any tool. Only secret results are kept; the rest are counted as skipped.
@@ -73,6 +74,7 @@ type Result = z.infer<typeof result>;
 // Tools whose every result is a secret finding.
 const SECRET_TOOLS = /gitleaks|trufflehog|ggshield|gitguardian|secretlint|detect-secrets|nosey ?parker|kingfisher|betterleaks|whispers|talisman|residue/i;
 const NOT_SECRET_TAGS = /^(vulnerability|misconfiguration|license)$/i;
+const SECRET_TAGS = /^(secrets?|credentials?|external\/cwe\/cwe-(798|259|321)|cwe-(798|259|321)(:.*)?)$/i;
 const SECRET_WORDS = /secret|credential|password|passwd|api[-_ ]?key|access[-_ ]?key|private[-_ ]?key|token/i;
 
 export const sarifParser: ReportParser = {
@@ -116,7 +118,7 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
       if (!ctx) throw new ResidueError("unprocessable_entity", `Not a valid SARIF 2.1.0 report: a result outside runs[${runIndex}].`);
       const ruleDef = (res.ruleId ? ctx.rules.get(res.ruleId) : undefined) ?? (res.ruleIndex !== undefined ? ctx.driver.rules?.[res.ruleIndex] : undefined);
       const ruleId = res.ruleId ?? ruleDef?.id ?? gitleaksRuleFromMessage(res) ?? "unknown";
-      if (isSuppressed(res) || !isSecret(ctx.secretTool, ruleId, ruleDef)) skipped++;
+      if (isSuppressed(res) || !isSecret(ctx.secretTool, ruleId, ruleDef, res)) skipped++;
       else findings.push(toFinding(ctx.driver.name, ruleId, ruleDef, res, layerOf));
     },
     result(): ParseResult {
@@ -182,11 +184,20 @@ function layerRef(l: z.infer<typeof residueLayer> | undefined): LayerRef | undef
   return l && (l.diffId || l.digest) ? { diffId: l.diffId, digest: l.digest, createdBy: l.createdBy, index: l.index } : undefined;
 }
 
-function isSecret(secretTool: boolean, ruleId: string, ruleDef: Rule | undefined): boolean {
+/**
+ * A result is a leaked secret when the tool is a secret scanner, or the rule says so (a "secret(s)" or
+ * "credential(s)" tag, or CWE-798/259/321: hard-coded credentials and keys). A code-analysis rule that only
+ * mentions passwords or tokens in its name (njsscan's `node_password` on `passwdInput.type = "text"`) counts only
+ * when its snippet holds something that could be a credential; without a snippet there is nothing to tell by, and
+ * it is kept.
+ */
+function isSecret(secretTool: boolean, ruleId: string, ruleDef: Rule | undefined, res: Result): boolean {
   const tags = ruleDef?.properties?.tags ?? [];
   if (tags.some((t) => NOT_SECRET_TAGS.test(t))) return false;
-  if (secretTool || tags.some((t) => /^secrets?$/i.test(t))) return true;
-  return SECRET_WORDS.test(`${ruleId} ${ruleDef?.name ?? ""} ${ruleDef?.shortDescription?.text ?? ""}`);
+  if (secretTool || tags.some((t) => SECRET_TAGS.test(t))) return true;
+  if (!SECRET_WORDS.test(`${ruleId} ${ruleDef?.name ?? ""} ${ruleDef?.shortDescription?.text ?? ""}`)) return false;
+  const snippet = res.locations?.[0]?.physicalLocation?.region?.snippet?.text;
+  return snippet === undefined || looksLikeCredential(snippet);
 }
 
 // A suppression counts unless it was rejected (SARIF 2.1.0 §3.35); an empty array means "not suppressed".
@@ -216,8 +227,11 @@ function uriToPath(uri: string): string {
   }
 }
 
+// An image is described by a name or digest, or at least by its config digest (an OCI layout tagged "1.1" has no
+// repository name: the upload's image parameter names it, and the config digest keeps its identity the same as
+// the docker save of that image).
 function runImage(p: z.infer<typeof run>["properties"]): ImageInfo | undefined {
-  if (!p || !(p.imageName || p.repoTags?.length || p.repoDigests?.length)) return undefined;
+  if (!p || !(p.imageName || p.repoTags?.length || p.repoDigests?.length || p.imageID || p["residue/image"])) return undefined;
   const named = tryParseImageRef(p.imageName) ?? tryParseImageRef(p.repoTags?.[0]);
   const pinned = p.repoDigests?.map((d) => tryParseImageRef(d)).find((d) => d?.digest);
   const ref = named ? { ...named, digest: named.digest ?? pinned?.digest } : pinned;
