@@ -140,8 +140,10 @@ describe("time and work bounds", () => {
     const file = tmpFile("bomb.tar");
     fs.writeFileSync(file, await tarOf({ "bomb/layer.tar": b.layers[0]!.blob, "config.json": JSON.stringify(config), "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: Array(5).fill("bomb/layer.tar") }]) }));
     expect(fs.statSync(file).size).toBeLessThan(1 << 20);
+    const rss = process.memoryUsage().rss;
     const scan = await scanImage(file);
     expect(scan.stats).toMatchObject({ layers: 5, distinctLayers: 1 });
+    expect(process.memoryUsage().rss - rss).toBeLessThan(256 << 20); // streamed: the 64 MiB file is never held
     expect(scan.stats.uncompressedBytes).toBeGreaterThan(5 * (64 << 20)); // every position counted …
   });
 
