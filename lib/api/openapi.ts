@@ -25,7 +25,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: "The token lacks the scope",
   404: "Not found",
   413: "Report larger than RESIDUE_MAX_UPLOAD_BYTES",
-  415: "Unknown or unrecognised report format",
+  415: "Unknown or unrecognised report format, or a Content-Encoding other than gzip",
   422: "The report or query violates the schema (the message names the JSON path)",
 };
 
