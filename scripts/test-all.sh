@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: every test. Unit + integration on embedded PGlite; integration again on PostgreSQL when
+# npm test: every test. Unit + integration + adversarial on embedded PGlite; integration and adversarial again on PostgreSQL when
 # TEST_DATABASE_URL is set (an admin URL; .ci/run starts a server and sets it); Playwright e2e against
 # `next build && next start` with Debian's Chromium. Ends with one line: "N passed, M failed".
 set -u
@@ -18,7 +18,7 @@ run() { # name, command...
 
 run "unit + integration (PGlite)" env -u TEST_DATABASE_URL npx vitest run --reporter=default
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  run "integration (PostgreSQL)" npx vitest run test/integration --reporter=default
+  run "integration + adversarial (PostgreSQL)" npx vitest run test/integration test/adversarial --reporter=default
 else
   echo "── integration (PostgreSQL): skipped, TEST_DATABASE_URL is not set"
 fi
