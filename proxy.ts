@@ -2,19 +2,16 @@ import { NextResponse, type NextRequest } from "next/server";
 import { crossSiteRefusal } from "@/lib/api/same-origin";
 
 /**
- * Runs before every page, server action and dashboard endpoint:
+ * Runs before every page and server action (not /api: see the matcher):
  * - CSRF: a request that changes something (a server action, a form post) must come from this site; refused
- *   here with a 403 and Residue's error shape, not Next's 500 "Invalid Server Actions request". The token API
- *   (/api/v1, bearer tokens, no cookies) is called from CI and is not subject to it; better-auth checks its own.
+ *   here with a 403 and Residue's error shape, not Next's 500 "Invalid Server Actions request".
  * - A Content-Security-Policy with a fresh nonce per request, which Next puts on its own scripts.
  * - The path being requested, so that a page that needs a signed-in user can send it through the login page.
  */
 export function proxy(req: NextRequest) {
   const path = req.nextUrl.pathname;
-  if (!path.startsWith("/api/v1/") && !path.startsWith("/api/auth/")) {
-    const refusal = crossSiteRefusal(req.method, req.headers, "any");
-    if (refusal) return NextResponse.json({ code: "forbidden", message: refusal }, { status: 403 });
-  }
+  const refusal = crossSiteRefusal(req.method, req.headers, "any");
+  if (refusal) return NextResponse.json({ code: "forbidden", message: refusal }, { status: 403 });
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce);
   const headers = new Headers(req.headers);
@@ -43,6 +40,8 @@ function contentSecurityPolicy(nonce: string): string {
 }
 
 export const config = {
-  // Static assets need neither; everything else does.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Not /api: a proxy buffers the request body (and cuts it at 10 MB), and uploads stream up to 100 MB. The API
+  // guards itself: /api/v1 takes bearer tokens (no cookies, nothing to forge), /api/ui checks the same
+  // crossSiteRefusal in withBrowser, /api/auth is better-auth's own origin check. Static assets need nothing.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };
