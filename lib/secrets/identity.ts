@@ -24,9 +24,9 @@ export function keyedHash(serverKey: Buffer): KeyedHash {
 
 /**
  * The fleet identity of a finding's secret, strongest evidence first:
- * 1. the raw value, reduced to the credential (lib/secrets/credential.ts): HMAC(server key, "sha256:" + sha256(value)),
- *    so ggshield's ignore_sha (a sha256 of the value)
- *    and Residue's own scanner (valueSha256) land on the same identity as a scanner that printed the value;
+ * 1. the raw value, reduced to the credential (lib/secrets/credential.ts): HMAC(server key, "sha256:" +
+ *    sha256(value)), so ggshield's ignore_sha (a sha256 of the value) and Residue's own scanner (valueSha256) land
+ *    on the same identity as a scanner that printed the value;
  * 2. a value hash from the scanner (detect-secrets sha1), keyed again so no unkeyed hash is stored;
  * 3. the layer: diffID + path + rule, one secret across every image that shares the layer;
  * 4. the location in one image: the weakest, when nothing else is known.
