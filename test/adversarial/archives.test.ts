@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { main } from "@/lib/scanner/cli";
 import { scanImage } from "@/lib/scanner/scan-image";
 import { indexTar } from "@/lib/scanner/tar-index";
-import { buildLayers, dockerArchive, ociArchive, ociLayout, type TestImage } from "@/test/helpers/image-archive";
+import { buildLayers, dockerArchive, ociArchive, ociLayout, tarOf, type TestImage } from "@/test/helpers/image-archive";
 
 // The archive corpus (hardening cases 5 and 10, and the scanner half of "nothing Residue writes holds a raw
 // value"): every exit code is asserted, every output byte is searched.
@@ -15,16 +14,7 @@ function capture() {
   const err: string[] = [];
   return { out, err, io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), fetch: globalThis.fetch } };
 }
-async function tarOf(files: Record<string, string | Buffer>): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on("data", (d: unknown) => void chunks.push(d as Buffer));
-  const done = new Promise<void>((r) => p.on("end", () => r()));
-  for (const [name, body] of Object.entries(files)) p.entry({ name }, typeof body === "string" ? Buffer.from(body) : body);
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
+const tarOfFiles = (files: Record<string, string | Buffer>) => tarOf(Object.entries(files).map(([name, body]) => ({ name, body: Buffer.from(body) })));
 const tmpFile = (name: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "residue-adv-")), name);
 
 const PLANTED = {
@@ -123,7 +113,7 @@ describe("damaged archives exit 2, never 0", () => {
   it("a zero-byte layer says what is wrong", async () => {
     const b = await buildLayers({ tag: "x/y:1", layers: [{ createdBy: "ADD a", files: { "a.txt": "x" } }] });
     const file = tmpFile("zero.tar");
-    fs.writeFileSync(file, await tarOf({ "layer0/layer.tar": Buffer.alloc(0), "config.json": b.config, "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: ["layer0/layer.tar"] }]) }));
+    fs.writeFileSync(file, await tarOfFiles({ "layer0/layer.tar": Buffer.alloc(0), "config.json": b.config, "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: ["layer0/layer.tar"] }]) }));
     const c = capture();
     expect(await main(["scan", file], c.io)).toBe(2);
     expect(c.err.join("")).toMatch(/empty \(0 bytes\)/);
@@ -138,7 +128,7 @@ describe("time and work bounds", () => {
     config.rootfs.diff_ids = Array(5).fill(b.layers[0]!.diffId);
     config.history = Array(5).fill({ created_by: "ADD big" });
     const file = tmpFile("bomb.tar");
-    fs.writeFileSync(file, await tarOf({ "bomb/layer.tar": b.layers[0]!.blob, "config.json": JSON.stringify(config), "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: Array(5).fill("bomb/layer.tar") }]) }));
+    fs.writeFileSync(file, await tarOfFiles({ "bomb/layer.tar": b.layers[0]!.blob, "config.json": JSON.stringify(config), "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: Array(5).fill("bomb/layer.tar") }]) }));
     expect(fs.statSync(file).size).toBeLessThan(1 << 20);
     const rss = process.memoryUsage().rss;
     const scan = await scanImage(file);

@@ -25,7 +25,7 @@ export type TestImage = {
 
 const sha = (b: Buffer) => `sha256:${crypto.createHash("sha256").update(b).digest("hex")}`;
 
-async function tarOf(entries: { name: string; body?: Buffer; type?: "file" | "directory" }[]): Promise<Buffer> {
+export async function tarOf(entries: { name: string; body?: Buffer; type?: "file" | "directory" }[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on("data", (c: unknown) => {
