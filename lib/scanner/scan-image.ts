@@ -25,6 +25,7 @@ type LayerRead = {
   detections: (Detection & { path: string })[];
   deletions: { path?: string; dir?: string }[];
   written: Set<string>;
+  /** What the layer's bytes hash to: checked against the config's diffID at every position that lists the blob. */
   diffId: string;
   bytes: number;
   files: number;
@@ -58,10 +59,12 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
     const key = layer.digest ?? layer.blob;
     let read = reads.get(key);
     if (!read) reads.set(key, (read = await readLayer(img, i, maxFileBytes)));
+    if (read.diffId !== info.diffId) {
+      throw new ResidueError("bad_request", `Layer ${i + 1} of ${img.layers.length} does not hash to its diffID (${info.diffId.slice(0, 19)}…, got ${read.diffId.slice(0, 19)}…): the archive is truncated or damaged.`);
+    }
     files += read.files;
     uncompressedBytes += read.bytes;
     compressedBytes += layer.size;
-    info.diffId = img.config.rootfs.diff_ids[i]!;
     for (const sk of read.skipped) {
       skipped[sk.reason === "too_large" ? "tooLarge" : "binary"]++;
       if (skipped.listed.length < MAX_SKIPPED_LISTED) skipped.listed.push({ ...sk, layer: i });
@@ -117,7 +120,7 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
   };
 }
 
-/** Streams one layer blob: its files' detections, its deletions, and proof that it is the layer the config names. */
+/** Streams one layer blob: its files' detections, its deletions, what it hashes to, and proof of its digest. */
 async function readLayer(img: ImageSource, i: number, maxFileBytes: number): Promise<LayerRead> {
   const layer = img.layers[i]!;
   const where = `Layer ${i + 1} of ${img.layers.length}${layer.digest ? ` (${layer.digest.slice(0, 19)}…)` : ` (${layer.blob.slice(0, 60)})`}`;
@@ -152,10 +155,6 @@ async function readLayer(img: ImageSource, i: number, maxFileBytes: number): Pro
   } catch (e) {
     if (e instanceof ResidueError) throw e;
     throw new ResidueError("bad_request", `${where} cannot be read (${e instanceof Error ? e.message.slice(0, 120) : "unreadable"}): the archive is truncated or damaged.`);
-  }
-  const expected = img.config.rootfs.diff_ids[i];
-  if (walked.diffId !== expected) {
-    throw new ResidueError("bad_request", `${where} does not hash to its diffID (${(expected ?? "none").slice(0, 19)}…, got ${walked.diffId.slice(0, 19)}…): the archive is truncated or damaged.`);
   }
   const [algorithm, hex] = (layer.digest ?? "").split(":");
   if (algorithm === "sha256" && compressed.digest("hex") !== hex) {

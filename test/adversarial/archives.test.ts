@@ -137,6 +137,18 @@ describe("time and work bounds", () => {
     expect(scan.stats.uncompressedBytes).toBeGreaterThan(5 * (64 << 20)); // every position counted …
   });
 
+  it("a blob listed twice is checked against the diffID at each position, not only the first", async () => {
+    const b = await buildLayers({ tag: "x/y:1", layers: [{ createdBy: "ADD a", files: { "a.txt": "x" } }] });
+    const config = JSON.parse(b.config.toString());
+    config.rootfs.diff_ids = [b.layers[0]!.diffId, `sha256:${"0".repeat(64)}`];
+    config.history = [{ created_by: "ADD a" }, { created_by: "ADD a again" }];
+    const file = tmpFile("twice.tar");
+    fs.writeFileSync(file, await tarOfFiles({ "l/layer.tar": b.layers[0]!.blob, "config.json": JSON.stringify(config), "manifest.json": JSON.stringify([{ Config: "config.json", RepoTags: ["x/y:1"], Layers: ["l/layer.tar", "l/layer.tar"] }]) }));
+    const c = capture();
+    expect(await main(["scan", file], c.io)).toBe(2);
+    expect(c.err.join("")).toMatch(/Layer 2 of 2 does not hash to its diffID/);
+  });
+
   it("a match storm (20 files of 1 MiB full of tokens) finishes in bounded time, reported as truncated", { timeout: 180_000 }, async () => {
     const token = (i: number) => `ghp_${i.toString(36).padStart(8, "0")}${"A1b2C3d4E5f6G7h8I9j0K1l2M3n4".slice(0, 28)}`;
     const file = (k: number) => Array.from({ length: 1 << 20 > 0 ? Math.floor((1 << 20) / 41) : 0 }, (_, i) => token(k * 100_000 + i)).join("\n");
