@@ -8,7 +8,7 @@ export const TRIAGE_LABEL: Record<string, string> = {
 
 export const IDENTITY_LABEL: Record<string, string> = {
   hmac: "Keyed hash of the value (HMAC-SHA256)",
-  scanner_hash: "Scanner's value hash, keyed again (HMAC-SHA256)",
+  scanner_hash: "A scanner's own fingerprint, keyed again (HMAC-SHA256)",
   layer_location: "Layer diffID + path + rule (no value in the report)",
   location: "Image + path + rule + line (no value or layer in the report)",
 };

@@ -54,7 +54,13 @@ export function buildOpenApi() {
         get: {
           summary: "One secret and its blast radius",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { "200": { description: "The secret, counts, and the registry → repository → tag → digest → layer → path tree" }, ...errors([401, 403, 404]) },
+          responses: {
+            "200": {
+              description:
+                "The secret, counts, the registry → repository → tag → digest → layer → path tree, every scanner that reported it (`scanners`) and how many secrets were merged into it (`mergedFrom`). The id of a secret merged into another answers with the one it joined, and `movedFrom` names the id asked for.",
+            },
+            ...errors([401, 403, 404]),
+          },
         },
       },
     },

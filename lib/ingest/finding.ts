@@ -30,8 +30,20 @@ export type NormalizedFinding = {
   line?: number;
   source: "file" | "history" | "env" | "config";
   raw?: string;
-  /** A value hash given by the scanner: detect-secrets (sha1), ggshield ignore_sha (sha256). */
-  valueHash?: { algorithm: "sha1" | "sha256"; hex: string };
+  /**
+   * The other parts of a credential made of several, when the finding holds them all (the secret of an AWS key
+   * pair beside its key id in trufflehog's RawV2). Raw values, dropped with `raw`.
+   */
+  parts?: string[];
+  /** What the scanner says the match is (ggshield's match type: client_id, client_secret, apikey). */
+  partHint?: string;
+  /** Hashes of the value given by the scanner: detect-secrets (sha1), Residue's SARIF (sha256 and sha1). */
+  valueHashes?: { algorithm: "sha1" | "sha256"; hex: string }[];
+  /**
+   * A scanner's own fingerprint that may not be a hash of the value alone (ggshield's ignore_sha is the SHA-256 of
+   * "<match>,<match type>" per match): it identifies the secret among that scanner's findings only.
+   */
+  scannerHash?: string;
   /** The scanner's own masked rendering, used for the preview when there is no raw value. */
   masked?: string;
   /** The value's length, when the report states it (Residue's SARIF): a number, never part of the value. */

@@ -3,7 +3,9 @@ import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../auth/actor";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
-import { addDelta, applyCounterDeltas, countsIfNew, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
+import { addDelta, applyCounterDeltas, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
+import { upsertLayers } from "./upsert-layers";
+import { upsertSecrets } from "./upsert-secrets";
 import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
 
 export type ScanMeta = {
@@ -53,11 +55,11 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const scanId = scanRows[0]!.id;
 
   const imageIds = await upsertImages(tx, plan, at);
-  const layerIds = await upsertLayers(tx, plan);
+  const { ids: layerIds, keys: layerKeys } = await upsertLayers(tx, plan);
   await upsertImageLayers(tx, plan, imageIds, layerIds);
   await recordTags(tx, plan, imageIds, scanId, at);
-  const { secretIds, newSecrets, firstSeen } = await upsertSecrets(tx, plan, at);
-  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, secretIds, firstSeen, scanId, scanner: meta.toolName ?? meta.scanner, at });
+  const { secretIds, newSecrets, firstSeen } = await upsertSecrets(tx, plan, { imageIds, layerIds, at, now, scanId });
+  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, layerKeys, secretIds, firstSeen, scanId, scanner: meta.toolName ?? meta.scanner, at });
   const ids = [...new Set(secretIds.values())].sort();
   const reopened = await applyCounterDeltas(tx, occ.deltas, firstSeen);
   await flagSharedLayers(tx, ids, [...new Set(layerIds.values())].sort());
@@ -111,27 +113,6 @@ async function upsertImages(tx: Tx, plan: IngestPlan, at: string): Promise<Map<s
   return new Map(withRepo.map((i) => [i.key, imageId.get(`${i.repositoryId}@${i.digest}`)!]));
 }
 
-async function upsertLayers(tx: Tx, plan: IngestPlan): Promise<Map<string, string>> {
-  const layers = [...plan.layers].sort((a, b) => cmp(a.key, b.key));
-  if (!layers.length) return new Map();
-  // A layer first seen by its compressed digest only (trufflehog) gets its diffID once a report links the two.
-  await tx.$executeRaw`
-    UPDATE "Layer" l SET key = x.diff, "diffId" = x.diff
-    FROM unnest(${layers.map((l) => l.diffId)}::text[], ${layers.map((l) => l.digest)}::text[]) AS x(diff, dig)
-    WHERE x.diff IS NOT NULL AND x.dig IS NOT NULL AND l.digest = x.dig AND l."diffId" IS NULL
-      AND NOT EXISTS (SELECT 1 FROM "Layer" o WHERE o.key = x.diff)`;
-  const rows = await tx.$queryRaw<{ id: string; key: string }[]>`
-    INSERT INTO "Layer" (id, key, "diffId", digest, size)
-    SELECT gen_random_uuid()::text, x.key, x.diff, x.dig, x.size
-    FROM unnest(${layers.map((l) => l.key)}::text[], ${layers.map((l) => l.diffId)}::text[], ${layers.map((l) => l.digest)}::text[],
-                ${layers.map((l) => l.size)}::bigint[]) AS x(key, diff, dig, size)
-    ON CONFLICT (key) DO UPDATE SET
-      digest = COALESCE("Layer".digest, EXCLUDED.digest),
-      size = COALESCE("Layer".size, EXCLUDED.size)
-    RETURNING id, key`;
-  return new Map(rows.map((r) => [r.key, r.id]));
-}
-
 async function upsertImageLayers(tx: Tx, plan: IngestPlan, imageIds: Map<string, string>, layerIds: Map<string, string>) {
   const rows = plan.imageLayers.filter((l) => imageIds.has(l.imageKey));
   if (!rows.length) return;
@@ -169,41 +150,19 @@ async function recordTags(tx: Tx, plan: IngestPlan, imageIds: Map<string, string
     WHERE b.id IS NULL OR b."imageId" IS DISTINCT FROM u."imageId" OR b."deletedAt" IS NOT NULL`;
 }
 
-async function upsertSecrets(tx: Tx, plan: IngestPlan, at: string) {
-  const secretIds = new Map<string, string>();
-  const firstSeen = new Set<string>();
-  const counts = countsIfNew(plan);
-  for (const part of chunks([...plan.secrets].sort((a, b) => cmp(a.identityKey, b.identityKey)))) {
-    // Counters only on insert: a known secret's are moved by applyCounterDeltas once its occurrences are written.
-    const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
-      INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity,
-                            "verifiedLive", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt", "occurrenceCount", "imageCount",
-                            "residueCount", "repositoryCount", "registryCount", "layerCount", "inFinalFs", "inHistory", "inConfig")
-      SELECT gen_random_uuid()::text, x."identityKind"::"IdentityKind", x."identityKey", x.detector, x."ruleId", x.title, x.preview, x."valueLength",
-             x.severity::"Severity", x."verifiedLive", ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp, x.occurrences, x.images,
-             x.residue, x.repositories, x.registries, x.layers, x.present, x.history, x.config
-      FROM json_to_recordset(${rowsJson(part.map((s) => ({ ...counts.get(s.identityKey)!, ...s })))}::json)
-           AS x("identityKind" text, "identityKey" text, detector text, "ruleId" text, title text, preview text, "valueLength" int, severity text,
-                "verifiedLive" boolean, occurrences int, images int, residue int, repositories int, registries int, layers int, present boolean,
-                history boolean, config boolean)
-      ON CONFLICT ("identityKey") DO UPDATE SET
-        "lastSeenAt" = GREATEST("Secret"."lastSeenAt", EXCLUDED."lastSeenAt"),
-        severity = LEAST("Secret".severity, EXCLUDED.severity),
-        "verifiedLive" = CASE WHEN EXCLUDED."verifiedLive" IS NULL THEN "Secret"."verifiedLive" ELSE EXCLUDED."verifiedLive" END,
-        "updatedAt" = EXCLUDED."updatedAt"
-      RETURNING id, "identityKey", (xmax = 0) AS inserted`;
-    for (const r of rows) {
-      secretIds.set(r.identityKey, r.id);
-      if (r.inserted) firstSeen.add(r.id);
-    }
-  }
-  return { secretIds, newSecrets: firstSeen.size, firstSeen };
-}
-
 async function upsertOccurrences(
   tx: Tx,
   plan: IngestPlan,
-  ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; secretIds: Map<string, string>; firstSeen: Set<string>; scanId: string; scanner: string; at: string },
+  ctx: {
+    imageIds: Map<string, string>;
+    layerIds: Map<string, string>;
+    layerKeys: Map<string, string>;
+    secretIds: Map<string, string>;
+    firstSeen: Set<string>;
+    scanId: string;
+    scanner: string;
+    at: string;
+  },
 ) {
   const layerId = (k: string | null) => (k ? (ctx.layerIds.get(k) ?? null) : null);
   // Rows go to the database in the order of the unique key, so concurrent uploads lock in the same order. One
@@ -211,19 +170,23 @@ async function upsertOccurrences(
   const rows = plan.occurrences.map((o) => {
     const secret = ctx.secretIds.get(o.identityKey)!;
     const image = ctx.imageIds.get(o.imageKey)!;
+    // The stored layer's key: the plan may name a layer by the digest that a stored layer has beside its diffID.
+    const lkey = o.layerKey ? (ctx.layerKeys.get(o.layerKey) ?? o.layerKey) : "";
     return {
-      key: `${image}\0${secret}\0${o.layerKey}\0${o.path}\0${o.line}`,
+      key: `${image}\0${secret}\0${lkey}\0${o.path}\0${o.line}`,
       row: {
-        secret, image, lkey: o.layerKey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
-        source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition,
+        secret, image, lkey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
+        source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition, vk: o.valueKnown,
       },
     };
   });
   rows.sort((a, b) => cmp(a.key, b.key));
+  // Two credentials of the plan that became one secret may name the same place: one row each (sorted, so adjacent).
+  const unique = rows.filter((r, i) => i === 0 || r.key !== rows[i - 1]!.key);
   let inserted = 0;
   let updated = 0;
   const deltas = new Map<string, CounterDelta>();
-  for (const part of chunks(rows)) {
+  for (const part of chunks(unique)) {
     const batch = part.map((r) => r.row);
     await tx.$executeRaw`
       INSERT INTO "Path" (value) SELECT DISTINCT p FROM json_array_elements_text(${JSON.stringify([...new Set(batch.map((o) => o.path))].sort(cmp))}::json) AS p
@@ -233,12 +196,12 @@ async function upsertOccurrences(
     const out = await tx.$queryRaw<{ secretId: string; inserted: number; updated: number; residue: number; freshRepositories: string[] }[]>`
       WITH x AS (
         SELECT * FROM json_to_recordset(${rowsJson(batch)}::json)
-          AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int)
+          AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int, vk boolean)
       ), written AS (
         INSERT INTO "Occurrence" (id, "secretId", "imageId", "repositoryId", "layerKey", "layerId", "layerPosition", path, "pathId", line, source, "createdBy",
-                                  "deletedInLayerId", "deletedInPosition", residue, scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
+                                  "deletedInLayerId", "deletedInPosition", residue, "valueKnown", scanner, "firstSeenAt", "lastSeenAt", "lastScanId")
         SELECT gen_random_uuid()::text, x.secret, x.image, i."repositoryId", x.lkey, x.lid, x.lpos, x.path, p.id, x.line, x.source::"OccurrenceSource", x.created,
-               x.did, x.dpos, x.did IS NOT NULL, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
+               x.did, x.dpos, x.did IS NOT NULL, x.vk, ${ctx.scanner}, ${ctx.at}::timestamp, ${ctx.at}::timestamp, ${ctx.scanId}
         FROM x JOIN "Image" i ON i.id = x.image JOIN "Path" p ON p.value = x.path
         ON CONFLICT ("imageId", "secretId", "layerKey", path, line) DO UPDATE SET
           "lastSeenAt" = GREATEST("Occurrence"."lastSeenAt", EXCLUDED."lastSeenAt"),
@@ -247,7 +210,8 @@ async function upsertOccurrences(
           "createdBy" = COALESCE("Occurrence"."createdBy", EXCLUDED."createdBy"),
           "deletedInLayerId" = COALESCE("Occurrence"."deletedInLayerId", EXCLUDED."deletedInLayerId"),
           "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
-          residue = "Occurrence".residue OR EXCLUDED.residue
+          residue = "Occurrence".residue OR EXCLUDED.residue,
+          "valueKnown" = "Occurrence"."valueKnown" OR EXCLUDED."valueKnown"
         RETURNING "secretId", "repositoryId", residue, (xmax = 0) AS inserted
       )
       -- One row per secret back, not one per occurrence.
@@ -262,7 +226,7 @@ async function upsertOccurrences(
       deltas.set(r.secretId, addDelta(deltas.get(r.secretId), { ...NO_CHANGE, occurrences: r.inserted, residue: r.residue, freshRepositories: r.freshRepositories }));
     }
   }
-  await recordScanSecrets(tx, ctx.scanId, rows.map((r) => r.row.secret));
+  await recordScanSecrets(tx, ctx.scanId, unique.map((r) => r.row.secret));
   const fresh = [...deltas].flatMap(([secretId, d]) => d.freshRepositories.map((repositoryId) => ({ secretId, repositoryId })));
   fresh.sort((a, b) => cmp(a.secretId, b.secretId) || cmp(a.repositoryId, b.repositoryId));
   return { inserted, updated, fresh, deltas };

@@ -1,8 +1,11 @@
 import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
 import { credentialOf } from "../secrets/credential";
-import { keyedHash, scrubHistoryText, secretIdentity, type IdentityKindName } from "../secrets/identity";
-import type { LayerRef, NormalizedFinding, ParseResult, SeverityLevel } from "./finding";
+import type { CredentialKind } from "../secrets/credential-kind";
+import { IDENTITY_STRENGTH, keyedHash, scrubHistoryText, secretEvidence, type IdentityKindName, type SecretEvidence, type SecretKey } from "../secrets/identity";
+import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
+import { SEVERITIES, type LayerRef, type NormalizedFinding, type ParseResult, type SeverityLevel } from "./finding";
+import { cmp } from "./write-batches";
 
 /** Rows ready for set-based writes. No raw secret value survives this step. */
 export type IngestPlan = {
@@ -24,9 +27,15 @@ export type ImageRow = {
   tag: string | null;
 };
 export type LayerRow = { key: string; diffId: string | null; digest: string | null; size: number | null };
+/**
+ * One credential of the report: every finding whose keys meet, or that lib/secrets/link-findings.ts places on the
+ * same credential. `identityKey` is the strongest of `keys`, the name of the secret if none of them is known yet.
+ */
 export type SecretRow = {
   identityKey: string;
   identityKind: IdentityKindName;
+  keys: SecretKey[];
+  valueKnown: boolean;
   detector: string;
   ruleId: string;
   title: string | null;
@@ -46,9 +55,12 @@ export type OccurrenceRow = {
   createdBy: string | null;
   deletedInLayerKey: string | null;
   deletedInPosition: number | null;
+  /** What the finding here said about its credential: persist joins it to stored secrets at the same place. */
+  credential: CredentialKind;
+  valueKnown: boolean;
 };
 
-const SEVERITY_RANK: Record<SeverityLevel, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<SeverityLevel, number>;
 const NO_REGISTRY = "(none)";
 
 export const layerKeyOf = (l: LayerRef | undefined) => (l?.diffId ? l.diffId : l?.digest ? `digest:${l.digest}` : "");
@@ -120,32 +132,43 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     });
   }
 
-  const secrets = new Map<string, SecretRow>();
-  const occurrences = new Map<string, OccurrenceRow>();
-  for (const f of result.findings) {
+  // Each finding's evidence, then one group per credential: findings whose keys meet, and findings the same
+  // credential by where they are (a masked finding beside the value, an AWS key id beside its secret).
+  const placed = result.findings.map((f) => {
     const image = f.image ? imageFor(mergeRefs(f.image, uploadImage), false) : primary!;
     const layer = completeLayer(f.layer);
     const layerKey = addLayer(layer);
     const deletedKey = addLayer(completeLayer(f.deletedIn));
-    const id = secretIdentity(f, hmac, { layerKey, imageKey: image.key });
-    const prev = secrets.get(id.key);
-    secrets.set(id.key, {
-      identityKey: id.key,
-      identityKind: prev?.identityKind ?? id.kind,
-      detector: prev?.detector ?? f.detector.slice(0, 256),
-      ruleId: prev?.ruleId ?? f.ruleId,
-      title: prev?.title ?? f.title?.slice(0, 512) ?? null,
-      preview: prev?.preview ?? id.preview,
-      valueLength: prev?.valueLength ?? id.valueLength ?? null,
-      severity: prev && SEVERITY_RANK[prev.severity] < SEVERITY_RANK[f.severity] ? prev.severity : f.severity,
-      verifiedLive: prev?.verifiedLive === true || f.verified === true ? true : (f.verified ?? prev?.verifiedLive ?? null),
-    });
+    const evidence = secretEvidence(f, hmac, { layerKey, imageKey: image.key });
     const path = storablePath(layerKey && !f.path.startsWith("/") && f.source === "file" ? `/${f.path}` : f.path);
-    const line = f.line ?? 0;
-    const occKey = [id.key, image.key, layerKey, path, line].join("\0");
+    return { f, image, layer, layerKey, deletedKey, evidence, path, line: f.line ?? 0 };
+  });
+  const groups = unionFind();
+  for (const p of placed) for (const k of p.evidence.keys.slice(1)) groups.union(p.evidence.keys[0]!.key, k.key);
+  for (const link of linkByPlace(placeableEvidence(placed, groups.find))) groups.union(link.a, link.b);
+
+  const members = new Map<string, (typeof placed)[number][]>();
+  for (const p of placed) {
+    const root = groups.find(p.evidence.keys[0]!.key);
+    const list = members.get(root);
+    if (list) list.push(p);
+    else members.set(root, [p]);
+  }
+  const secrets = new Map<string, SecretRow>();
+  const identityOf = new Map<string, string>();
+  for (const [root, list] of members) {
+    const row = secretRow(list.map((p) => ({ f: p.f, evidence: p.evidence })));
+    secrets.set(row.identityKey, row);
+    identityOf.set(root, row.identityKey);
+  }
+
+  const occurrences = new Map<string, OccurrenceRow>();
+  for (const { f, image, layer, layerKey, deletedKey, evidence, path, line } of placed) {
+    const identityKey = identityOf.get(groups.find(evidence.keys[0]!.key))!;
+    const occKey = [identityKey, image.key, layerKey, path, line].join("\0");
     if (!occurrences.has(occKey)) {
       occurrences.set(occKey, {
-        identityKey: id.key,
+        identityKey,
         imageKey: image.key,
         layerKey,
         layerPosition: layerKey ? (positionOfLayer.get(layerKey) ?? null) : null,
@@ -155,6 +178,8 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
         createdBy: layer?.createdBy ? scrub(layer.createdBy) : (createdByOfLayer.get(layerKey) ?? null),
         deletedInLayerKey: deletedKey || null,
         deletedInPosition: deletedKey ? (positionOfLayer.get(deletedKey) ?? null) : null,
+        credential: evidence.credential,
+        valueKnown: evidence.valueKnown,
       });
     }
   }
@@ -168,6 +193,62 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     primaryImageKey: primary?.key ?? null,
   };
 }
+
+/**
+ * The evidence worth placing: findings without their value and AWS key parts, with every other finding at their
+ * paths (a report of values only has nothing to place, and is not compared finding by finding).
+ */
+function placeableEvidence(
+  placed: { evidence: SecretEvidence; layerKey: string; image: ImageRow; path: string; line: number }[],
+  groupOf: (key: string) => string,
+): PlacedEvidence[] {
+  const seeks = (e: SecretEvidence) => !e.valueKnown || (e.credential.family === "aws" && e.credential.part !== "whole");
+  const norm = (path: string) => path.replace(/^\/+/, "");
+  const paths = new Set(placed.filter((p) => seeks(p.evidence)).map((p) => norm(p.path)));
+  return placed
+    .filter((p) => paths.has(norm(p.path)))
+    .map((p) => ({
+      group: groupOf(p.evidence.keys[0]!.key),
+      layer: p.layerKey || null,
+      image: p.image.key,
+      path: p.path,
+      line: p.line,
+      credential: p.evidence.credential,
+      valueKnown: p.evidence.valueKnown,
+    }));
+}
+
+/** Every key of several pieces of evidence, once each, strongest first (then in key order, so the first is stable). */
+export function allKeys(lists: SecretKey[][]): SecretKey[] {
+  return [...new Map(lists.flat().map((k) => [k.key, k])).values()].sort((a, b) => IDENTITY_STRENGTH[a.kind] - IDENTITY_STRENGTH[b.kind] || cmp(a.key, b.key));
+}
+
+/**
+ * The secret several findings are evidence of: every key any of them brought, the strongest as its name; its
+ * description and preview from the strongest finding (with the value before without, an AWS key id before its
+ * secret); the highest severity; live when any scanner verified it live.
+ */
+function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): SecretRow {
+  // One finding (most secrets): its keys as they are, strongest first already.
+  const keys = list.length === 1 ? list[0]!.evidence.keys : allKeys(list.map((m) => m.evidence.keys));
+  const rank = (m: (typeof list)[number]) => IDENTITY_STRENGTH[m.evidence.kind] * 4 + (m.evidence.valueKnown ? 0 : 2) + (m.evidence.credential.part === "id" ? 0 : 1);
+  const lead = list.reduce((best, m) => (rank(m) < rank(best) ? m : best));
+  const verified = list.map((m) => m.f.verified);
+  return {
+    identityKey: keys[0]!.key,
+    identityKind: keys[0]!.kind,
+    keys,
+    valueKnown: list.some((m) => m.evidence.valueKnown),
+    detector: lead.f.detector.slice(0, 256),
+    ruleId: lead.f.ruleId,
+    title: lead.f.title?.slice(0, 512) ?? null,
+    preview: lead.evidence.preview,
+    valueLength: lead.evidence.valueLength ?? null,
+    severity: list.reduce((s, m) => (SEVERITY_RANK[m.f.severity] < SEVERITY_RANK[s] ? m.f.severity : s), lead.f.severity),
+    verifiedLive: verified.includes(true) ? true : verified.includes(false) ? false : null,
+  };
+}
+
 
 // A btree entry holds at most ~2.7 kB, and the path is part of the occurrence key: a longer path keeps its first
 // 1,900 bytes and a hash of the whole, so two long paths with the same beginning stay two occurrences.

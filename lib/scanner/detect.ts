@@ -9,7 +9,15 @@ secretLintProfiler.setEnabled(false);
 
 export type Detection = { ruleId: string; title: string; line: number; value: string };
 
-const CONFIG = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended }] };
+// AWS key ids are not secret alone, so secretlint leaves them out by default; Residue reports them so that an id and
+// its secret are linked as one key pair (lib/secrets/link-findings.ts), as trufflehog and gitleaks report the id.
+const CONFIG = {
+  rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
+};
+// Reported with the ids, but an account number is neither a credential nor part of one.
+const NOT_CREDENTIALS = new Set(["AWSAccountID"]);
+// What a value token is made of: a rule whose range stops inside one cut the value short.
+const TOKEN_CHAR = /[A-Za-z0-9/+=_.~-]/;
 
 /** At most this many secrets are reported per file; a file holding more is reported as truncated. */
 export const MAX_MATCHES_PER_FILE = 100;
@@ -32,7 +40,10 @@ export async function detectInText(content: string, filePath: string): Promise<{
     let end = Math.min(content.length, start + WINDOW);
     if (end < content.length) end = nextLineStart(content, end);
     const r = await lintSource({ source: { content: content.slice(start, end), filePath, contentType: "text" }, options: { config: CONFIG, maskSecrets: false, noPhysicFilePath: true } });
-    for (const m of r.messages) matches.push({ ruleId: m.ruleId, messageId: m.messageId, start: start + m.range[0], end: start + m.range[1], line: line + m.loc.start.line - 1 });
+    for (const m of r.messages) {
+      if (NOT_CREDENTIALS.has(m.messageId)) continue;
+      matches.push({ ruleId: m.ruleId, messageId: m.messageId, start: start + m.range[0], end: wholeToken(content, start + m.range[0], start + m.range[1]), line: line + m.loc.start.line - 1 });
+    }
     if (end >= content.length) break;
     const next = Math.max(start + 1, nextLineStart(content, end - OVERLAP));
     line += countLines(content, start, next);
@@ -53,6 +64,18 @@ export async function detectInText(content: string, filePath: string): Promise<{
       value: credentialOf(content.slice(m.start, m.end)),
     })),
   };
+}
+
+/**
+ * A rule that matches `NAME=value` may report a range as long as the value but starting at the name (secretlint's
+ * AWS secret access key rule does): the value is then cut short. An assignment whose range ends inside a token is
+ * taken to the token's end.
+ */
+function wholeToken(content: string, start: number, end: number): number {
+  if (!/[=:]/.test(content.slice(start, end))) return end;
+  let e = end;
+  while (e < content.length && TOKEN_CHAR.test(content[e]!)) e++;
+  return e;
 }
 
 /**

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { Transform } from "node:stream";
 import { ResidueError } from "../errors";
+import { historyPath } from "../images/history-path";
 import { decompressed } from "./decompress";
 import { detectInConfigText, detectInText, looksBinary, type Detection } from "./detect";
 import { openImage, type ImageSource } from "./image-source";
@@ -92,7 +93,7 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
   for (const [position, h] of history.entries()) {
     if (!h.created_by) continue;
     const layer = layers.find((l) => l.position === position);
-    for (const d of await detectInConfigText(h.created_by, `history[${position}]`)) findings.push({ ...d, path: `history[${position}]`, source: "history", layer });
+    for (const d of await detectInConfigText(h.created_by, historyPath(position))) findings.push({ ...d, path: historyPath(position), source: "history", layer });
   }
   for (const env of img.config.config?.Env ?? []) {
     const name = env.split("=")[0]!;

@@ -1,10 +1,7 @@
-import crypto from "node:crypto";
-import { sha256Hex } from "../hash";
+import { sha1Hex, sha256Hex } from "../hash";
 import { previewOf, scrubHistoryText } from "../secrets/identity";
 import { APP_VERSION } from "../version";
 import type { ImageScan, LayerInfo } from "./scan-image";
-
-const sha1Hex = (s: string) => crypto.createHash("sha1").update(s).digest("hex");
 
 /**
  * SARIF 2.1.0 with Residue's layer properties (read back by lib/ingest/parsers/sarif.ts). The value travels only

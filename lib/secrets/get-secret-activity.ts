@@ -2,7 +2,10 @@ import { getDb } from "../db";
 
 const TIMELINE_LIMIT = 300;
 
-/** Everything that happened to a secret, newest first: scans that saw it, triage, comments, remediation steps. */
+/**
+ * Everything that happened to a secret, newest first: scans that saw it, triage, comments, remediation steps, and
+ * the history of every secret merged into it.
+ */
 export async function getSecretActivity(secretId: string) {
   const db = getDb();
   const [steps, comments, scans, events, assignee] = await Promise.all([
@@ -22,7 +25,7 @@ export async function getSecretActivity(secretId: string) {
       WHERE ss."secretId" = ${secretId} ORDER BY sc."createdAt" DESC LIMIT ${TIMELINE_LIMIT}`,
     db.$queryRaw<{ id: string; at: Date; actorLabel: string; action: string; before: unknown; after: unknown }[]>`
       SELECT id, at, "actorLabel", action, before, after FROM "AuditEvent"
-      WHERE ("entityType" = 'Secret' AND "entityId" = ${secretId})
+      WHERE ("entityType" = 'Secret' AND ("entityId" = ${secretId} OR "entityId" IN (SELECT "fromSecretId" FROM "SecretMerge" WHERE "intoSecretId" = ${secretId})))
          OR ("entityType" = 'RemediationStep' AND "entityId" IN (SELECT id FROM "RemediationStep" WHERE "secretId" = ${secretId}))
       ORDER BY at DESC LIMIT ${TIMELINE_LIMIT}`,
     db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),

@@ -10,9 +10,12 @@ const OCCURRENCE_LIMIT = 1000;
  * One secret and its blast radius: every registry → repository → tag → digest → layer → path where it occurs.
  * The tree is built from at most 1,000 occurrences (most recent first); counts cover all of them.
  */
-export async function getSecret({ secretId }: { secretId: string /* untrusted, from the URL */ }) {
+export async function getSecret({ secretId: requested }: { secretId: string /* untrusted, from the URL */ }) {
   await reopenExpiredRisks();
   const db = getDb();
+  // A secret merged into another (lib/secrets/merge-secrets.ts) is answered by the one it joined.
+  const moved = await db.secretMerge.findUnique({ where: { fromSecretId: requested }, select: { intoSecretId: true } });
+  const secretId = moved?.intoSecretId ?? requested;
   const secret = await db.secret.findUnique({
     where: { id: secretId },
     select: {
@@ -22,15 +25,27 @@ export async function getSecret({ secretId }: { secretId: string /* untrusted, f
     },
   });
   if (!secret) throw new ResidueError("not_found", "Secret not found.");
-  const occurrences = await db.occurrence.findMany({
-    where: { secretId },
-    // lastSeenAt alone: an index scan that stops after the limit (adding id would sort every occurrence).
-    orderBy: { lastSeenAt: "desc" },
-    take: OCCURRENCE_LIMIT,
-    select: OCCURRENCE_SELECT,
-  });
+  const [occurrences, scanners, mergedFrom] = await Promise.all([
+    db.occurrence.findMany({
+      where: { secretId },
+      // lastSeenAt alone: an index scan that stops after the limit (adding id would sort every occurrence).
+      orderBy: { lastSeenAt: "desc" },
+      take: OCCURRENCE_LIMIT,
+      select: OCCURRENCE_SELECT,
+    }),
+    db.$queryRaw<{ name: string }[]>`
+      SELECT DISTINCT COALESCE(sc."toolName", sc.scanner) AS name FROM "ScanSecret" ss JOIN "Scan" sc ON sc.id = ss."scanId"
+      WHERE ss."secretId" = ${secretId} ORDER BY 1`,
+    db.secretMerge.count({ where: { intoSecretId: secretId } }),
+  ]);
   return {
     secret,
+    /** Every scanner that reported it, by the name the report gave. */
+    scanners: scanners.map((s) => s.name),
+    /** How many secrets were found to be this one and merged into it. */
+    mergedFrom,
+    /** The id asked for, when it was merged into this secret. */
+    movedFrom: moved ? requested : null,
     // Counts are kept on the secret by ingest: a key in 10,000 images is not re-aggregated per page view.
     blastRadius: {
       registries: secret.registryCount,

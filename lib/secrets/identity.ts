@@ -1,10 +1,28 @@
 import crypto from "node:crypto";
-import { sha256Hex } from "../hash";
+import { sha1Hex, sha256Hex } from "../hash";
 import type { NormalizedFinding } from "../ingest/finding";
 import { credentialOf } from "./credential";
+import { credentialKind, type CredentialKind } from "./credential-kind";
 
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
-export type SecretIdentity = { kind: IdentityKindName; key: string; preview: string; valueLength?: number };
+
+/** Strongest first: a key from the value proves the credential, a location only says where one is. */
+export const IDENTITY_STRENGTH: Record<IdentityKindName, number> = { hmac: 0, scanner_hash: 1, layer_location: 2, location: 3 };
+
+/** One keyed hash a secret can be found by. A secret has every key any of its findings brought. */
+export type SecretKey = { key: string; kind: IdentityKindName };
+
+/** What one finding says about which secret it is. The raw value is not in it. */
+export type SecretEvidence = {
+  /** Strongest first; the first names a secret first seen through this finding. */
+  keys: SecretKey[];
+  kind: IdentityKindName;
+  preview: string;
+  valueLength?: number;
+  /** The value itself, or a hash of it, was in the report: two different values are two credentials. */
+  valueKnown: boolean;
+  credential: CredentialKind;
+};
 
 export type KeyedHash = (data: string) => string;
 
@@ -23,29 +41,52 @@ export function keyedHash(serverKey: Buffer): KeyedHash {
 }
 
 /**
- * The fleet identity of a finding's secret, strongest evidence first:
- * 1. the raw value, reduced to the credential (lib/secrets/credential.ts): HMAC(server key, "sha256:" +
- *    sha256(value)), so ggshield's ignore_sha (a sha256 of the value) and Residue's own scanner (valueSha256) land
- *    on the same identity as a scanner that printed the value;
- * 2. a value hash from the scanner (detect-secrets sha1), keyed again so no unkeyed hash is stored;
- * 3. the layer: diffID + path + rule, one secret across every image that shares the layer;
- * 4. the location in one image: the weakest, when nothing else is known.
- * The raw value never leaves this function: only the keyed hash, a preview and the length do.
+ * The keys a finding's secret is known by, strongest evidence first:
+ * 1. the raw value, reduced to the credential (lib/secrets/credential.ts), and each other part of a multi-part
+ *    credential: HMAC(server key, "sha256:" + sha256(value)) and HMAC(server key, "sha1:" + sha1(value)), so
+ *    Residue's own scanner (valueSha256, valueSha1) and detect-secrets (hashed_secret, a sha1) land on the same
+ *    secret as a scanner that printed the value;
+ * 2. a value hash from the scanner, keyed the same way, so no unkeyed hash is stored;
+ * 3. a scanner's own fingerprint (ggshield ignore_sha), keyed as a sha256: it meets that scanner's findings;
+ * 4. for a finding with nothing of its value (trivy masks it): the layer, diffID + path + rule, one secret across
+ *    every image that shares the layer; else the location in one image, the weakest.
+ * Findings without their value are joined to the others at the same place by lib/secrets/link-findings.ts.
  */
-export function secretIdentity(f: NormalizedFinding, hmac: KeyedHash, where: { layerKey: string; imageKey: string }): SecretIdentity {
-  if (f.raw) {
-    const value = credentialOf(f.raw);
-    return { kind: "hmac", key: hmac(`sha256:${sha256Hex(value)}`), preview: previewOf(value), valueLength: value.length };
+export function secretEvidence(f: NormalizedFinding, hmac: KeyedHash, where: { layerKey: string; imageKey: string }): SecretEvidence {
+  // Written for a report of 100,000 findings: no closures or spreads per finding.
+  const keys: SecretKey[] = [];
+  const value = f.raw ? credentialOf(f.raw) : undefined;
+  if (value !== undefined) {
+    keys.push({ key: hmac(`sha256:${sha256Hex(value)}`), kind: "hmac" }, { key: hmac(`sha1:${sha1Hex(value)}`), kind: "hmac" });
+    for (const part of f.parts ?? []) {
+      const v = credentialOf(part);
+      keys.push({ key: hmac(`sha256:${sha256Hex(v)}`), kind: "hmac" }, { key: hmac(`sha1:${sha1Hex(v)}`), kind: "hmac" });
+    }
   }
-  const preview = maskedPreview(f.masked, f.valueLength);
-  if (f.valueHash) {
-    const kind = f.valueHash.algorithm === "sha256" ? "hmac" : "scanner_hash";
-    return { kind, key: hmac(`${f.valueHash.algorithm}:${f.valueHash.hex.toLowerCase()}`), preview, valueLength: f.valueLength };
+  if (f.valueHashes) for (const h of f.valueHashes) keys.push({ key: hmac(`${h.algorithm}:${h.hex.toLowerCase()}`), kind: "hmac" });
+  const valueKnown = keys.length > 0;
+  if (f.scannerHash) keys.push({ key: hmac(`sha256:${f.scannerHash.toLowerCase()}`), kind: "scanner_hash" });
+  if (!keys.length) {
+    keys.push(
+      where.layerKey
+        ? { key: hmac(`layer\0${where.layerKey}\0${f.path}\0${f.ruleId}`), kind: "layer_location" }
+        : { key: hmac(`loc\0${where.imageKey}\0${f.path}\0${f.ruleId}\0${f.line ?? 0}`), kind: "location" },
+    );
   }
-  if (where.layerKey) {
-    return { kind: "layer_location", key: hmac(["layer", where.layerKey, f.path, f.ruleId].join("\0")), preview };
-  }
-  return { kind: "location", key: hmac(["loc", where.imageKey, f.path, f.ruleId, f.line ?? 0].join("\0")), preview };
+  const kind = credentialKind({ detector: f.detector, ruleId: f.ruleId, title: f.title, partHint: f.partHint, value });
+  return {
+    keys: f.parts?.length || (f.valueHashes && value !== undefined) ? unique(keys) : keys,
+    kind: keys[0]!.kind,
+    preview: value !== undefined ? previewOf(value) : maskedPreview(f.masked, f.valueLength),
+    valueLength: value !== undefined ? value.length : f.valueLength,
+    valueKnown,
+    credential: f.parts?.length ? { family: kind.family, part: "whole" } : kind,
+  };
+}
+
+function unique(keys: SecretKey[]): SecretKey[] {
+  const seen = new Set<string>();
+  return keys.filter((k) => !seen.has(k.key) && seen.add(k.key));
 }
 
 const MASK_CHAR = /[*•…#]/;

@@ -85,7 +85,7 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     expect(res.status).toBe(201);
     const json = await res.json();
     expect(json).toMatchObject({ scanner: "residue", counts: { findings: 12_000, skipped: 0 } });
-    expect(json.counts.newSecrets).toBe(new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHash!.hex)).size);
+    expect(json.counts.newSecrets).toBe(new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHashes![0]!.hex)).size);
     expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("residue-upload-")).length).toBe(before);
   });
 

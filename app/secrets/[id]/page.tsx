@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
@@ -31,6 +31,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
     if (e instanceof ResidueError && e.code === "not_found") notFound();
     throw e;
   });
+  // The address of a secret merged into another leads to the one it joined.
+  if (detail.movedFrom) redirect(`/secrets/${detail.secret.id}`);
   const { secret: s, blastRadius: b, tree } = detail;
   const [activity, users] = await Promise.all([getSecretActivity(s.id), listAssignableUsers()]);
   const types = findingTypes(s);
@@ -66,6 +68,10 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           <h2 className="font-semibold">Identity</h2>
           <p className="mt-1 text-slate-700">{IDENTITY_LABEL[s.identityKind]}.{s.valueLength ? ` The value is ${s.valueLength} characters long.` : ""} Residue never stores the value itself.</p>
           <p className="mt-2 text-slate-600">First seen {day(s.firstSeenAt)}, last seen {day(s.lastSeenAt)}.</p>
+          <p className="mt-2 text-slate-600">
+            Reported by {detail.scanners.length ? detail.scanners.join(", ") : "no scanner on record"}.
+            {detail.mergedFrom ? ` ${detail.mergedFrom === 1 ? "One secret was" : `${detail.mergedFrom} secrets were`} found to be this credential and merged into it (see the timeline).` : ""}
+          </p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
           <h2 className="font-semibold">Triage</h2>

@@ -40,7 +40,7 @@ export const detectSecretsParser: ReportParser = {
           path: r.filename ?? path,
           line: positiveInt(r.line_number),
           source: "file",
-          valueHash: { algorithm: "sha1", hex: r.hashed_secret.toLowerCase() },
+          valueHashes: [{ algorithm: "sha1", hex: r.hashed_secret.toLowerCase() }],
           verified: r.is_verified || undefined,
         });
       }

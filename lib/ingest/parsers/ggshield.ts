@@ -3,9 +3,11 @@ import type { NormalizedFinding } from "../finding";
 import { isObject, jsonValue, parseShape, positiveInt, type ReportParser } from "./parser";
 
 // ggshield `secret scan … --json` (shared/fixtures/schemas/ggshield-secret.schema.json). `ignore_sha` is the
-// SHA-256 of the secret: the same value in any file, commit or image. Docker scans name files "<diffID>:/<path>"
-// (ggshield/verticals/secret/docker.py @eaa3e43).
-const occurrence = z.looseObject({ match: z.string().optional(), line_start: z.number().nullish() });
+// SHA-256 of "<match>,<match type>" for each match of the incident in type order (get_ignore_sha in
+// ggshield/core/filter.py): the same for the secret in any file, commit or image, but not a hash of the value that
+// another scanner could compute. Matches are masked unless the scan ran with --show-secrets. Docker scans name
+// files "<diffID>:/<path>" (ggshield/verticals/secret/docker.py @eaa3e43).
+const occurrence = z.looseObject({ match: z.string().optional(), type: z.string().max(128).optional(), line_start: z.number().nullish() });
 const incident = z.looseObject({
   type: z.string().max(256),
   policy: z.string().optional(),
@@ -22,6 +24,8 @@ const report = z.looseObject({
   secrets_engine_version: z.string().optional(),
 });
 
+// ggshield censors a match by replacing its middle with "*" (censor_match); a match without one was shown in full.
+const MASKED = /\*/;
 const DOCKER_FILE = /^(sha256:[0-9a-f]{64}):(\/.*)$/;
 
 export const ggshieldParser: ReportParser = {
@@ -36,9 +40,15 @@ export const ggshieldParser: ReportParser = {
     for (const e of entities) {
       const docker = DOCKER_FILE.exec(e.filename);
       for (const i of e.incidents) {
-        const lines = (i.occurrences?.length ? i.occurrences : [{}]).map((o) => positiveInt((o as { line_start?: number | null }).line_start));
-        // One finding per distinct line: an incident groups every occurrence of the secret in that file.
-        for (const line of new Set(lines)) {
+        // One finding per match and line: an incident groups every match of the secret in that file (an AWS key
+        // id and its secret are two matches of one incident).
+        const seen = new Set<string>();
+        for (const o of i.occurrences?.length ? i.occurrences : [{}]) {
+          const { match, type, line_start } = o as z.infer<typeof occurrence>;
+          const line = positiveInt(line_start);
+          if (seen.has(`${line}\0${type}`)) continue;
+          seen.add(`${line}\0${type}`);
+          const shown = match && match.length >= 8 && !MASKED.test(match) ? match : undefined;
           findings.push({
             ruleId: i.type,
             detector: i.type,
@@ -46,8 +56,10 @@ export const ggshieldParser: ReportParser = {
             path: docker ? docker[2]! : e.filename,
             line,
             source: "file",
-            valueHash: { algorithm: "sha256", hex: i.ignore_sha.toLowerCase() },
-            masked: i.occurrences?.[0]?.match,
+            raw: shown,
+            partHint: type,
+            scannerHash: i.ignore_sha.toLowerCase(),
+            masked: shown ? undefined : match,
             verified: i.validity === "valid" ? true : i.validity === "invalid" ? false : undefined,
             layer: docker ? { diffId: docker[1] } : undefined,
           });

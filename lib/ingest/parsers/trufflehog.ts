@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
+import { splitAwsPair } from "../../secrets/credential-kind";
+import { historyPath } from "../../images/history-path";
 import type { NormalizedFinding } from "../finding";
 import { firstRecord, interner, isObject, jsonLines, parseShape, positiveInt, severityFromLiveness, type ReportParser } from "./parser";
 
@@ -50,10 +52,10 @@ export const trufflehogParser: ReportParser = {
         ruleId: name(`id:${r.DetectorName}`, () => r.DetectorName.toLowerCase()),
         detector: name(r.DetectorName, () => r.DetectorName),
         severity: severityFromLiveness(r.Verified),
-        path: history ? `image-config:history[${history[1]}].created_by` : (loc.file ?? loc.path ?? loc.link ?? "(unknown)"),
+        path: history ? historyPath(Number(history[1])) : (loc.file ?? loc.path ?? loc.link ?? "(unknown)"),
         line: positiveInt(loc.line),
         source: history ? "history" : "file",
-        raw: decodeRaw(r.RawV2 || r.Raw),
+        ...rawParts(decodeRaw(r.Raw), decodeRaw(r.RawV2)),
         verified: r.Verified,
         masked: r.Redacted || undefined,
         layer: loc.layer ? layer(loc.layer, () => ({ digest: loc.layer! })) : undefined,
@@ -63,6 +65,18 @@ export const trufflehogParser: ReportParser = {
     return { scanner: "trufflehog", format: "trufflehog-jsonl", target, findings, skipped: 0 };
   },
 };
+
+/**
+ * `Raw` is what the detector matched (for AWS the key id, the value gitleaks and Residue report as well); `RawV2`,
+ * when set, is the whole credential (for AWS the key id followed by its secret). The secret becomes a second part
+ * of the same credential, and RawV2 itself a third: secrets trufflehog found before were keyed by it.
+ */
+function rawParts(raw: string | undefined, rawV2: string | undefined): Pick<NormalizedFinding, "raw" | "parts"> {
+  if (!raw) return { raw: rawV2 };
+  if (!rawV2 || rawV2 === raw) return { raw };
+  const pair = splitAwsPair(rawV2);
+  return { raw, parts: [...(pair ? [pair.id, pair.secret] : []), rawV2].filter((p) => p !== raw) };
+}
 
 function dockerImage(image: string, tag: string | undefined): ImageRef | undefined {
   const ref = tryParseImageRef(image);

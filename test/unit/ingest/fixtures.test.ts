@@ -116,9 +116,10 @@ describe("named fields", () => {
     expect(findings[0]).toMatchObject({ ruleId: "AWS Access Key", raw: "AKIAIOSFODNN7EXAMPLE" });
   });
 
-  it("ggshield: ignore_sha is the value hash", () => {
+  it("ggshield: ignore_sha is ggshield's fingerprint, the match type says which part, a masked match is no value", () => {
     const { findings } = parseFixture("ggshield/one_finding.json");
-    expect(findings[0]).toMatchObject({ detector: "Django Secret Key", path: "wapf/settings.py", valueHash: { algorithm: "sha256" } });
+    expect(findings[0]).toMatchObject({ detector: "Django Secret Key", path: "wapf/settings.py", partHint: "apikey", scannerHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(findings[0]!.raw).toBeUndefined();
   });
 
   it("secretlint: the value is the matched range of sourceContent", () => {
