@@ -21,6 +21,8 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
   const scope = { registry: q.registry, repository: q.repository };
   const summary = await getComplianceSummary(asOf, scope);
   const drill = (extra: Record<string, string>) => `/secrets?${new URLSearchParams({ ...extra, ...(q.registry ? { registry: q.registry } : {}), ...(q.repository ? { repository: q.repository } : {}) })}`;
+  // The exports answer for what the page shows: the same date and scope.
+  const scopeParams = Object.fromEntries(Object.entries({ asOf: q.asOf, registry: q.registry, repository: q.repository }).filter((e): e is [string, string] => !!e[1]));
   const own = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   return (
     <>
@@ -29,8 +31,8 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
         description={<>OWASP NHI-02, NIST CSF 2.0 PR.DS and NIST SP 800-207, as of {minute(asOf)} UTC. Catalogue {CATALOGUE_VERSION}. No secret value appears here or in any export.</>}
         actions={
           <div className="flex flex-wrap gap-2 text-sm">
-            <a href="/api/ui/compliance/export?format=csv" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export CSV</a>
-            <a href="/api/ui/compliance/export?format=json" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export JSON</a>
+            <a href={`/api/ui/compliance/export?${new URLSearchParams({ ...scopeParams, format: "csv" })}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export CSV</a>
+            <a href={`/api/ui/compliance/export?${new URLSearchParams({ ...scopeParams, format: "json" })}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export JSON</a>
             <Link href={`/compliance/report?${own}`} className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">Printable report</Link>
           </div>
         }

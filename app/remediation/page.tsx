@@ -32,7 +32,11 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
       <dl className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <StatCard label="Open steps" value={metrics.openSteps} />
         <StatCard label="Overdue steps" value={metrics.overdueSteps} hint={metrics.overdueCriticalRotations ? `${metrics.overdueCriticalRotations} critical rotations` : undefined} />
-        <StatCard label="Rotation coverage" value={metrics.rotationCoverage == null ? "—" : `${Math.round(metrics.rotationCoverage * 100)}%`} />
+        <StatCard
+          label="Rotation coverage (verified)"
+          value={metrics.rotationCoverage == null ? "—" : `${Math.round(metrics.rotationCoverage * 100)}%`}
+          hint={metrics.rotationsUnverified ? `${metrics.rotationsUnverified} recorded, not verified yet` : undefined}
+        />
         <StatCard label="MTTR (confirm → verified)" value={hours(metrics.mttrHours)} />
         <StatCard label="Open exposure" value={`${Math.round(metrics.openExposureDays)} secret-days`} />
       </dl>

@@ -3,9 +3,16 @@ import { Badge } from "@/components/ui/badge";
 import { hours } from "@/components/ui/format";
 import type { ComplianceSummary } from "@/lib/compliance/compliance-summary";
 
-const STATUS = { meeting: { label: "Meeting", tone: "good" }, at_risk: { label: "At risk", tone: "medium" }, failing: { label: "Failing", tone: "critical" } } as const;
+import type { ControlStatus } from "@/lib/compliance/control-status";
 
-export function StatusBadge({ status }: { status: keyof typeof STATUS }) {
+const STATUS: Record<ControlStatus, { label: string; tone: "good" | "medium" | "critical" | "neutral" }> = {
+  no_evidence: { label: "No evidence", tone: "neutral" },
+  meeting: { label: "Meeting", tone: "good" },
+  at_risk: { label: "At risk", tone: "medium" },
+  failing: { label: "Failing", tone: "critical" },
+};
+
+export function StatusBadge({ status }: { status: ControlStatus }) {
   return <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>;
 }
 
@@ -18,9 +25,11 @@ export function ControlCard({ item, drill }: { item: ComplianceSummary[number]; 
     ["Open critical", f.openCritical, drill({ control: control.id, state: "open,confirmed", severity: "critical" })],
     ["Affected images", f.affectedImages, open],
     ["Affected registries", f.affectedRegistries, open],
-    ["Rotation coverage", item.rotationCoverage == null ? "—" : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`, drill({ control: control.id, state: "confirmed" })],
+    ["Rotation coverage (verified)", item.rotationCoverage == null ? "—" : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`, drill({ control: control.id, state: "confirmed" })],
+    ["Rotations recorded, unverified", f.rotationsUnverified, drill({ control: control.id, state: "confirmed" })],
     ["MTTR", hours(f.mttrHours), drill({ control: control.id, remediation: "remediated" })],
     ["Overdue steps", f.overdueSteps, drill({ control: control.id, remediation: "overdue" })],
+    ["Scans in scope (evidence)", f.scans, undefined],
   ];
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-5 break-inside-avoid" aria-labelledby={`c-${control.id}`}>

@@ -7,30 +7,27 @@ import { controlStatus, type ControlFigures } from "./control-status";
 import { reportCache } from "./report-cache";
 import { FINDING_TYPE_SQL } from "./finding-types";
 import { exposedImages } from "./image-exposure";
+import { isFleetWide, scansInScope, secretInScope, type Scope } from "./scope";
 import { openAsOf, stateOfS } from "./state-as-of";
 
-export type Scope = { registry?: string; repository?: string };
-
-const scopeSql = (s: Scope) =>
-  s.registry || s.repository
-    ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Occurrence" so JOIN "Repository" sr ON sr.id = so."repositoryId" JOIN "Registry" sg ON sg.id = sr."registryId"
-        WHERE so."secretId" = s.id ${s.registry ? Prisma.sql`AND sg.host = ${s.registry}` : Prisma.empty} ${s.repository ? Prisma.sql`AND sr.name = ${s.repository}` : Prisma.empty})`
-    : Prisma.empty;
+export type { Scope } from "./scope";
 
 const TYPES = Object.keys(FINDING_TYPE_SQL) as FindingType[];
 const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 
 /**
- * Per control, the figures behind its status as of a date: open secrets, affected images and registries,
- * rotation coverage, MTTR, overdue steps. Two passes in one statement: secrets (with their step aggregates),
- * then the occurrences of the open ones, folded per image, for the image and registry counts.
+ * Per control, the figures behind its status as of a date, within a scope (lib/compliance/scope.ts): open secrets,
+ * affected images and registries (counting only occurrences in scope), rotation coverage (verified rotations only;
+ * recorded but unverified ones are a figure of their own), MTTR, overdue steps, and the scans in scope that are
+ * the evidence. Two passes in one statement: secrets (with their step aggregates), then the occurrences in scope
+ * of the open ones, folded per image, for the image and registry counts.
  */
 async function computeSummary(asOf: Date, scope: Scope) {
   const state = stateOfS(asOf);
-  const fleetWide = !scope.registry && !scope.repository;
+  const fleetWide = isFleetWide(scope);
   // The secrets a report covers; `img` repeats the condition on Secret itself rather than joining `per`, whose
   // row count the planner cannot see (it hashed all 1M occurrences to probe 33,000 open secrets).
-  const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp ${scopeSql(scope)}`;
+  const covered = secretInScope("s", scope, asOf);
   const perControl = CONTROLS.map((c) => {
     const p = inScope(Object.keys(c.mappings) as FindingType[]);
     return Prisma.sql`
@@ -40,11 +37,13 @@ async function computeSummary(asOf: Date, scope: Scope) {
         count(*) FILTER (WHERE open AND ${p} AND "verifiedLive" IS TRUE AND NOT rotated)::int AS "openLive",
         count(*) FILTER (WHERE confirmed AND ${p})::int AS "confirmedSecrets",
         count(*) FILTER (WHERE confirmed AND rotated AND ${p})::int AS "rotatedSecrets",
+        count(*) FILTER (WHERE confirmed AND rotation_recorded AND NOT rotated AND ${p})::int AS "rotationsUnverified",
         COALESCE(sum(overdue_steps) FILTER (WHERE ${p}), 0)::int AS "overdueSteps",
         count(*) FILTER (WHERE open AND overdue_rotation AND severity IN ('critical', 'high') AND ${p})::int AS "overdueRotations",
         (avg(mttr) FILTER (WHERE ${p}) / 3600)::float8 AS "mttrHours",
         (SELECT count(*) FROM img WHERE ${p})::int AS "affectedImages",
-        (SELECT count(DISTINCT "registryId") FROM img WHERE ${p})::int AS "affectedRegistries"
+        (SELECT count(DISTINCT "registryId") FROM img WHERE ${p})::int AS "affectedRegistries",
+        (SELECT n FROM evidence)::int AS scans
       FROM per`;
   });
   const rows = await getDb().$transaction(async (tx) => {
@@ -52,7 +51,9 @@ async function computeSummary(asOf: Date, scope: Scope) {
     return tx.$queryRaw<(ControlFigures & { control: string })[]>`
     WITH st AS (
       SELECT "secretId",
-        bool_or(kind = 'rotate' AND state IN ('done', 'verified') AND "doneAt" <= ${asOf}::timestamp) AS rotated,
+        -- Rotated only on evidence (a later report says not live, or an attestation), as verifyRotations records it.
+        bool_or(kind = 'rotate' AND state = 'verified' AND "verifiedAt" <= ${asOf}::timestamp) AS rotated,
+        bool_or(kind = 'rotate' AND state IN ('done', 'verified') AND "doneAt" <= ${asOf}::timestamp) AS rotation_recorded,
         count(*) FILTER (WHERE "dueAt" < ${asOf}::timestamp AND "createdAt" <= ${asOf}::timestamp
                          AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
         bool_or(kind = 'rotate' AND "dueAt" < ${asOf}::timestamp AND NOT (state IN ('done', 'verified', 'not_applicable') AND "doneAt" <= ${asOf}::timestamp)) AS overdue_rotation
@@ -62,16 +63,16 @@ async function computeSummary(asOf: Date, scope: Scope) {
         ${Prisma.join(TYPES.map((t) => Prisma.sql`${FINDING_TYPE_SQL[t]} AS ${Prisma.raw(t)}`))},
         ${openAsOf(state, asOf)} AS open,
         s."confirmedAt" <= ${asOf}::timestamp AS confirmed,
-        COALESCE(st.rotated, false) AS rotated, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
+        COALESCE(st.rotated, false) AS rotated, COALESCE(st.rotation_recorded, false) AS rotation_recorded, COALESCE(st.overdue_steps, 0) AS overdue_steps, COALESCE(st.overdue_rotation, false) AS overdue_rotation,
         CASE WHEN s."remediatedAt" <= ${asOf}::timestamp THEN extract(epoch FROM (s."remediatedAt" - COALESCE(s."confirmedAt", s."firstSeenAt"))) END AS mttr
       FROM "Secret" s LEFT JOIN st ON st."secretId" = s.id
       WHERE ${covered}
     ), img AS MATERIALIZED (
       -- One row per affected image, with the finding types of the open secrets it holds: the per-control image and
       -- registry counts then read 10,000 rows, not every occurrence again.
-      SELECT g.*, r."registryId" FROM (${exposedImages({ asOf, fleetWide, covered })}
+      SELECT g.*, r."registryId" FROM (${exposedImages({ asOf, scope, covered })}
       ) g JOIN "Image" i ON i.id = g."imageId" JOIN "Repository" r ON r.id = i."repositoryId"
-    )
+    ), evidence AS (SELECT ${scansInScope(scope, asOf)} AS n)
     ${Prisma.join(perControl, " UNION ALL ")}`;
   });
   const byControl = new Map(rows.map((r) => [r.control, r]));

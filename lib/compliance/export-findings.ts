@@ -1,39 +1,68 @@
 import { getDb } from "../db";
 import { CATALOGUE_VERSION, controlsFor } from "./catalogue";
 import { findingTypes } from "./finding-types";
+import { occurrenceInScope, scopeLabel, secretInScope, type Scope } from "./scope";
+import { stateOfS } from "./state-as-of";
 
 const BATCH = 1000;
+/** Names listed per secret and column; the count beside them is always complete. */
+const MAX_NAMES = 100;
 
 export const EXPORT_COLUMNS = [
   "secret_id", "rule", "detector", "severity", "triage_state", "triage_reason", "redacted_preview", "first_seen", "last_seen",
-  "registries", "repositories", "images", "occurrences", "finding_types", "controls", "remediation_state", "steps_verified", "steps_total",
-  "rotation_state", "next_due", "remediated_at", "catalogue_version",
+  "registries", "registry_names", "repositories", "repository_names", "images", "occurrences", "finding_types", "controls",
+  "remediation_state", "steps_verified", "steps_total", "rotation_state", "next_due", "remediated_at", "as_of", "scope", "catalogue_version",
 ] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
+export type ExportQuery = { asOf: Date; scope: Scope };
 
 /**
- * Every secret with its mappings and remediation state, in id order, 1,000 at a time (keyset pagination):
- * memory stays flat however large the fleet. Only the redacted preview: never a value.
+ * Every secret in scope as of the date (lib/compliance/scope.ts, the definition the compliance figures use), with
+ * its mappings and its remediation state then, in id order, 1,000 at a time (keyset pagination): memory stays flat
+ * however large the fleet. Registries, repositories, images and occurrences count only what is in scope, and the
+ * registries and repositories are named. Only the redacted preview: never a value.
  */
-export async function* exportFindings(): AsyncGenerator<ExportRow[]> {
+export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenerator<ExportRow[]> {
+  const at = asOf.toISOString();
   let after = "";
   for (;;) {
     const rows = await getDb().$queryRaw<{
       id: string; ruleId: string; detector: string; severity: string; triageState: string; triageReason: string | null; redactedPreview: string;
-      firstSeenAt: Date; lastSeenAt: Date; occurrenceCount: number; imageCount: number; remediatedAt: Date | null;
-      registries: number; repositories: number; residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean; inSharedLayer: boolean;
+      firstSeenAt: Date; lastSeenAt: Date; remediatedAt: Date | null; residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean;
+      inSharedLayer: boolean; occurrences: number; images: number; repositories: number; registries: number; registryNames: string[]; repositoryNames: string[];
       verified: number; total: number; rotation: string | null; next_due: Date | null;
     }[]>`
-      SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, s."triageState"::text AS "triageState", s."triageReason", s."redactedPreview",
-        s."firstSeenAt", s."lastSeenAt", s."occurrenceCount", s."imageCount", s."remediatedAt",
-        (SELECT count(DISTINCT r."registryId")::int FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" WHERE o."secretId" = s.id) AS registries,
-        (SELECT count(DISTINCT o."repositoryId")::int FROM "Occurrence" o WHERE o."secretId" = s.id) AS repositories,
+      SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, ${stateOfS(asOf)} AS "triageState", s."triageReason", s."redactedPreview",
+        s."firstSeenAt", s."lastSeenAt", CASE WHEN s."remediatedAt" <= ${at}::timestamp THEN s."remediatedAt" END AS "remediatedAt",
         s."residueCount", s."inFinalFs", s."inHistory", s."inConfig", s."inSharedLayer",
-        (SELECT count(*)::int FROM "RemediationStep" st WHERE st."secretId" = s.id AND st.state IN ('verified', 'not_applicable')) AS verified,
-        (SELECT count(*)::int FROM "RemediationStep" st WHERE st."secretId" = s.id) AS total,
-        (SELECT st.state::text FROM "RemediationStep" st WHERE st."secretId" = s.id AND st.kind = 'rotate') AS rotation,
-        (SELECT min(st."dueAt") FROM "RemediationStep" st WHERE st."secretId" = s.id AND st.state IN ('todo', 'in_progress', 'done')) AS next_due
-      FROM "Secret" s WHERE s.id > ${after} ORDER BY s.id LIMIT ${BATCH}`;
+        c.occurrences, c.images, c.repositories, c.registries, c."registryNames", c."repositoryNames",
+        st.verified, st.total, st.rotation, st.next_due
+      FROM "Secret" s
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS occurrences, count(DISTINCT o."imageId")::int AS images, count(DISTINCT o."repositoryId")::int AS repositories,
+               count(DISTINCT r."registryId")::int AS registries,
+               COALESCE((array_agg(DISTINCT g.host ORDER BY g.host))[1:${MAX_NAMES}], '{}') AS "registryNames",
+               COALESCE((array_agg(DISTINCT g.host || '/' || r.name ORDER BY g.host || '/' || r.name))[1:${MAX_NAMES}], '{}') AS "repositoryNames"
+        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" JOIN "Registry" g ON g.id = r."registryId"
+        WHERE o."secretId" = s.id AND ${occurrenceInScope("o", scope, asOf)}
+      ) c
+      CROSS JOIN LATERAL (
+        -- The plan as it stood at the date: steps created by then, each in the state its timestamps give it then.
+        SELECT (count(*) FILTER (WHERE x.state_then IN ('verified', 'not_applicable')))::int AS verified, count(*)::int AS total,
+               max(x.state_then) FILTER (WHERE x.kind = 'rotate') AS rotation,
+               min(x."dueAt") FILTER (WHERE x.state_then NOT IN ('verified', 'not_applicable')) AS next_due
+        FROM (
+          SELECT st.kind, st."dueAt", CASE
+            WHEN st.state = 'verified' AND st."verifiedAt" <= ${at}::timestamp THEN 'verified'
+            WHEN st.state = 'not_applicable' AND st."updatedAt" <= ${at}::timestamp THEN 'not_applicable'
+            WHEN st.state IN ('done', 'verified') AND st."doneAt" <= ${at}::timestamp THEN 'done'
+            WHEN st."startedAt" <= ${at}::timestamp THEN 'in_progress'
+            ELSE 'todo' END AS state_then
+          FROM "RemediationStep" st WHERE st."secretId" = s.id AND st."createdAt" <= ${at}::timestamp
+        ) x
+      ) st
+      WHERE ${secretInScope("s", scope, asOf)} AND s.id > ${after}
+      ORDER BY s.id LIMIT ${BATCH}`;
     if (!rows.length) return;
     yield rows.map((r) => {
       const types = findingTypes(r);
@@ -41,16 +70,19 @@ export async function* exportFindings(): AsyncGenerator<ExportRow[]> {
       return {
         secret_id: r.id, rule: r.ruleId, detector: r.detector, severity: r.severity, triage_state: r.triageState, triage_reason: r.triageReason,
         redacted_preview: r.redactedPreview, first_seen: r.firstSeenAt.toISOString(), last_seen: r.lastSeenAt.toISOString(),
-        registries: r.registries, repositories: r.repositories, images: r.imageCount, occurrences: r.occurrenceCount,
+        registries: r.registries, registry_names: names(r.registryNames, r.registries), repositories: r.repositories,
+        repository_names: names(r.repositoryNames, r.repositories), images: r.images, occurrences: r.occurrences,
         finding_types: types.join(" "), controls: controls.join(" "),
         remediation_state: r.total === 0 ? "no_plan" : r.remediatedAt ? "remediated" : "in_progress",
         steps_verified: r.verified, steps_total: r.total, rotation_state: r.rotation, next_due: r.next_due?.toISOString() ?? null,
-        remediated_at: r.remediatedAt?.toISOString() ?? null, catalogue_version: CATALOGUE_VERSION,
+        remediated_at: r.remediatedAt?.toISOString() ?? null, as_of: at, scope: scopeLabel(scope), catalogue_version: CATALOGUE_VERSION,
       };
     });
     after = rows.at(-1)!.id;
   }
 }
+
+const names = (list: string[], count: number) => list.join(" ") + (count > list.length ? ` (+${count - list.length} more)` : "");
 
 /**
  * CSV cell: quoted when needed, and spreadsheet formulas neutralised. A formula character (= + - @, or a tab or
@@ -64,9 +96,9 @@ export function csvCell(v: string | number | null): string {
 }
 
 /** The export as a streamed HTTP body: CSV with a header row, or a JSON array. */
-export function exportStream(format: "csv" | "json"): ReadableStream<Uint8Array> {
+export function exportStream(format: "csv" | "json", query: ExportQuery): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  const batches = exportFindings();
+  const batches = exportFindings(query);
   let first = true;
   return new ReadableStream({
     async start(ctl) {

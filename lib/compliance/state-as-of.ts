@@ -1,7 +1,10 @@
 import { Prisma } from "../generated/prisma/client";
 
-/** The audit actions that change a secret's triage state; their `after.state` is the state from then on. */
-export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened')`;
+/**
+ * The audit actions that change a secret's triage state; their `after.state` is the state from then on (a merge
+ * gives the surviving secret the state of the merged ones, lib/secrets/merge-secrets.ts).
+ */
+export const STATE_CHANGE_ACTIONS = Prisma.sql`('secret.triaged', 'secret.regressed', 'secret.remediated', 'secret.reopened', 'secret.merged')`;
 
 /**
  * SQL for a secret's triage state as of a date: the last triage or regression event at or before it in the

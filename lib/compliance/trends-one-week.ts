@@ -27,7 +27,7 @@ export async function trendWeek(tx: Prisma.TransactionClient, window: TrendWindo
       GROUP BY 1
     ), images AS (
       SELECT ${image.id} AS gid, count(*)::int AS n
-      FROM (${exposedImages({ asOf: end, fleetWide: true, covered: seen })}) e JOIN "Image" i ON i.id = e."imageId" ${image.join}
+      FROM (${exposedImages({ asOf: end, scope: {}, covered: seen })}) e JOIN "Image" i ON i.id = e."imageId" ${image.join}
       GROUP BY 1
     )
     SELECT ${k}::int AS k, s.gid, s.n AS open, COALESCE(i.n, 0) AS images FROM open_secrets s LEFT JOIN images i ON i.gid = s.gid`;

@@ -212,12 +212,15 @@ async function upsertOccurrences(
           "deletedInPosition" = COALESCE("Occurrence"."deletedInPosition", EXCLUDED."deletedInPosition"),
           residue = "Occurrence".residue OR EXCLUDED.residue,
           "valueKnown" = "Occurrence"."valueKnown" OR EXCLUDED."valueKnown"
-        RETURNING "secretId", "repositoryId", residue, (xmax = 0) AS inserted
+        RETURNING "secretId", "imageId", "repositoryId", residue, (xmax = 0) AS inserted
       )
-      -- One row per secret back, not one per occurrence.
+      -- One row per secret back, not one per occurrence. Fresh: the secret in an image that did not hold it (the
+      -- statement sees the table as it was before it): another scanner's report of a place already known, with a
+      -- line it knew or did not, is not the secret found again.
       SELECT "secretId", (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
              (count(*) FILTER (WHERE inserted AND residue))::int AS residue,
-             COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted), '{}') AS "freshRepositories"
+             COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted AND NOT EXISTS (
+               SELECT 1 FROM "Occurrence" p WHERE p."imageId" = written."imageId" AND p."secretId" = written."secretId")), '{}') AS "freshRepositories"
       FROM written GROUP BY "secretId"`;
     forgetQueryArgs();
     for (const r of out) {

@@ -69,7 +69,7 @@ export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest
 /** Turns a parsed report into identities and rows: which image, which layer, which secret. */
 export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
   // Scrubbed from history text: each raw value as the scanner gave it, and the credential inside it.
-  const rawValues = [...new Set(result.findings.flatMap((f) => (f.raw ? [f.raw, credentialOf(f.raw)] : [])))];
+  const rawValues = [...new Set(result.findings.flatMap((f) => [f.raw, ...(f.parts ?? [])].flatMap((v) => (v ? [v, credentialOf(v)] : []))))];
   const hmac = keyedHash(serverKey);
   // Once per distinct text: every finding of a layer carries the same created_by, and each scrub reads every raw value.
   const scrubbed = new Map<string, string>();

@@ -1,9 +1,9 @@
 import { reportCache } from "../compliance/report-cache";
 import { exposedImages } from "../compliance/image-exposure";
+import { isFleetWide, secretInScope } from "../compliance/scope";
 import { openAsOf, stateOfS } from "../compliance/state-as-of";
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
-import { Prisma } from "../generated/prisma/client";
 
 export type RemediationMetrics = Awaited<ReturnType<typeof computeMetrics>>;
 type MetricsQuery = { asOf?: Date; repositoryId?: string };
@@ -22,15 +22,14 @@ export async function getRemediationMetrics(opts: MetricsQuery = {}, cache: { fr
  * date gives the same figures later.
  */
 async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Date }) {
-  const repo = repositoryId ?? null;
+  const scope = { repositoryId };
   const state = stateOfS(asOf);
-  const covered = Prisma.sql`s."firstSeenAt" <= ${asOf}::timestamp
-    AND (${repo}::text IS NULL OR EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o."repositoryId" = ${repo}::text))`;
+  const covered = secretInScope("s", scope, asOf);
   const [row] = await getDb().$transaction(async (tx) => {
-    await planFleetScan(tx, !repo);
+    await planFleetScan(tx, isFleetWide(scope));
     return tx.$queryRaw<
       {
-        open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; affected_images: number;
+        open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; rotations_unverified: number; affected_images: number;
         open_steps: number; overdue_steps: number; overdue_critical: number; mttr_hours: number | null; exposure_days: number | null;
       }[]
     >`
@@ -47,8 +46,11 @@ async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Dat
       (SELECT count(*)::int FROM live) AS open_secrets,
       (SELECT count(*)::int FROM scope WHERE "confirmedAt" <= ${asOf}::timestamp) AS confirmed_secrets,
       (SELECT count(*)::int FROM scope WHERE "remediatedAt" <= ${asOf}::timestamp) AS remediated_secrets,
-      (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND "doneAt" <= ${asOf}::timestamp AND state IN ('done', 'verified')) AS rotated_secrets,
-      (SELECT count(*)::int FROM (${exposedImages({ asOf, fleetWide: !repo, covered })}) i) AS affected_images,
+      -- Rotated on evidence only, as on the compliance page; recorded but unverified rotations are counted apart.
+      (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND state = 'verified' AND "verifiedAt" <= ${asOf}::timestamp) AS rotated_secrets,
+      (SELECT count(DISTINCT "secretId")::int FROM steps WHERE kind = 'rotate' AND state IN ('done', 'verified') AND "doneAt" <= ${asOf}::timestamp
+        AND NOT (state = 'verified' AND "verifiedAt" <= ${asOf}::timestamp)) AS rotations_unverified,
+      (SELECT count(*)::int FROM (${exposedImages({ asOf, scope, covered })}) i) AS affected_images,
       (SELECT count(*)::int FROM steps WHERE NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS open_steps,
       (SELECT count(*)::int FROM steps WHERE "dueAt" < ${asOf}::timestamp AND NOT (state IN ('verified', 'not_applicable') AND COALESCE("verifiedAt", "doneAt") <= ${asOf}::timestamp)) AS overdue_steps,
       (SELECT count(DISTINCT st."secretId")::int FROM steps st JOIN scope ON scope.id = st."secretId"
@@ -64,6 +66,7 @@ async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Dat
     confirmedSecrets: r.confirmed_secrets,
     remediatedSecrets: r.remediated_secrets,
     rotatedSecrets: r.rotated_secrets,
+    rotationsUnverified: r.rotations_unverified,
     rotationCoverage: r.confirmed_secrets ? r.rotated_secrets / r.confirmed_secrets : null,
     affectedImages: r.affected_images,
     openSteps: r.open_steps,

@@ -27,17 +27,18 @@ afterAll(() => t.drop());
 
 describe(`compliance on ${testDatabaseKind}`, () => {
   it("status rules, in order", () => {
-    const none = { openSecrets: 0, openCritical: 0, openLive: 0, confirmedSecrets: 0, rotatedSecrets: 0, overdueSteps: 0, overdueRotations: 0, mttrHours: null, affectedImages: 0, affectedRegistries: 0 };
+    const none = { openSecrets: 0, openCritical: 0, openLive: 0, confirmedSecrets: 0, rotatedSecrets: 0, rotationsUnverified: 0, overdueSteps: 0, overdueRotations: 0, mttrHours: null, affectedImages: 0, affectedRegistries: 0, scans: 1 };
     expect(controlStatus(none).status).toBe("meeting");
+    expect(controlStatus({ ...none, scans: 0 })).toEqual({ status: "no_evidence", reasons: ["no scan in scope by this date"] });
     expect(controlStatus({ ...none, openSecrets: 2 })).toEqual({ status: "at_risk", reasons: ["2 open secrets"] });
     expect(controlStatus({ ...none, overdueSteps: 1 }).status).toBe("at_risk");
     expect(controlStatus({ ...none, openSecrets: 1, overdueRotations: 1 })).toMatchObject({ status: "failing", reasons: ["1 critical/high secret unrotated past the SLA"] });
     expect(controlStatus({ ...none, openSecrets: 1, openLive: 1 }).status).toBe("failing");
   });
 
-  it("an empty fleet meets every control", async () => {
+  it("an empty fleet has no evidence for any control: nothing is green without a scan", async () => {
     const s = await getComplianceSummary(new Date());
-    expect(s.map((c) => c.status)).toEqual(s.map(() => "meeting"));
+    expect(s.map((c) => c.status)).toEqual(s.map(() => "no_evidence"));
   });
 
   it("figures per control, failing once a critical rotation is past its SLA, and the same numbers later for a past date", async () => {
@@ -99,11 +100,12 @@ describe(`compliance on ${testDatabaseKind}`, () => {
   it("exports every secret as CSV and JSON, with mappings and no raw value from any fixture", async () => {
     for (const f of allFixtures()) await ingestReport({ content: readFixture(f), uploader: system }).catch(() => undefined);
     const n = await t.db.secret.count();
-    const csv = await read(exportStream("csv"));
+    const everything = { asOf: new Date(), scope: {} };
+    const csv = await read(exportStream("csv", everything));
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(","));
     expect(lines.length).toBe(n + 1);
-    const json = JSON.parse(await read(exportStream("json"))) as Record<string, unknown>[];
+    const json = JSON.parse(await read(exportStream("json", everything))) as Record<string, unknown>[];
     expect(json).toHaveLength(n);
     expect(json.every((r) => String(r.controls).includes("NIST-CSF-2.0-PR.DS-01"))).toBe(true);
     const leaked = rawValuesInFixtures().filter((v) => csv.includes(v) || JSON.stringify(json).includes(v));

@@ -6,6 +6,7 @@ import { CATALOGUE_VERSION, FINDING_TYPES, type FindingType } from "@/lib/compli
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
+import { scopeLabel } from "@/lib/compliance/scope";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
 import { hours, minute } from "@/components/ui/format";
 
@@ -17,7 +18,9 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
   const q = complianceQuerySchema.parse(await searchParams);
   const to = asOfDate(q);
   const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(to.getTime() - 30 * 86_400_000);
-  const [summary, period] = await Promise.all([getComplianceSummary(to, { registry: q.registry, repository: q.repository }), getPeriodActivity(from, to)]);
+  const scope = { registry: q.registry, repository: q.repository };
+  const [summary, period] = await Promise.all([getComplianceSummary(to, scope), getPeriodActivity(from, to, scope)]);
+  const exportQuery = new URLSearchParams(Object.entries({ asOf: q.asOf, registry: q.registry, repository: q.repository }).filter((e): e is [string, string] => !!e[1]));
   const d = (x: Date) => x.toISOString().slice(0, 10);
   return (
     <article className="mx-auto max-w-4xl bg-white p-8 text-sm shadow-sm print:max-w-none print:p-0 print:shadow-none">
@@ -25,7 +28,7 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">Residue · secrets in container image layers</p>
           <h1 className="mt-1 text-2xl font-semibold">Compliance report</h1>
-          <p className="mt-1 text-slate-600">Period {d(from)} to {d(to)} · scope {q.registry ?? "all registries"}{q.repository ? ` / ${q.repository}` : ""} · catalogue {CATALOGUE_VERSION}</p>
+          <p className="mt-1 text-slate-600">Period {d(from)} to {d(to)} · scope {scopeLabel(scope)} · catalogue {CATALOGUE_VERSION}</p>
           <p className="text-slate-600">Prepared {minute(new Date())} UTC for {me.name}. Contains no secret values: previews show at most a few leading characters.</p>
         </div>
         <PrintButton />
@@ -42,7 +45,7 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
         <h2 id="summary" className="text-lg font-semibold">Summary</h2>
         <p className="mt-1">In the period: {period.scans} scans ingested, {period.found} secrets found, {period.confirmed} confirmed, {period.remediated} remediated.</p>
         <table className="mt-3 w-full border-collapse text-left">
-          <thead><tr className="border-b border-slate-300">{["Control", "Status", "Open", "Images", "Registries", "Rotation", "MTTR", "Overdue"].map((h) => <th key={h} scope="col" className="py-1 pr-3 font-semibold">{h}</th>)}</tr></thead>
+          <thead><tr className="border-b border-slate-300">{["Control", "Status", "Open", "Images", "Registries", "Rotation (verified)", "Unverified", "MTTR", "Overdue", "Scans"].map((h) => <th key={h} scope="col" className="py-1 pr-3 font-semibold">{h}</th>)}</tr></thead>
           <tbody>
             {summary.map(({ control, figures: f, status, rotationCoverage }) => (
               <tr key={control.id} className="border-b border-slate-100">
@@ -51,9 +54,11 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
                 <td className="py-1 pr-3 tabular-nums">{f.openSecrets}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.affectedImages}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.affectedRegistries}</td>
-                <td className="py-1 pr-3 tabular-nums">{rotationCoverage == null ? "—" : `${Math.round(rotationCoverage * 100)}%`}</td>
+                <td className="py-1 pr-3 tabular-nums">{rotationCoverage == null ? "—" : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`}</td>
+                <td className="py-1 pr-3 tabular-nums">{f.rotationsUnverified}</td>
                 <td className="py-1 pr-3 tabular-nums">{hours(f.mttrHours)}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.overdueSteps}</td>
+                <td className="py-1 pr-3 tabular-nums">{f.scans}</td>
               </tr>
             ))}
           </tbody>
@@ -77,11 +82,17 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
 
       <section className="mt-8 break-before-page" aria-labelledby="worst">
         <h2 id="worst" className="text-lg font-semibold">Open secrets at the end of the period (most severe first)</h2>
-        {period.worst.length === 0 ? <p className="mt-1">None.</p> : (
+        <p className="mt-1">
+          {period.open === period.openSecrets.length
+            ? `All ${period.open} open secret${period.open === 1 ? "" : "s"} in scope.`
+            : `The ${period.openSecrets.length.toLocaleString("en")} most severe of ${period.open.toLocaleString("en")} open secrets in scope; every one is in the export.`}{" "}
+          <a href={`/api/ui/compliance/export?${new URLSearchParams({ ...Object.fromEntries(exportQuery), format: "csv" })}`} className="text-indigo-700 underline print:hidden">Export CSV</a>
+        </p>
+        {period.openSecrets.length === 0 ? null : (
           <table className="mt-2 w-full border-collapse text-left">
             <thead><tr className="border-b border-slate-300">{["Severity", "Rule", "Preview", "State", "Images", "First seen"].map((h) => <th key={h} scope="col" className="py-1 pr-3 font-semibold">{h}</th>)}</tr></thead>
             <tbody>
-              {period.worst.map((s) => (
+              {period.openSecrets.map((s) => (
                 <tr key={s.id} className="border-b border-slate-100">
                   <td className="py-1 pr-3"><Badge tone={s.severity}>{s.severity}</Badge></td>
                   <td className="py-1 pr-3">{s.title ?? s.ruleId}</td>
@@ -94,6 +105,19 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
             </tbody>
           </table>
         )}
+      </section>
+
+      <section className="mt-8 break-inside-avoid" aria-labelledby="signoff">
+        <h2 id="signoff" className="text-lg font-semibold">Sign-off</h2>
+        <p className="mt-1">Figures as of {minute(to)} UTC for {scopeLabel(scope)}, catalogue {CATALOGUE_VERSION}, generated {minute(new Date())} UTC by {me.name}.</p>
+        <dl className="mt-3 grid grid-cols-1 gap-6 sm:grid-cols-3">
+          {["Prepared by", "Reviewed by", "Approved by"].map((role) => (
+            <div key={role}>
+              <dt className="text-xs text-slate-500">{role}</dt>
+              <dd className="mt-6 border-b border-slate-400" aria-label={`${role}: name, signature and date`}>&nbsp;</dd>
+            </div>
+          ))}
+        </dl>
       </section>
 
       <section className="mt-8 break-inside-avoid" aria-labelledby="method">
