@@ -1,7 +1,7 @@
 import { lintSource } from "@secretlint/core";
 import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
-import { credentialOf } from "../secrets/credential";
+import { credentialOf, matchedText } from "../secrets/credential";
 
 // secretlint profiles every rule on every file unless told not to (performance marks, an observer callback and a
 // measure each): a scan of thousands of files filled Node's performance timeline and warned about it.
@@ -16,8 +16,6 @@ const CONFIG = {
 };
 // Reported with the ids, but an account number is neither a credential nor part of one.
 const NOT_CREDENTIALS = new Set(["AWSAccountID"]);
-// What a value token is made of: a rule whose range stops inside one cut the value short.
-const TOKEN_CHAR = /[A-Za-z0-9/+=_.~-]/;
 
 /** At most this many secrets are reported per file; a file holding more is reported as truncated. */
 export const MAX_MATCHES_PER_FILE = 100;
@@ -42,7 +40,8 @@ export async function detectInText(content: string, filePath: string): Promise<{
     const r = await lintSource({ source: { content: content.slice(start, end), filePath, contentType: "text" }, options: { config: CONFIG, maskSecrets: false, noPhysicFilePath: true } });
     for (const m of r.messages) {
       if (NOT_CREDENTIALS.has(m.messageId)) continue;
-      matches.push({ ruleId: m.ruleId, messageId: m.messageId, start: start + m.range[0], end: wholeToken(content, start + m.range[0], start + m.range[1]), line: line + m.loc.start.line - 1 });
+      const from = start + m.range[0];
+      matches.push({ ruleId: m.ruleId, messageId: m.messageId, start: from, end: from + matchedText(content, from, start + m.range[1]).length, line: line + m.loc.start.line - 1 });
     }
     if (end >= content.length) break;
     const next = Math.max(start + 1, nextLineStart(content, end - OVERLAP));
@@ -64,18 +63,6 @@ export async function detectInText(content: string, filePath: string): Promise<{
       value: credentialOf(content.slice(m.start, m.end)),
     })),
   };
-}
-
-/**
- * A rule that matches `NAME=value` may report a range as long as the value but starting at the name (secretlint's
- * AWS secret access key rule does): the value is then cut short. An assignment whose range ends inside a token is
- * taken to the token's end.
- */
-function wholeToken(content: string, start: number, end: number): number {
-  if (!/[=:]/.test(content.slice(start, end))) return end;
-  let e = end;
-  while (e < content.length && TOKEN_CHAR.test(content[e]!)) e++;
-  return e;
 }
 
 /**

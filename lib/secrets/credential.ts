@@ -17,6 +17,20 @@ export function credentialOf(match: string): string {
   return v;
 }
 
+// What a value token is made of: a rule whose range stops inside one cut the value short.
+const TOKEN_CHAR = /[A-Za-z0-9/+=_.~-]/;
+
+/**
+ * The text a rule matched in `content`. A rule that matches `NAME=value` may report a range as long as the value
+ * but starting at the name (secretlint's AWS secret access key rule does, in its own JSON reports and in Residue's
+ * scanner): the value is then cut short. An assignment whose range ends inside a token is taken to the token's end.
+ */
+export function matchedText(content: string, start: number, end: number): string {
+  let e = end;
+  if (/[=:]/.test(content.slice(start, end))) while (e < content.length && TOKEN_CHAR.test(content[e]!)) e++;
+  return content.slice(start, e);
+}
+
 // `name = value`, `name: value`, `name := value`, `name => value`, with an optional `export`/`ENV`/`ARG`: the
 // name has no spaces or quotes inside; `=` wins over `:` (npm's `//host/:_authToken=`), and a `:` followed by
 // `//` is a URL, not an assignment.

@@ -1,3 +1,4 @@
+import { credentialOf, matchedText } from "@/lib/secrets/credential";
 import { readFixture } from "./fixtures";
 
 /** Every raw secret value the shared fixtures contain, read straight from the files (not via our parsers). */
@@ -23,7 +24,13 @@ export function rawValuesInFixtures(): string[] {
   }
   for (const x of json("trufflehog3/many_vulns_current.json")) add(x.secret);
   for (const f of ["secretlint/secretlint_many_vuln.json", "secretlint/secretlint_one_vuln.json"]) {
-    for (const file of json(f)) for (const m of file.messages) add(file.sourceContent.slice(m.range[0], m.range[1]));
+    for (const file of json(f)) {
+      for (const m of file.messages) {
+        add(file.sourceContent.slice(m.range[0], m.range[1]));
+        // The credential itself: secretlint's AWS range starts at the name and stops short of the value's end.
+        add(credentialOf(matchedText(file.sourceContent, m.range[0], m.range[1])));
+      }
+    }
   }
   for (const l of lines("noseyparker/noseyparker_0_22_0.jsonl")) {
     for (const g of l.groups) add(Buffer.from(g, "base64").toString());

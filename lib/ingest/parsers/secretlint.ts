@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { matchedText } from "../../secrets/credential";
 import type { NormalizedFinding } from "../finding";
 import { firstRecord, isObject, jsonValue, parseShape, positiveInt, severityFromWord, type ReportParser } from "./parser";
 
@@ -24,7 +25,7 @@ export const secretlintParser: ReportParser = {
     const findings: NormalizedFinding[] = [];
     for (const f of parseShape(z.array(file), jsonValue(doc, "secretlint") ?? [], "secretlint")) {
       for (const m of f.messages) {
-        const raw = m.range && f.sourceContent ? f.sourceContent.slice(m.range[0], m.range[1]) : undefined;
+        const raw = m.range && f.sourceContent ? matchedText(f.sourceContent, m.range[0], m.range[1]) : undefined;
         findings.push({
           ruleId: m.messageId ? `${m.ruleId}/${m.messageId}` : m.ruleId,
           detector: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, ""),

@@ -1,3 +1,4 @@
+import { credentialOf } from "@/lib/secrets/credential";
 import { describe, expect, it } from "vitest";
 import { detectParser, isEmptyReport } from "@/lib/ingest/parsers/registry";
 import { readDocument } from "@/lib/ingest/read-document";
@@ -122,9 +123,12 @@ describe("named fields", () => {
     expect(findings[0]!.raw).toBeUndefined();
   });
 
-  it("secretlint: the value is the matched range of sourceContent", () => {
+  it("secretlint: the value is the matched range of sourceContent, taken to the end of a value the range cut short", () => {
     const { findings } = parseFixture("secretlint/secretlint_one_vuln.json");
     expect(findings[0]!.raw).toBeTruthy();
     expect(findings[0]!.raw!.length).toBeLessThan(100);
+    // secretlint's AWS rule reports [start of the name, + length of the key]: the fixture's key is 40 characters.
+    const aws = parseFixture("secretlint/secretlint_many_vuln.json").findings.filter((f) => /aws/i.test(f.ruleId));
+    expect(aws.map((f) => credentialOf(f.raw!))).toEqual(["0".repeat(40), "1".repeat(40)]);
   });
 });
