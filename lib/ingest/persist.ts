@@ -214,19 +214,19 @@ async function upsertOccurrences(
           "valueKnown" = "Occurrence"."valueKnown" OR EXCLUDED."valueKnown"
         RETURNING "secretId", "imageId", "repositoryId", residue, (xmax = 0) AS inserted
       )
-      -- One row per secret back, not one per occurrence. Fresh: the secret in an image that did not hold it (the
-      -- statement sees the table as it was before it): another scanner's report of a place already known, with a
-      -- line it knew or did not, is not the secret found again.
+      -- One row per secret back, not one per occurrence.
       SELECT "secretId", (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
              (count(*) FILTER (WHERE inserted AND residue))::int AS residue,
-             COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted AND NOT EXISTS (
-               SELECT 1 FROM "Occurrence" p WHERE p."imageId" = written."imageId" AND p."secretId" = written."secretId")), '{}') AS "freshRepositories"
+             COALESCE(array_agg(DISTINCT "repositoryId") FILTER (WHERE inserted), '{}') AS "freshRepositories"
       FROM written GROUP BY "secretId"`;
     forgetQueryArgs();
     for (const r of out) {
       inserted += r.inserted;
       updated += r.updated;
-      deltas.set(r.secretId, addDelta(deltas.get(r.secretId), { ...NO_CHANGE, occurrences: r.inserted, residue: r.residue, freshRepositories: r.freshRepositories }));
+      // Fresh: the secret in an image that did not hold it. For a known secret that is probeKnown's answer: another
+      // scanner's report of an image already known, with a line it knew or did not, is not the secret found again.
+      const fresh = ctx.firstSeen.has(r.secretId) ? r.freshRepositories : [];
+      deltas.set(r.secretId, addDelta(deltas.get(r.secretId), { ...NO_CHANGE, occurrences: r.inserted, residue: r.residue, freshRepositories: fresh }));
     }
   }
   await recordScanSecrets(tx, ctx.scanId, unique.map((r) => r.row.secret));

@@ -28,7 +28,8 @@ export async function probeKnown(tx: Tx, rows: { secret: string; image: string; 
     )
     SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, lkey, path, line)) FILTER (WHERE flipped))::int AS residue,
       (count(DISTINCT image) FILTER (WHERE new_image))::int AS images, (count(DISTINCT lid) FILTER (WHERE new_layer))::int AS layers,
-      COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_repo), '{}') AS "newRepositories", '{}'::text[] AS "freshRepositories",
+      COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_repo), '{}') AS "newRepositories",
+      COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_image), '{}') AS "freshRepositories",
       bool_or(present) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config,
       bool_or(flipped) AS flipped
     FROM seen GROUP BY secret`;

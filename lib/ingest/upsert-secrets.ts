@@ -55,7 +55,13 @@ export async function upsertSecrets(
     }
   };
   for (const s of plan.secrets) for (const k of s.keys) if (known.has(k.key)) note(`p:${s.identityKey}`, `s:${known.get(k.key)}`, "shared key");
-  for (const link of await linksByPlace(tx, plan, ctx)) note(link.a, link.b, link.reason);
+  // A credential all of whose keys name one stored secret needs no placing where that secret already is.
+  const owner = new Map<string, string>();
+  for (const r of plan.secrets) {
+    const owners = new Set(r.keys.map((k) => known.get(k.key)));
+    if (owners.size === 1 && !owners.has(undefined)) owner.set(r.identityKey, [...owners][0]!);
+  }
+  for (const link of await linksByPlace(tx, plan, { ...ctx, owner })) note(link.a, link.b, link.reason);
 
   const byComponent = new Map<string, { rows: SecretRow[]; stored: Set<string> }>();
   const componentOf = (id: string) => {
@@ -187,8 +193,8 @@ function remapOccurrences(plan: IngestPlan, to: Map<string, string>) {
  * of an AWS key pair; for a masked finding, everything there. Only layers and images that hold anything are
  * looked at: a new image with new layers costs two index probes.
  */
-async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<string, string>; layerIds: Map<string, string> }) {
-  const mine = plan.occurrences.map((o) => ({
+async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; owner: Map<string, string> }) {
+  const all = plan.occurrences.map((o) => ({
     group: `p:${o.identityKey}`,
     layer: o.layerKey ? (ctx.layerIds.get(o.layerKey) ?? null) : null,
     image: ctx.imageIds.get(o.imageKey)!,
@@ -196,43 +202,49 @@ async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<strin
     line: o.line,
     credential: o.credential,
     valueKnown: o.valueKnown,
+    owner: ctx.owner.get(o.identityKey),
   }));
+  // A known secret in a layer (or, without one, an image) it was already seen in was placed there then: the same
+  // bytes hold the same neighbours. A fleet rescanning shared base layers asks nothing more of them.
+  const owned = [...new Map(all.filter((m) => m.owner).map((m) => [`${m.owner}\0${m.layer ?? ""}\0${m.layer ? "" : m.image}`, { s: m.owner, l: m.layer, i: m.layer ? null : m.image }])).values()];
+  const placed = new Set<string>();
+  for (const part of chunks(owned)) {
+    const rows = await tx.$queryRaw<{ s: string; l: string | null; i: string | null }[]>`
+      SELECT x.s, x.l, x.i FROM json_to_recordset(${rowsJson(part)}::json) AS x(s text, l text, i text)
+      WHERE (x.l IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.l AND o."secretId" = x.s))
+         OR (x.l IS NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.i AND o."secretId" = x.s))`;
+    for (const r of rows) placed.add(`${r.s}\0${r.l ?? ""}\0${r.i ?? ""}`);
+  }
+  const mine = all.filter((m) => !m.owner || !placed.has(`${m.owner}\0${m.layer ?? ""}\0${m.layer ? "" : m.image}`));
   if (!mine.length) return [];
+  const norm = (path: string) => path.replace(/^\/+/, "");
   const layers = [...new Set(mine.map((m) => m.layer).filter((l): l is string => !!l))].sort();
   const images = [...new Set(mine.map((m) => m.image))].sort();
-  const held = await tx.$queryRaw<{ id: string }[]>`
-    SELECT x.v AS id FROM unnest(${layers}::text[]) AS x(v) WHERE EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.v)
-    UNION ALL
-    SELECT x.v FROM unnest(${images}::text[]) AS x(v) WHERE EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.v)`;
-  if (!held.length) return [];
-  const holding = new Set(held.map((h) => h.id));
-  const places = [
-    ...new Map(
-      mine
-        .filter((m) => (m.layer && holding.has(m.layer)) || holding.has(m.image))
-        .map((m) => ({
-          lid: m.layer && holding.has(m.layer) ? m.layer : null,
-          image: holding.has(m.image) ? m.image : null,
-          haslayer: !!m.layer,
-          npath: m.path.replace(/^\/+/, ""),
-          maskedonly: m.valueKnown && !(m.credential.family === "aws" && m.credential.part !== "whole"),
-        }))
-        .map((p) => [JSON.stringify(p), p]),
-    ).values(),
-  ];
-  if (!places.length) return [];
-  const stored = await tx.$queryRaw<{ layer: string | null; image: string | null; npath: string; secretId: string; line: number; valueKnown: boolean; detector: string; ruleId: string; title: string | null }[]>`
-    WITH x AS (SELECT * FROM json_to_recordset(${rowsJson(places)}::json) AS x(lid text, image text, haslayer boolean, npath text, maskedonly boolean)),
-    hits AS (
-      SELECT x.lid AS layer, NULL::text AS image, x.npath, o."secretId", o.line, o."valueKnown"
-      FROM x JOIN "Occurrence" o ON o."layerId" = x.lid
-      WHERE x.lid IS NOT NULL AND ltrim(o.path, '/') = x.npath AND (NOT x.maskedonly OR NOT o."valueKnown")
+  const paths = [...new Set(mine.map((m) => norm(m.path)))].sort();
+  // Index lookups by layer and by image, whatever the statistics say: right after a large first upload the planner
+  // may take Occurrence for empty and scan it whole for each of these (0.5 s per report in a fleet of them).
+  await tx.$executeRaw`SELECT set_config('enable_seqscan', 'off', true)`;
+  const rows = await tx.$queryRaw<{ layer: string | null; image: string; npath: string; secretId: string; line: number; valueKnown: boolean; detector: string; ruleId: string; title: string | null }[]>`
+    WITH hits AS (
+      SELECT o."layerId" AS layer, o."imageId" AS image, ltrim(o.path, '/') AS npath, o."secretId", o.line, o."valueKnown"
+      FROM "Occurrence" o WHERE o."layerId" = ANY(${layers}::text[]) AND ltrim(o.path, '/') = ANY(${paths}::text[])
       UNION
-      SELECT NULL::text, x.image, x.npath, o."secretId", o.line, o."valueKnown"
-      FROM x JOIN "Occurrence" o ON o."imageId" = x.image
-      WHERE x.image IS NOT NULL AND ltrim(o.path, '/') = x.npath AND (NOT x.haslayer OR o."layerId" IS NULL) AND (NOT x.maskedonly OR NOT o."valueKnown")
+      SELECT o."layerId", o."imageId", ltrim(o.path, '/'), o."secretId", o.line, o."valueKnown"
+      FROM "Occurrence" o WHERE o."imageId" = ANY(${images}::text[]) AND ltrim(o.path, '/') = ANY(${paths}::text[])
     )
     SELECT h.*, s.detector, s."ruleId", s.title FROM hits h JOIN "Secret" s ON s.id = h."secretId"`;
+  await tx.$executeRaw`SELECT set_config('enable_seqscan', 'on', true)`;
+  // What each finding of the plan may meet: in its layer, or in its image where one side has no layer; a value
+  // only meets what was seen masked, unless it is part of an AWS key pair.
+  const wanted = new Set(mine.flatMap((m) => [`L\0${m.layer}\0${norm(m.path)}`, `I\0${m.image}\0${norm(m.path)}\0${m.layer ? "l" : ""}`]));
+  const seeksValues = new Set(mine.filter((m) => !m.valueKnown || (m.credential.family === "aws" && m.credential.part !== "whole")).map((m) => norm(m.path)));
+  const stored = rows.flatMap((r) => {
+    if (r.valueKnown && !seeksValues.has(r.npath)) return [];
+    const out = [];
+    if (r.layer && wanted.has(`L\0${r.layer}\0${r.npath}`)) out.push({ ...r, image: null });
+    if (wanted.has(`I\0${r.image}\0${r.npath}\0`) || (!r.layer && wanted.has(`I\0${r.image}\0${r.npath}\0l`))) out.push({ ...r, layer: null });
+    return out;
+  });
   if (!stored.length) return [];
   const theirs: PlacedEvidence[] = stored.map((s) => ({
     group: `s:${s.secretId}`,
