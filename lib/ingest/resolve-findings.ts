@@ -147,20 +147,23 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   for (const p of placed) for (const k of p.evidence.keys.slice(1)) groups.union(p.evidence.keys[0]!.key, k.key);
   for (const link of linkByPlace(placeableEvidence(placed, groups.find))) groups.union(link.a, link.b);
 
-  const members = new Map<string, (typeof placed)[number][]>();
+  // Most groups are one finding: those need no list of members (a report of 200,000 findings made as many).
+  const members = new Map<string, (typeof placed)[number] | (typeof placed)[number][]>();
   for (const p of placed) {
     const root = groups.find(p.evidence.keys[0]!.key);
-    const list = members.get(root);
-    if (list) list.push(p);
-    else members.set(root, [p]);
+    const have = members.get(root);
+    if (!have) members.set(root, p);
+    else if (Array.isArray(have)) have.push(p);
+    else members.set(root, [have, p]);
   }
   const secrets = new Map<string, SecretRow>();
   const identityOf = new Map<string, string>();
-  for (const [root, list] of members) {
-    const row = secretRow(list.map((p) => ({ f: p.f, evidence: p.evidence })));
+  for (const [root, m] of members) {
+    const row = secretRow((Array.isArray(m) ? m : [m]).map((p) => ({ f: p.f, evidence: p.evidence })));
     secrets.set(row.identityKey, row);
     identityOf.set(root, row.identityKey);
   }
+  members.clear();
 
   const occurrences = new Map<string, OccurrenceRow>();
   for (const { f, image, layer, layerKey, deletedKey, evidence, path, line } of placed) {

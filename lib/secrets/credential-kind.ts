@@ -34,8 +34,8 @@ const SECRET_WORDS = /secret/i;
  */
 export function credentialKind(f: { detector: string; ruleId: string; title?: string; value?: string; partHint?: string }): CredentialKind {
   const byValue = f.value ? FAMILIES.find((x) => x.value?.test(f.value!)) : undefined;
-  if (byValue?.family === "aws") return { family: "aws", part: awsPart("", f.value, f.partHint) };
-  if (byValue) return { family: byValue.family, part: "whole" };
+  if (byValue?.family === "aws") return kindOf("aws", awsPart("", f.value, f.partHint));
+  if (byValue) return kindOf(byValue.family, "whole");
   // A report repeats a handful of rules thousands of times: their words are classified once.
   const words = `${f.ruleId}\0${f.detector}\0${f.title ?? ""}\0${f.partHint ?? ""}`;
   let kind = byWords.get(words);
@@ -43,7 +43,16 @@ export function credentialKind(f: { detector: string; ruleId: string; title?: st
     if (byWords.size >= 10_000) byWords.clear();
     byWords.set(words, (kind = kindOfWords(f)));
   }
-  return f.value === undefined ? kind : kind.family === "aws" ? { family: "aws", part: awsPart("", f.value, f.partHint) } : kind;
+  return f.value === undefined ? kind : kind.family === "aws" ? kindOf("aws", awsPart("", f.value, f.partHint)) : kind;
+}
+
+// One object per kind: a report of 200,000 findings holds 200,000 references to a handful of them.
+const kinds = new Map<string, CredentialKind>();
+export function kindOf(family: string, part: CredentialPart): CredentialKind {
+  const key = `${family}/${part}`;
+  let k = kinds.get(key);
+  if (!k) kinds.set(key, (k = Object.freeze({ family, part })));
+  return k;
 }
 
 const byWords = new Map<string, CredentialKind>();
@@ -51,9 +60,9 @@ const byWords = new Map<string, CredentialKind>();
 function kindOfWords(f: { detector: string; ruleId: string; title?: string; partHint?: string }): CredentialKind {
   const words = `${f.ruleId} ${f.detector} ${f.title ?? ""}`;
   const family = FAMILIES.find((x) => x.text.test(words));
-  if (!family) return { family: "generic", part: "whole" };
-  if (family.family !== "aws") return { family: family.family, part: "whole" };
-  return { family: "aws", part: awsPart(words, undefined, f.partHint) };
+  if (!family) return kindOf("generic", "whole");
+  if (family.family !== "aws") return kindOf(family.family, "whole");
+  return kindOf("aws", awsPart(words, undefined, f.partHint));
 }
 
 function awsPart(words: string, value: string | undefined, hint: string | undefined): CredentialPart {

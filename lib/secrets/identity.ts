@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { sha1Hex, sha256Hex } from "../hash";
 import type { NormalizedFinding } from "../ingest/finding";
 import { credentialOf } from "./credential";
-import { credentialKind, type CredentialKind } from "./credential-kind";
+import { credentialKind, kindOf, type CredentialKind } from "./credential-kind";
 
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
 
@@ -80,7 +80,7 @@ export function secretEvidence(f: NormalizedFinding, hmac: KeyedHash, where: { l
     preview: value !== undefined ? previewOf(value) : maskedPreview(f.masked, f.valueLength),
     valueLength: value !== undefined ? value.length : f.valueLength,
     valueKnown,
-    credential: f.parts?.length ? { family: kind.family, part: "whole" } : kind,
+    credential: f.parts?.length ? kindOf(kind.family, "whole") : kind,
   };
 }
 
