@@ -56,6 +56,9 @@ export type NormalizedFinding = {
   image?: ImageRef;
 };
 
+/** Several findings' word on whether a credential is live: live if any scanner verified it, else not if any said so. */
+export const combinedLiveness = (said: (boolean | null | undefined)[]): boolean | null => (said.includes(true) ? true : said.includes(false) ? false : null);
+
 export type ParseResult = {
   scanner: string;
   format: string;

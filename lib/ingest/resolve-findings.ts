@@ -4,7 +4,7 @@ import { credentialOf } from "../secrets/credential";
 import type { CredentialKind } from "../secrets/credential-kind";
 import { IDENTITY_STRENGTH, keyedHash, scrubHistoryText, secretEvidence, type IdentityKindName, type SecretEvidence, type SecretKey } from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
-import { SEVERITIES, type LayerRef, type NormalizedFinding, type ParseResult, type SeverityLevel } from "./finding";
+import { combinedLiveness, SEVERITIES, type LayerRef, type NormalizedFinding, type ParseResult, type SeverityLevel } from "./finding";
 import { cmp } from "./write-batches";
 
 /** Rows ready for set-based writes. No raw secret value survives this step. */
@@ -236,7 +236,6 @@ function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): 
   const keys = list.length === 1 ? list[0]!.evidence.keys : allKeys(list.map((m) => m.evidence.keys));
   const rank = (m: (typeof list)[number]) => IDENTITY_STRENGTH[m.evidence.kind] * 4 + (m.evidence.valueKnown ? 0 : 2) + (m.evidence.credential.part === "id" ? 0 : 1);
   const lead = list.reduce((best, m) => (rank(m) < rank(best) ? m : best));
-  const verified = list.map((m) => m.f.verified);
   return {
     identityKey: keys[0]!.key,
     identityKind: keys[0]!.kind,
@@ -248,7 +247,7 @@ function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): 
     preview: lead.evidence.preview,
     valueLength: lead.evidence.valueLength ?? null,
     severity: list.reduce((s, m) => (SEVERITY_RANK[m.f.severity] < SEVERITY_RANK[s] ? m.f.severity : s), lead.f.severity),
-    verifiedLive: verified.includes(true) ? true : verified.includes(false) ? false : null,
+    verifiedLive: combinedLiveness(list.map((m) => m.f.verified)),
   };
 }
 

@@ -2,7 +2,7 @@ import { credentialKind } from "../secrets/credential-kind";
 import { IDENTITY_STRENGTH } from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
 import { mergeSecrets, type MergeGroup } from "../secrets/merge-secrets";
-import { SEVERITIES } from "./finding";
+import { combinedLiveness, SEVERITIES } from "./finding";
 import { allKeys, type IngestPlan, type SecretRow } from "./resolve-findings";
 import { countsIfNew } from "./secret-counters";
 import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
@@ -164,7 +164,6 @@ function combineRows(rows: SecretRow[]): SecretRow {
   const rank = (r: SecretRow) => IDENTITY_STRENGTH[r.identityKind] * 2 + (r.valueKnown ? 0 : 1);
   const lead = rows.reduce((best, r) => (rank(r) < rank(best) ? r : best));
   const keys = allKeys(rows.map((r) => r.keys));
-  const live = rows.map((r) => r.verifiedLive);
   return {
     ...lead,
     identityKey: keys[0]!.key,
@@ -172,7 +171,7 @@ function combineRows(rows: SecretRow[]): SecretRow {
     keys,
     valueKnown: rows.some((r) => r.valueKnown),
     severity: SEVERITIES.find((s) => rows.some((r) => r.severity === s))!,
-    verifiedLive: live.includes(true) ? true : live.includes(false) ? false : null,
+    verifiedLive: combinedLiveness(rows.map((r) => r.verifiedLive)),
   };
 }
 
@@ -206,16 +205,17 @@ async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<strin
   }));
   // A known secret in a layer (or, without one, an image) it was already seen in was placed there then: the same
   // bytes hold the same neighbours. A fleet rescanning shared base layers asks nothing more of them.
-  const owned = [...new Map(all.filter((m) => m.owner).map((m) => [`${m.owner}\0${m.layer ?? ""}\0${m.layer ? "" : m.image}`, { s: m.owner, l: m.layer, i: m.layer ? null : m.image }])).values()];
+  const placeOf = (s: string, l: string | null, i: string | null) => `${s}\0${l ?? ""}\0${i ?? ""}`;
+  const owned = [...new Map(all.filter((m) => m.owner).map((m) => [placeOf(m.owner!, m.layer, m.layer ? null : m.image), { s: m.owner, l: m.layer, i: m.layer ? null : m.image }])).values()];
   const placed = new Set<string>();
   for (const part of chunks(owned)) {
     const rows = await tx.$queryRaw<{ s: string; l: string | null; i: string | null }[]>`
       SELECT x.s, x.l, x.i FROM json_to_recordset(${rowsJson(part)}::json) AS x(s text, l text, i text)
       WHERE (x.l IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.l AND o."secretId" = x.s))
          OR (x.l IS NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.i AND o."secretId" = x.s))`;
-    for (const r of rows) placed.add(`${r.s}\0${r.l ?? ""}\0${r.i ?? ""}`);
+    for (const r of rows) placed.add(placeOf(r.s, r.l, r.i));
   }
-  const mine = all.filter((m) => !m.owner || !placed.has(`${m.owner}\0${m.layer ?? ""}\0${m.layer ? "" : m.image}`));
+  const mine = all.filter((m) => !m.owner || !placed.has(placeOf(m.owner, m.layer, m.layer ? null : m.image)));
   if (!mine.length) return [];
   const norm = (path: string) => path.replace(/^\/+/, "");
   const layers = [...new Set(mine.map((m) => m.layer).filter((l): l is string => !!l))].sort();

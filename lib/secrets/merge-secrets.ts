@@ -1,7 +1,7 @@
 import type { Prisma } from "../generated/prisma/client";
 import { recordAudit } from "../audit/record-audit";
 import type { SystemActor } from "../auth/actor";
-import { SEVERITIES } from "../ingest/finding";
+import { combinedLiveness, SEVERITIES } from "../ingest/finding";
 import { rowsJson } from "../ingest/write-batches";
 import { ensureRemediationPlans } from "../remediation/plan";
 import { refreshRemediated } from "../remediation/reconcile";
@@ -90,6 +90,7 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
   const survivors = plans.map((p) => p.survivor.id).sort();
   const at = ctx.now.toISOString();
   const members = rowsJson([...pairs, ...survivors.map((s) => ({ loser: s, survivor: s }))]);
+  const moves = rowsJson(pairs);
 
   // Occurrences: one per place. The keeper (the survivor's, else the first seen) takes every sighting of the place.
   await tx.$executeRaw`
@@ -118,19 +119,19 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
     DELETE FROM "Occurrence" WHERE id IN (SELECT id FROM ranked WHERE n > 1)`;
   await tx.$executeRaw`
     UPDATE "Occurrence" o SET "secretId" = m.survivor
-    FROM json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) WHERE o."secretId" = m.loser`;
+    FROM json_to_recordset(${moves}::json) AS m(loser text, survivor text) WHERE o."secretId" = m.loser`;
 
   // Scans, comments, keys.
   await tx.$executeRaw`
     INSERT INTO "ScanSecret" ("scanId", "secretId", occurrences)
     SELECT ss."scanId", m.survivor, sum(ss.occurrences)::int
-    FROM "ScanSecret" ss JOIN json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) ON ss."secretId" = m.loser
+    FROM "ScanSecret" ss JOIN json_to_recordset(${moves}::json) AS m(loser text, survivor text) ON ss."secretId" = m.loser
     GROUP BY ss."scanId", m.survivor ORDER BY 1, 2
     ON CONFLICT ("scanId", "secretId") DO UPDATE SET occurrences = "ScanSecret".occurrences + EXCLUDED.occurrences`;
   await tx.$executeRaw`
-    UPDATE "Comment" c SET "secretId" = m.survivor FROM json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) WHERE c."secretId" = m.loser`;
+    UPDATE "Comment" c SET "secretId" = m.survivor FROM json_to_recordset(${moves}::json) AS m(loser text, survivor text) WHERE c."secretId" = m.loser`;
   await tx.$executeRaw`
-    UPDATE "SecretKey" k SET "secretId" = m.survivor FROM json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) WHERE k."secretId" = m.loser`;
+    UPDATE "SecretKey" k SET "secretId" = m.survivor FROM json_to_recordset(${moves}::json) AS m(loser text, survivor text) WHERE k."secretId" = m.loser`;
 
   // Remediation steps: per (kind, scope), the one furthest along is kept; the others are listed in the audit event.
   const dropped = await tx.$queryRaw<{ id: string; survivor: string; kind: string; scopeKey: string; state: string }[]>`
@@ -145,7 +146,7 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
     RETURNING st.id, r.survivor, r.kind, r."scopeKey", r.state`;
   await tx.$executeRaw`
     UPDATE "RemediationStep" st SET "secretId" = m.survivor, "updatedAt" = ${at}::timestamp
-    FROM json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) WHERE st."secretId" = m.loser`;
+    FROM json_to_recordset(${moves}::json) AS m(loser text, survivor text) WHERE st."secretId" = m.loser`;
 
   // The survivors: merged description, triage and counters (recounted from the occurrences they now hold).
   await tx.$executeRaw`
@@ -163,7 +164,7 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
 
   // Where the merged secrets went, followed by anything merged into them before.
   await tx.$executeRaw`
-    UPDATE "SecretMerge" sm SET "intoSecretId" = m.survivor FROM json_to_recordset(${rowsJson(pairs)}::json) AS m(loser text, survivor text) WHERE sm."intoSecretId" = m.loser`;
+    UPDATE "SecretMerge" sm SET "intoSecretId" = m.survivor FROM json_to_recordset(${moves}::json) AS m(loser text, survivor text) WHERE sm."intoSecretId" = m.loser`;
   await tx.$executeRaw`
     INSERT INTO "SecretMerge" ("fromSecretId", "intoSecretId", at, reasons, "scanId")
     SELECT m.loser, m.survivor, ${at}::timestamp, m.reasons, ${ctx.scanId ?? null}
@@ -214,7 +215,6 @@ function planMerge(members: Member[], reasons: string[]) {
   const stillExposed = decision.triageState === "resolved" && byAge.some((m) => m !== decision && (m.triageState === "open" || m.triageState === "confirmed") && m.occurrenceCount > 0);
   const confirmed = byAge.map((m) => m.confirmedAt).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   const state = stillExposed ? (confirmed ? "confirmed" : "open") : decision.triageState;
-  const live = byAge.map((m) => m.verifiedLive);
   return {
     survivor,
     losers,
@@ -229,7 +229,7 @@ function planMerge(members: Member[], reasons: string[]) {
       preview: strongest.redactedPreview,
       valueLength: strongest.valueLength,
       severity: SEVERITIES.find((s) => byAge.some((m) => m.severity === s)) ?? survivor.severity,
-      verifiedLive: live.includes(true) ? true : live.includes(false) ? false : null,
+      verifiedLive: combinedLiveness(byAge.map((m) => m.verifiedLive)),
       first: survivor.firstSeenAt.toISOString(),
       last: new Date(Math.max(...byAge.map((m) => m.lastSeenAt.getTime()))).toISOString(),
       state,
