@@ -6,7 +6,15 @@ const nextConfig: NextConfig = {
   turbopack: { root: path.resolve(import.meta.dirname) },
   outputFileTracingRoot: path.resolve(import.meta.dirname),
   // WASM Postgres, Prisma's query engine and the migration engine load files at run time: keep them out of the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "@prisma/driver-adapter-utils", "pg", "@prisma/schema-engine-wasm", "busboy"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@prisma/adapter-pg",
+    "@prisma/driver-adapter-utils",
+    "pg",
+    "@prisma/schema-engine-wasm",
+    "busboy",
+  ],
   poweredByHeader: false,
   // authInterrupts: forbidden() renders app/forbidden.tsx with a real 403.
   experimental: { serverActions: { bodySizeLimit: "2mb" }, authInterrupts: true },

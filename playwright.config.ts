@@ -5,7 +5,9 @@ import { PASSWORD, USERS } from "./e2e/support/users";
 const PORT = 3100;
 const DATA = ".e2e-data";
 // Debian's browser (RECIPES.md): Playwright cannot download its own here.
-const executablePath = ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"].find((p) => fs.existsSync(p));
+const executablePath = ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"].find((p) =>
+  fs.existsSync(p),
+);
 
 export default defineConfig({
   testDir: "e2e",
@@ -15,7 +17,16 @@ export default defineConfig({
   reporter: [["line"]],
   use: {
     baseURL: `http://localhost:${PORT}`,
-    launchOptions: { executablePath, args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] },
+    launchOptions: {
+      executablePath,
+      args: [
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
     screenshot: "only-on-failure",
   },
   webServer: {
@@ -25,7 +36,9 @@ export default defineConfig({
       "npm run build",
       `export RESIDUE_DATA_DIR=${DATA} RESIDUE_USER_PASSWORD=${PASSWORD}`,
       "npm run db:migrate",
-      ...Object.entries(USERS).map(([role, u]) => `npm run user:create -- --email ${u.email} --name "${u.name}" --role ${role}`),
+      ...Object.entries(USERS).map(
+        ([role, u]) => `npm run user:create -- --email ${u.email} --name "${u.name}" --role ${role}`,
+      ),
       `PORT=${PORT} npm start`,
     ].join(" && "),
     url: `http://localhost:${PORT}/api/health`,

@@ -27,13 +27,18 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
           Skip to content
         </a>
         <header className="bg-slate-900 print:hidden">
           <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
             <Link href="/" className="flex items-center gap-2 text-white">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded bg-indigo-500 text-sm font-bold">R</span>
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded bg-indigo-500 text-sm font-bold">
+                R
+              </span>
               <span className="text-lg font-semibold tracking-tight">Residue</span>
             </Link>
             {user ? (
@@ -47,7 +52,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 </nav>
                 <div className="ml-auto flex items-center gap-3 text-sm text-slate-300">
                   <span>
-                    {user.name} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200">{ROLE_LABELS[user.role].label}</span>
+                    {user.name}{" "}
+                    <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200">
+                      {ROLE_LABELS[user.role].label}
+                    </span>
                   </span>
                   <SignOutButton />
                 </div>

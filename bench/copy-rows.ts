@@ -5,11 +5,15 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { openPGlite } from "../lib/db/adapter";
 
-export type Copier = { copy: (table: string, columns: string[], rows: unknown[][]) => Promise<void>; close: () => Promise<void> };
+export type Copier = {
+  copy: (table: string, columns: string[], rows: unknown[][]) => Promise<void>;
+  close: () => Promise<void>;
+};
 
 /** A raw connection to the database a bench server would use for `env` (RESIDUE_DATA_DIR or DATABASE_URL). */
 export async function openCopier(env: Record<string, string>): Promise<Copier> {
-  const statement = (table: string, columns: string[], source: string) => `COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM ${source}`;
+  const statement = (table: string, columns: string[], source: string) =>
+    `COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM ${source}`;
   if (env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: env.DATABASE_URL });
     await client.connect();
@@ -35,5 +39,6 @@ export async function openCopier(env: Record<string, string>): Promise<Copier> {
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for the separators.
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-const field = (v: unknown) => (v === null || v === undefined ? "\\N" : String(v).replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!));
+const field = (v: unknown) =>
+  v === null || v === undefined ? "\\N" : String(v).replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!);
 const copyText = (rows: unknown[][]) => rows.map((r) => r.map(field).join("\t") + "\n").join("");

@@ -14,7 +14,7 @@ import { getComplianceSummary } from "../lib/compliance/compliance-summary";
 import { getTrends } from "../lib/compliance/trends";
 import { mondayOf, WEEK_MS } from "../lib/compliance/trend-window";
 import { getFleetSummary } from "../lib/stats/get-fleet-summary";
-import { closeDb, useDatabase, type Db } from "../lib/db";
+import { closeDb, attachDatabase, type Db } from "../lib/db";
 import { openAdapter, type AdapterHandle } from "../lib/db/adapter";
 import { applyMigrations } from "../lib/db/migrate";
 import { getImage } from "../lib/images/get-image";
@@ -33,16 +33,40 @@ import { seedScale } from "./seed-scale";
 import { memoryOf, resetPeak, startServer } from "./server";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, db: { type: "string", default: "both" }, out: { type: "string", default: "bench/results.json" }, "no-build": { type: "boolean" }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean" },
+    db: { type: "string", default: "both" },
+    out: { type: "string", default: "bench/results.json" },
+    "no-build": { type: "boolean" },
+    only: { type: "string" },
+  },
 });
 let build = !values["no-build"]; // once per run
 const quick = !!values.quick;
 const SIZE = quick
-  ? { ingestResults: 5_000, ingestRuns: 1, fleetReports: 30, bigUploadMiB: 10, scale: { images: 500, occurrencesPerImage: 40, secrets: 2_000, repositories: 50, bases: 10 }, runs: 5, scanMiB: 2 }
-  : { ingestResults: 100_000, ingestRuns: 3, fleetReports: 300, bigUploadMiB: 200, scale: { images: 10_000, occurrencesPerImage: 100, secrets: 50_000, repositories: 500, bases: 40 }, runs: 30, scanMiB: 30 };
+  ? {
+      ingestResults: 5_000,
+      ingestRuns: 1,
+      fleetReports: 30,
+      bigUploadMiB: 10,
+      scale: { images: 500, occurrencesPerImage: 40, secrets: 2_000, repositories: 50, bases: 10 },
+      runs: 5,
+      scanMiB: 2,
+    }
+  : {
+      ingestResults: 100_000,
+      ingestRuns: 3,
+      fleetReports: 300,
+      bigUploadMiB: 200,
+      scale: { images: 10_000, occurrencesPerImage: 100, secrets: 50_000, repositories: 500, bases: 40 },
+      runs: 30,
+      scanMiB: 30,
+    };
 process.env.RESIDUE_SECRET_KEY ??= "b".repeat(64);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const kinds = (values.db === "both" ? ["pglite", "postgresql"] : [values.db!]).filter((k) => k === "pglite" || adminUrl);
+const kinds = (values.db === "both" ? ["pglite", "postgresql"] : [values.db!]).filter(
+  (k) => k === "pglite" || adminUrl,
+);
 const rows: Row[] = [];
 const row = (r: Row) => {
   rows.push(r);
@@ -51,10 +75,17 @@ const row = (r: Row) => {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "residue-bench-"));
 
 /** A fresh database of the kind: a PGlite directory, or a new PostgreSQL database on the admin URL. */
-async function freshDatabase(kind: string, name: string): Promise<{ env: Record<string, string>; open: () => AdapterHandle; drop: () => Promise<void> }> {
+async function freshDatabase(
+  kind: string,
+  name: string,
+): Promise<{ env: Record<string, string>; open: () => AdapterHandle; drop: () => Promise<void> }> {
   if (kind === "pglite") {
     const dir = path.join(tmp, name);
-    return { env: { RESIDUE_DATA_DIR: dir }, open: () => openAdapter({ pgliteDir: path.join(dir, "pglite") }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      env: { RESIDUE_DATA_DIR: dir },
+      open: () => openAdapter({ pgliteDir: path.join(dir, "pglite") }),
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const db = `residue_bench_${name}_${crypto.randomBytes(3).toString("hex")}`;
   const admin = async (sql: string) => {
@@ -66,13 +97,17 @@ async function freshDatabase(kind: string, name: string): Promise<{ env: Record<
   await admin(`CREATE DATABASE ${db}`);
   const url = new URL(adminUrl!);
   url.pathname = `/${db}`;
-  return { env: { DATABASE_URL: url.toString() }, open: () => openAdapter({ url: url.toString() }), drop: () => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`) };
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => openAdapter({ url: url.toString() }),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`),
+  };
 }
 
 async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>): Promise<T> {
   const handle = open();
   await applyMigrations(handle.factory);
-  const db = await useDatabase(handle);
+  const db = await attachDatabase(handle);
   try {
     return await fn(db);
   } finally {
@@ -84,15 +119,23 @@ async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>):
 async function post(url: string, token: string, body: string, image?: string) {
   const data = Buffer.from(body);
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request(`${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`, {
-      method: "POST",
-      agent: false,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": data.length },
-    }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += String(c)));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      `${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`,
+      {
+        method: "POST",
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": data.length,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += String(c)));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on("error", reject);
     req.end(data);
   });
@@ -102,7 +145,10 @@ async function post(url: string, token: string, body: string, image?: string) {
 }
 
 // The fields of a generated residue SARIF result the two floors store (bench/fleet.ts residueSarif).
-type SarifResult = { properties: Record<string, string | { diffId: string }>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] };
+type SarifResult = {
+  properties: Record<string, string | { diffId: string }>;
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+};
 const sarifResults = (text: string) => (JSON.parse(text) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
 const valueOf = (r: SarifResult) => r.properties["residue/valueSha256"] as string;
 const layerOf = (r: SarifResult) => (r.properties["residue/layer"] as { diffId: string }).diffId;
@@ -120,7 +166,11 @@ async function occurrenceFloor(kind: string, big: string) {
     const { image, secretId, layerId, pathId } = await withDb(floorDb.open, async (db) => {
       const results = sarifResults(big);
       const image = await db.image.create({
-        data: { digest: "sha256:floor", digestKind: "manifest", repository: { create: { name: "floor", registry: { create: { host: "floor.example" } } } } },
+        data: {
+          digest: "sha256:floor",
+          digestKind: "manifest",
+          repository: { create: { name: "floor", registry: { create: { host: "floor.example" } } } },
+        },
       });
       // Parents by plain SQL (createMany of 20,000 rows runs its chunks concurrently on one pg client: a warning).
       const values = [...new Set(results.map(valueOf))];
@@ -132,7 +182,9 @@ async function occurrenceFloor(kind: string, big: string) {
       await db.$executeRaw`INSERT INTO "Path" (value) SELECT p FROM unnest(${paths}::text[]) AS p`;
       return {
         image,
-        secretId: new Map((await db.secret.findMany({ select: { id: true, identityKey: true } })).map((s) => [s.identityKey, s.id])),
+        secretId: new Map(
+          (await db.secret.findMany({ select: { id: true, identityKey: true } })).map((s) => [s.identityKey, s.id]),
+        ),
         layerId: new Map((await db.layer.findMany({ select: { id: true, key: true } })).map((l) => [l.key, l.id])),
         pathId: new Map((await db.path.findMany({ select: { id: true, value: true } })).map((p) => [p.value, p.id])),
       };
@@ -140,7 +192,18 @@ async function occurrenceFloor(kind: string, big: string) {
     return await copyTimed(floorDb.env, big, (results) => [
       "Occurrence",
       ["id", "secretId", "imageId", "repositoryId", "layerKey", "layerId", "path", "pathId", "line", "scanner"],
-      results.map((r) => [crypto.randomUUID(), secretId.get(valueOf(r)), image.id, image.repositoryId, layerOf(r), layerId.get(layerOf(r)), uriOf(r), pathId.get(uriOf(r)), lineOf(r), "floor"]),
+      results.map((r) => [
+        crypto.randomUUID(),
+        secretId.get(valueOf(r)),
+        image.id,
+        image.repositoryId,
+        layerOf(r),
+        layerId.get(layerOf(r)),
+        uriOf(r),
+        pathId.get(uriOf(r)),
+        lineOf(r),
+        "floor",
+      ]),
     ]);
   } finally {
     await floorDb.drop();
@@ -148,7 +211,11 @@ async function occurrenceFloor(kind: string, big: string) {
 }
 
 /** Times JSON.parse of the report plus one COPY of the rows `toRows` makes of its results (connection opened untimed). */
-async function copyTimed(env: Record<string, string>, big: string, toRows: (results: SarifResult[]) => [string, string[], unknown[][]]) {
+async function copyTimed(
+  env: Record<string, string>,
+  big: string,
+  toRows: (results: SarifResult[]) => [string, string[], unknown[][]],
+) {
   const copier = await openCopier(env);
   try {
     return await timed(async () => copier.copy(...toRows(sarifResults(big))));
@@ -172,9 +239,27 @@ async function ingestBench(kind: string) {
     bare.push((await bareFloor(kind, big)).ms);
   }
   const runs = (ms: number[]) => `${ms.length > 1 ? "median of " : ""}${ms.map((m) => m.toFixed(0)).join(", ")} ms`;
-  row({ metric: `ingest ${SIZE.ingestResults.toLocaleString("en")}-result SARIF (HTTP)`, db: kind, value: median(ingests), unit: "ms", note: `${(big.length / 1048576).toFixed(1)} MiB; ${runs(ingests)}` });
-  row({ metric: "ingest / floor (JSON.parse + COPY into Occurrence)", db: kind, value: median(ingests) / median(floors), unit: "ratio", note: `floor ${runs(floors)}; target ≤ 3×` });
-  row({ metric: "ingest / bare floor (COPY into a 4-column table)", db: kind, value: median(ingests) / median(bare), unit: "ratio", note: `floor ${runs(bare)}; no target` });
+  row({
+    metric: `ingest ${SIZE.ingestResults.toLocaleString("en")}-result SARIF (HTTP)`,
+    db: kind,
+    value: median(ingests),
+    unit: "ms",
+    note: `${(big.length / 1048576).toFixed(1)} MiB; ${runs(ingests)}`,
+  });
+  row({
+    metric: "ingest / floor (JSON.parse + COPY into Occurrence)",
+    db: kind,
+    value: median(ingests) / median(floors),
+    unit: "ratio",
+    note: `floor ${runs(floors)}; target ≤ 3×`,
+  });
+  row({
+    metric: "ingest / bare floor (COPY into a 4-column table)",
+    db: kind,
+    value: median(ingests) / median(bare),
+    unit: "ratio",
+    note: `floor ${runs(bare)}; no target`,
+  });
 }
 
 const median = (ms: number[]) => percentile(ms, 50);
@@ -182,8 +267,14 @@ const median = (ms: number[]) => percentile(ms, 50);
 /** One timed upload of the report to a server on a fresh database; the last time, the idempotent path and the fleet too. */
 async function ingestOnce(kind: string, images: FleetImage[], big: string, last: boolean): Promise<number> {
   const database = await freshDatabase(kind, "ingest");
-  const token = await withDb(database.open, async () => (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token);
-  const server = await startServer({ ...database.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3200, { build });
+  const token = await withDb(
+    database.open,
+    async () =>
+      (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token,
+  );
+  const server = await startServer({ ...database.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3200, {
+    build,
+  });
   build = false;
   try {
     // One small upload first: the route's first request loads its code and the database client (about a second),
@@ -197,11 +288,21 @@ async function ingestOnce(kind: string, images: FleetImage[], big: string, last:
 
     const fleet = await timed(async () => {
       for (const [i, img] of images.entries()) {
-        const report = i % 3 === 0 ? residueSarif(img, 30, { secretPool: 2_000, seed: i }) : i % 3 === 1 ? trivyReport(img, 30, { secretPool: 2_000, seed: i }) : trufflehogLines(img, 30, { secretPool: 2_000, seed: i });
+        const report =
+          i % 3 === 0
+            ? residueSarif(img, 30, { secretPool: 2_000, seed: i })
+            : i % 3 === 1
+              ? trivyReport(img, 30, { secretPool: 2_000, seed: i })
+              : trufflehogLines(img, 30, { secretPool: 2_000, seed: i });
         await post(server.url, token, report);
       }
     });
-    row({ metric: `fleet: ${images.length} reports (SARIF, trivy, trufflehog)`, db: kind, value: fleet.ms / images.length, unit: "ms/report" });
+    row({
+      metric: `fleet: ${images.length} reports (SARIF, trivy, trufflehog)`,
+      db: kind,
+      value: fleet.ms / images.length,
+      unit: "ms/report",
+    });
     return first.ms;
   } catch (e) {
     console.error(`server output:\n${server.log()}`);
@@ -216,8 +317,14 @@ async function ingestOnce(kind: string, images: FleetImage[], big: string, last:
 async function bareFloor(kind: string, big: string) {
   const floorDb = await freshDatabase(kind, "floor");
   try {
-    await withDb(floorDb.open, (db) => db.$executeRawUnsafe(`CREATE TABLE bench_floor (id text, secret text, path text, line int)`));
-    return await copyTimed(floorDb.env, big, (results) => ["bench_floor", ["id", "secret", "path", "line"], results.map((r) => [crypto.randomUUID(), valueOf(r), uriOf(r), lineOf(r)])]);
+    await withDb(floorDb.open, (db) =>
+      db.$executeRawUnsafe(`CREATE TABLE bench_floor (id text, secret text, path text, line int)`),
+    );
+    return await copyTimed(floorDb.env, big, (results) => [
+      "bench_floor",
+      ["id", "secret", "path", "line"],
+      results.map((r) => [crypto.randomUUID(), valueOf(r), uriOf(r), lineOf(r)]),
+    ]);
   } finally {
     await floorDb.drop();
   }
@@ -228,21 +335,43 @@ async function bareFloor(kind: string, big: string) {
 async function memoryBench(kind: string) {
   const images = fleetImages(SIZE.fleetReports, { repositories: Math.max(5, SIZE.fleetReports / 10), bases: 8 }); // as ingestBench
   const pad = Math.max(0, Math.round((SIZE.bigUploadMiB * 1048576) / 50_000) - 700); // 50,000 results of the target size
-  await peakRss(kind, "SARIF", residueSarif(images[1]!, 50_000, { secretPool: 20_000, seed: 2, padding: pad }), "target < 512 MiB");
-  await peakRss(kind, "trufflehog JSON-lines", trufflehogLines(images[1]!, Math.round((SIZE.bigUploadMiB / 2) * 2300), { secretPool: 20_000, seed: 3 }), "no target; read a batch of records at a time");
+  await peakRss(
+    kind,
+    "SARIF",
+    residueSarif(images[1]!, 50_000, { secretPool: 20_000, seed: 2, padding: pad }),
+    "target < 512 MiB",
+  );
+  await peakRss(
+    kind,
+    "trufflehog JSON-lines",
+    trufflehogLines(images[1]!, Math.round((SIZE.bigUploadMiB / 2) * 2300), { secretPool: 20_000, seed: 3 }),
+    "no target; read a batch of records at a time",
+  );
 }
 
 async function peakRss(kind: string, label: string, body: string, note: string) {
   const rssDb = await freshDatabase(kind, "rss");
-  const rssToken = await withDb(rssDb.open, async () => (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token);
-  const rssServer = await startServer({ ...rssDb.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3201, { build: false });
+  const rssToken = await withDb(
+    rssDb.open,
+    async () =>
+      (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token,
+  );
+  const rssServer = await startServer({ ...rssDb.env, RESIDUE_MAX_UPLOAD_BYTES: String(400 * 1048576) }, 3201, {
+    build: false,
+  });
   try {
     const pid = rssServer.pid();
     const resettable = resetPeak(pid);
     const before = memoryOf(pid);
     const up = await timed(() => post(rssServer.url, rssToken, body));
     const after = memoryOf(pid);
-    row({ metric: `server peak RSS, ${(body.length / 1048576).toFixed(0)} MiB ${label} upload`, db: kind, value: after.peakMiB, unit: "MiB", note: `idle server ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}; ${note}` });
+    row({
+      metric: `server peak RSS, ${(body.length / 1048576).toFixed(0)} MiB ${label} upload`,
+      db: kind,
+      value: after.peakMiB,
+      unit: "MiB",
+      note: `idle server ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}; ${note}`,
+    });
   } catch (e) {
     console.error(`server output:\n${rssServer.log()}`);
     throw e;
@@ -257,29 +386,75 @@ async function queryBench(kind: string) {
   await withDb(database.open, async (db) => {
     const seeded = await timed(() => seedScale(db, SIZE.scale));
     const occ = await db.occurrence.count();
-    row({ metric: `seed ${occ.toLocaleString("en")} occurrences / ${SIZE.scale.images.toLocaleString("en")} images`, db: kind, value: seeded.ms / 1000, unit: "s" });
+    row({
+      metric: `seed ${occ.toLocaleString("en")} occurrences / ${SIZE.scale.images.toLocaleString("en")} images`,
+      db: kind,
+      value: seeded.ms / 1000,
+      unit: "s",
+    });
     const q = (p: Record<string, string>) => listSecretsQuerySchema.parse(p);
-    const top = await db.secret.findFirstOrThrow({ orderBy: { imageCount: "desc" }, select: { id: true, imageCount: true } });
-    const img = await db.image.findFirstOrThrow({ where: { id: `img${Math.floor(SIZE.scale.images / 2)}` }, select: { digest: true } });
+    const top = await db.secret.findFirstOrThrow({
+      orderBy: { imageCount: "desc" },
+      select: { id: true, imageCount: true },
+    });
+    const img = await db.image.findFirstOrThrow({
+      where: { id: `img${Math.floor(SIZE.scale.images / 2)}` },
+      select: { digest: true },
+    });
     const trendsNow = () => ({ asOf: new Date(), weeks: 12, groupBy: "repository" as const });
     const lastEnded = () => mondayOf(new Date()) - WEEK_MS;
     // [name, query, note, runs (fewer for the multi-second ones)]
     const pages: [string, () => Promise<unknown>, string?, number?][] = [
       ["secrets table: default view", () => listSecrets(q({}))],
-      ["secrets table: open critical, by images", () => listSecrets(q({ state: "open,confirmed", severity: "critical", sort: "images" }))],
-      ["secrets table: one registry + repository", () => listSecrets(q({ registry: "docker.io", repository: "bench/svc-4" }))],
+      [
+        "secrets table: open critical, by images",
+        () => listSecrets(q({ state: "open,confirmed", severity: "critical", sort: "images" })),
+      ],
+      [
+        "secrets table: one registry + repository",
+        () => listSecrets(q({ registry: "docker.io", repository: "bench/svc-4" })),
+      ],
       ["secrets table: residue + text search", () => listSecrets(q({ residue: "1", q: "module-3" }))],
-      ["secret page (blast radius, activity)", () => Promise.all([getSecret({ secretId: top.id }), getSecretActivity(top.id)]), `${top.imageCount} images`],
+      [
+        "secret page (blast radius, activity)",
+        () => Promise.all([getSecret({ secretId: top.id }), getSecretActivity(top.id)]),
+        `${top.imageCount} images`,
+      ],
       ["image layer page", () => getImage(img.digest)],
-      ["remediation board (steps, metrics cold)", () => Promise.all([listSteps(listStepsQuerySchema.parse({}), new Date()), getRemediationMetrics({ asOf: new Date() }, { fresh: true })])],
+      [
+        "remediation board (steps, metrics cold)",
+        () =>
+          Promise.all([
+            listSteps(listStepsQuerySchema.parse({}), new Date()),
+            getRemediationMetrics({ asOf: new Date() }, { fresh: true }),
+          ]),
+      ],
       ["home page (fleet counts)", () => getFleetSummary()],
       ["compliance summary (cold, uncached)", () => getComplianceSummary(new Date(), {}, { fresh: true })],
       // By repository. Rebuilt from history: the first view, and the first after a week ends (timed with dropping the 11 stored weeks).
-      ["compliance trends (12 weeks), rebuilt from history", () => db.trendWeek.deleteMany().then(() => getTrends(trendsNow(), { fresh: true })), undefined, 8],
+      [
+        "compliance trends (12 weeks), rebuilt from history",
+        () => db.trendWeek.deleteMany().then(() => getTrends(trendsNow(), { fresh: true })),
+        undefined,
+        8,
+      ],
       // The first view after a week ends: that week from the audit trail and the occurrences, the others as stored.
-      ["compliance trends (12 weeks), the week just ended", () => db.trendWeek.deleteMany({ where: { week: new Date(lastEnded()) } }).then(() => getTrends(trendsNow(), { fresh: true })), undefined, 5],
+      [
+        "compliance trends (12 weeks), the week just ended",
+        () =>
+          db.trendWeek
+            .deleteMany({ where: { week: new Date(lastEnded()) } })
+            .then(() => getTrends(trendsNow(), { fresh: true })),
+        undefined,
+        5,
+      ],
       // Every other recomputation: 11 ended weeks as stored, the current week from the current state.
-      ["compliance trends (12 weeks), ended weeks stored", () => getTrends(trendsNow(), { fresh: true }), undefined, 10],
+      [
+        "compliance trends (12 weeks), ended weeks stored",
+        () => getTrends(trendsNow(), { fresh: true }),
+        undefined,
+        10,
+      ],
       ["compliance summary (dashboard, cached until data changes)", () => getComplianceSummary(new Date())],
     ];
     for (const [name, fn, note, runs] of pages) {
@@ -293,18 +468,28 @@ async function queryBench(kind: string) {
     await trends();
     const served: number[] = [];
     for (let i = 0; i < Math.min(3, SIZE.runs); i++) {
-      await db.auditEvent.create({ data: { actorLabel: "bench", action: "bench.data_changed", entityType: "Bench", entityId: String(i) } });
+      await db.auditEvent.create({
+        data: { actorLabel: "bench", action: "bench.data_changed", entityType: "Bench", entityId: String(i) },
+      });
       const t = await timed(trends);
       if (!t.value.refreshing) throw new Error("trends after a change were not served as last computed");
       served.push(t.ms);
       while ((await trends()).refreshing) await new Promise((r) => setTimeout(r, 200));
     }
-    row({ metric: "compliance trends after a change (last computed) max", db: kind, value: Math.max(...served), unit: "ms", note: `${served.length} runs; recomputed in the background` });
+    row({
+      metric: "compliance trends after a change (last computed) max",
+      db: kind,
+      value: Math.max(...served),
+      unit: "ms",
+      note: `${served.length} runs; recomputed in the background`,
+    });
   });
   await database.drop();
 }
 
-console.log(`Residue benchmark (${quick ? "quick" : "full"}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; databases: ${kinds.join(", ")}${adminUrl ? "" : " (set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL)"}`);
+console.log(
+  `Residue benchmark (${quick ? "quick" : "full"}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; databases: ${kinds.join(", ")}${adminUrl ? "" : " (set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL)"}`,
+);
 console.log(`| ${"metric".padEnd(58)} | ${"db".padEnd(10)} | ${"value".padStart(14)} | note`);
 // --only: one part, to compare a change without the whole run.
 const part = (name: string) => !values.only || values.only === name;
@@ -317,11 +502,34 @@ for (const kind of kinds) {
 }
 if (part("scan")) {
   const scan = await scannerThroughput(SIZE.scanMiB);
-  row({ metric: `residue scan throughput (${scan.mib.toFixed(0)} MiB of layers)`, db: "-", value: scan.scanMiBps, unit: "MiB/s", note: `floor ${scan.floorMiBps.toFixed(0)} MiB/s (read + gunzip + untar)` });
+  row({
+    metric: `residue scan throughput (${scan.mib.toFixed(0)} MiB of layers)`,
+    db: "-",
+    value: scan.scanMiBps,
+    unit: "MiB/s",
+    note: `floor ${scan.floorMiBps.toFixed(0)} MiB/s (read + gunzip + untar)`,
+  });
   row({ metric: "residue scan / floor", db: "-", value: scan.ratio, unit: "ratio" });
 }
 fs.mkdirSync(path.dirname(values.out!), { recursive: true });
-fs.writeFileSync(values.out!, JSON.stringify({ at: new Date().toISOString(), quick, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2));
+fs.writeFileSync(
+  values.out!,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      quick,
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      rows,
+    },
+    null,
+    2,
+  ),
+);
 fs.rmSync(tmp, { recursive: true, force: true });
 console.log(`wrote ${values.out}`);
 console.log(`benchmark ran to the end: 1 passed (${rows.length} figures; timings are for reading, not asserted)`);

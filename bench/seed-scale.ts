@@ -2,26 +2,42 @@
 // one by one would measure the ingest path again, not the pages. Same tables and counters as ingest writes.
 import type { Db } from "../lib/db";
 
-export type ScaleSize = { images: number; occurrencesPerImage: number; secrets: number; repositories: number; bases: number };
+export type ScaleSize = {
+  images: number;
+  occurrencesPerImage: number;
+  secrets: number;
+  repositories: number;
+  bases: number;
+};
 
 export async function seedScale(db: Db, size: ScaleSize): Promise<void> {
   const { images, occurrencesPerImage: per, secrets, repositories, bases } = size;
   const q = (sql: string) => db.$executeRawUnsafe(sql);
-  await q(`INSERT INTO "Registry"(id, host) VALUES ('reg0','ghcr.io'),('reg1','docker.io'),('reg2','registry.gitlab.com')`);
-  await q(`INSERT INTO "Repository"(id, "registryId", name) SELECT 'repo'||r, 'reg'||(r % 3), 'bench/svc-'||r FROM generate_series(0, ${repositories - 1}) r`);
+  await q(
+    `INSERT INTO "Registry"(id, host) VALUES ('reg0','ghcr.io'),('reg1','docker.io'),('reg2','registry.gitlab.com')`,
+  );
+  await q(
+    `INSERT INTO "Repository"(id, "registryId", name) SELECT 'repo'||r, 'reg'||(r % 3), 'bench/svc-'||r FROM generate_series(0, ${repositories - 1}) r`,
+  );
   await q(`INSERT INTO "Image"(id, "repositoryId", digest, "digestKind", "firstSeenAt", "lastSeenAt")
            SELECT 'img'||i, 'repo'||(i % ${repositories}), 'sha256:'||md5('a'||i)||md5('b'||i), 'manifest',
                   now() - ((${images} - i) * interval '1 minute'), now() - ((${images} - i) * interval '1 minute')
            FROM generate_series(0, ${images - 1}) i`);
-  await q(`INSERT INTO "Layer"(id, key, "diffId", size, "sharedAcrossRepositories") SELECT 'base'||b, 'sha256:'||md5('base'||b)||md5('x'||b), 'sha256:'||md5('base'||b)||md5('x'||b), 50000000, true FROM generate_series(0, ${bases - 1}) b`);
-  await q(`INSERT INTO "Layer"(id, key, "diffId", size) SELECT 'own'||i, 'sha256:'||md5('own'||i)||md5('y'||i), 'sha256:'||md5('own'||i)||md5('y'||i), 2000000 FROM generate_series(0, ${images - 1}) i`);
+  await q(
+    `INSERT INTO "Layer"(id, key, "diffId", size, "sharedAcrossRepositories") SELECT 'base'||b, 'sha256:'||md5('base'||b)||md5('x'||b), 'sha256:'||md5('base'||b)||md5('x'||b), 50000000, true FROM generate_series(0, ${bases - 1}) b`,
+  );
+  await q(
+    `INSERT INTO "Layer"(id, key, "diffId", size) SELECT 'own'||i, 'sha256:'||md5('own'||i)||md5('y'||i), 'sha256:'||md5('own'||i)||md5('y'||i), 2000000 FROM generate_series(0, ${images - 1}) i`,
+  );
   await q(`INSERT INTO "ImageLayer"("imageId", position, "layerIndex", "layerId", "createdBy")
            SELECT 'img'||i, 0, 0, 'base'||(i % ${bases}), 'ADD rootfs.tar /' FROM generate_series(0, ${images - 1}) i
            UNION ALL SELECT 'img'||i, 1, NULL, NULL, 'ARG VERSION' FROM generate_series(0, ${images - 1}) i
            UNION ALL SELECT 'img'||i, 2, 1, 'own'||i, 'COPY app /app' FROM generate_series(0, ${images - 1}) i`);
   await q(`UPDATE "ImageLayer" SET "emptyLayer" = true WHERE position = 1`);
   // The newest image of each repository carries "latest"; older ones keep release tags.
-  await q(`INSERT INTO "Tag"(id, "repositoryId", name, "imageId") SELECT 'tag'||i, 'repo'||(i % ${repositories}), CASE WHEN i >= ${images - repositories} THEN 'latest' ELSE 'v'||i END, 'img'||i FROM generate_series(0, ${images - 1}) i`);
+  await q(
+    `INSERT INTO "Tag"(id, "repositoryId", name, "imageId") SELECT 'tag'||i, 'repo'||(i % ${repositories}), CASE WHEN i >= ${images - repositories} THEN 'latest' ELSE 'v'||i END, 'img'||i FROM generate_series(0, ${images - 1}) i`,
+  );
   await q(`INSERT INTO "Secret"(id, "identityKind", "identityKey", detector, "ruleId", "redactedPreview", severity, "triageState", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt", "confirmedAt")
            SELECT 'sec'||s, 'hmac', md5('k'||s)||md5('l'||s), 'bench', (ARRAY['aws-access-key-id','github-pat','slack-bot-token','private-key','npm-token'])[1 + s % 5],
                   'benc•••• (40 chars)', (ARRAY['critical','high','medium','low','info'])[1 + (s * 7) % 5]::"Severity",

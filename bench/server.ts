@@ -5,7 +5,11 @@ import fs from "node:fs";
 
 export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void>; log: () => string };
 
-export async function startServer(env: Record<string, string>, port: number, opts: { build: boolean }): Promise<BenchServer> {
+export async function startServer(
+  env: Record<string, string>,
+  port: number,
+  opts: { build: boolean },
+): Promise<BenchServer> {
   // Measure the code in this checkout, not whatever build happens to be in .next.
   if (opts.build || !fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
@@ -26,7 +30,13 @@ export async function startServer(env: Record<string, string>, port: number, opt
     await new Promise((r) => setTimeout(r, 200));
   }
   // scripts/start.ts spawns scripts/serve.mjs (Next behind node:http): the process that serves requests is its child.
-  const nextPid = () => Number(execFileSync("pgrep", ["-P", String(child.pid)]).toString().trim().split("\n")[0]);
+  const nextPid = () =>
+    Number(
+      execFileSync("pgrep", ["-P", String(child.pid)])
+        .toString()
+        .trim()
+        .split("\n")[0],
+    );
   return {
     url,
     log: () => `${stderr.slice(-3000)}${child.exitCode !== null ? `\n(server exited with ${child.exitCode})` : ""}`,

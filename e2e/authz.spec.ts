@@ -54,7 +54,9 @@ function enumerateRoutes(dir = path.resolve(import.meta.dirname, "../app"), pref
       out.push({ route: prefix || "/", kind: "page", methods: ["GET"] });
     } else if (e.name === "route.ts") {
       const src = fs.readFileSync(full, "utf8");
-      const methods = [...src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
+      const methods = [...src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
+        (m) => m[1]!,
+      );
       out.push({ route: prefix, kind: "api", methods });
     }
   }
@@ -66,7 +68,12 @@ const ROUTES = enumerateRoutes();
 
 async function call(req: APIRequestContext, method: string, url: string) {
   // Same-origin headers, as the dashboard sends them, so only the session decides.
-  return req.fetch(url, { method, maxRedirects: 0, headers: { origin: "http://localhost:3100", "sec-fetch-site": "same-origin" }, data: method === "GET" ? undefined : "" });
+  return req.fetch(url, {
+    method,
+    maxRedirects: 0,
+    headers: { origin: "http://localhost:3100", "sec-fetch-site": "same-origin" },
+    data: method === "GET" ? undefined : "",
+  });
 }
 
 test("every route under app/ is classified", () => {
@@ -111,7 +118,10 @@ for (const role of ALL) {
   });
 }
 
-test("an admin creates an API token in the UI, it works once shown, and revocation takes effect immediately", async ({ browser, request }) => {
+test("an admin creates an API token in the UI, it works once shown, and revocation takes effect immediately", async ({
+  browser,
+  request,
+}) => {
   const context = await contextAs(browser, "admin");
   const page = await context.newPage();
   await page.goto("/admin/tokens");

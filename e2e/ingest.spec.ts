@@ -7,10 +7,16 @@ const fixture = (rel: string) => path.resolve(import.meta.dirname, "../../shared
 test("health reports the database and current migrations", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
-  expect(await res.json()).toMatchObject({ status: "ok", database: { kind: "pglite", reachable: true }, migrations: { current: true } });
+  expect(await res.json()).toMatchObject({
+    status: "ok",
+    database: { kind: "pglite", reachable: true },
+    migrations: { current: true },
+  });
 });
 
-test("a newcomer sees the empty state, uploads reports in the browser, and follows a secret across registries", async ({ page }) => {
+test("a newcomer sees the empty state, uploads reports in the browser, and follows a secret across registries", async ({
+  page,
+}) => {
   await signIn(page, "triager");
   await page.goto("/");
   await expect(page.getByRole("heading", { name: /No reports yet/ })).toBeVisible();
@@ -30,7 +36,11 @@ test("a newcomer sees the empty state, uploads reports in the browser, and follo
   await expect(result).toContainText("already ingested");
 
   // A malformed file gets a clear message.
-  await page.getByLabel("Report file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"SchemaVersion": 2, "Results": [') });
+  await page.getByLabel("Report file").setInputFiles({
+    name: "broken.json",
+    mimeType: "application/json",
+    buffer: Buffer.from('{"SchemaVersion": 2, "Results": ['),
+  });
   await expect(page.locator("p[role=alert]")).toContainText("Invalid JSON at line 1");
 
   // The trivy report for another registry.
@@ -65,5 +75,6 @@ test("the HTML never contains a raw secret from the uploaded fixtures", async ({
   await signIn(page, "viewer");
   await page.goto("/secrets?pageSize=200");
   const html = await page.content();
-  for (const raw of ["AKIAYVP4CIPPERUVIFXG", "https://admin:admin@the-internet.herokuapp.com"]) expect(html).not.toContain(raw);
+  for (const raw of ["AKIAYVP4CIPPERUVIFXG", "https://admin:admin@the-internet.herokuapp.com"])
+    expect(html).not.toContain(raw);
 });

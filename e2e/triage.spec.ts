@@ -24,7 +24,9 @@ async function residueScanOf(tag: string, layers: Parameters<typeof dockerArchiv
 
 test.describe.configure({ mode: "serial" });
 
-test("a triager follows a residue secret from the table to its layer, remediates it, and bulk-marks false positives", async ({ page }) => {
+test("a triager follows a residue secret from the table to its layer, remediates it, and bulk-marks false positives", async ({
+  page,
+}) => {
   await signIn(page, "triager");
   const sarif = await residueScanOf("ghcr.io/acme/payments:2.0", [
     { createdBy: "ADD rootfs.tar /", files: { "etc/os-release": "ID=e2e\n" } },
@@ -37,7 +39,9 @@ test("a triager follows a residue secret from the table to its layer, remediates
   await page.getByLabel("Report file").setInputFiles(sarif);
   await expect(page.getByRole("region", { name: "Upload result" })).toContainText("ghcr.io/acme/payments:2.0");
   await page.getByLabel("Image (when the report does not name it)").fill("quay.io/acme/legacy:9");
-  await page.getByLabel("Report file").setInputFiles(path.resolve(import.meta.dirname, "../../shared/fixtures/scanners/gitleaks/gitleaks8_many.json"));
+  await page
+    .getByLabel("Report file")
+    .setInputFiles(path.resolve(import.meta.dirname, "../../shared/fixtures/scanners/gitleaks/gitleaks8_many.json"));
   await expect(page.getByRole("region", { name: "Upload result" })).toContainText("quay.io/acme/legacy:9");
 
   // A shared view: residue only, in one repository.
@@ -72,7 +76,10 @@ test("a triager follows a residue secret from the table to its layer, remediates
   await page.screenshot(shot("secret-remediation"));
 
   // Follow it to the image and the layer that holds it.
-  await page.getByRole("link", { name: /sha256:/ }).first().click();
+  await page
+    .getByRole("link", { name: /sha256:/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { name: /ghcr\.io\/acme\/payments/ })).toBeVisible();
   const layer = page.locator("li", { hasText: "COPY .env /srv/.env" }).first();
   await expect(layer).toContainText("residue: deleted in layer #2, still in this layer");

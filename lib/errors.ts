@@ -47,10 +47,16 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
     return { status: 422, body: { code: "unprocessable_entity", message: formatZodError(err) } };
   }
   if (err instanceof ResidueError) {
-    return { status: ERROR_STATUS[err.code], body: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+    return {
+      status: ERROR_STATUS[err.code],
+      body: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+    };
   }
   // Never echo an unknown error's text: it may carry SQL, paths or report content.
-  console.error("[residue] internal error:", err instanceof Error ? `${err.name}: ${err.message.slice(0, 500)}` : typeof err);
+  console.error(
+    "[residue] internal error:",
+    err instanceof Error ? `${err.name}: ${err.message.slice(0, 500)}` : typeof err,
+  );
   return { status: 500, body: { code: "internal", message: "Internal error" } };
 }
 

@@ -3,7 +3,8 @@
 import fs from "node:fs";
 const [, , file, status] = process.argv;
 const text = fs.readFileSync(file, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 const vitest = /^\s*Tests\s+(.*)$/m.exec(text);
 if (vitest) {
   passed = Number(/(\d+) passed/.exec(vitest[1])?.[1] ?? 0);

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { openAdapter } from "../lib/db/adapter";
 import { applyMigrations } from "../lib/db/migrate";
-import { useDatabase, closeDb } from "../lib/db";
+import { attachDatabase, closeDb } from "../lib/db";
 import { ingestReport } from "../lib/ingest/ingest-report";
 
 const FIXTURES = path.resolve(process.cwd(), "../shared/fixtures/scanners");
@@ -34,13 +34,15 @@ if (!fs.existsSync(FIXTURES)) {
 }
 const handle = openAdapter();
 await applyMigrations(handle.factory);
-await useDatabase(handle);
+await attachDatabase(handle);
 try {
   for (const [index, [file, image]] of FLEET.entries()) {
     // Each (report, image) pair is its own scan: vary the bytes so idempotency does not fold them together.
     const content = Buffer.concat([fs.readFileSync(path.join(FIXTURES, file)), Buffer.from("\n".repeat(index + 1))]);
     const r = await ingestReport({ content, image: image || undefined, uploader: { kind: "system", label: "demo" } });
-    console.log(`${r.duplicate ? "=" : "+"} ${file.padEnd(48)} ${(r.image ?? "").padEnd(60)} ${r.counts.newSecrets} new secrets, ${r.counts.newOccurrences} new occurrences`);
+    console.log(
+      `${r.duplicate ? "=" : "+"} ${file.padEnd(48)} ${(r.image ?? "").padEnd(60)} ${r.counts.newSecrets} new secrets, ${r.counts.newOccurrences} new occurrences`,
+    );
   }
 } finally {
   await closeDb();

@@ -26,6 +26,9 @@ const port = process.env.PORT ?? "3000";
 // V8 grows the heap by up to 4× between full collections; a large upload's garbage (the JSON batches it writes)
 // then stays resident. Growing by 20 % kept the peak of a 200 MB upload ~100 MB lower at no measurable ingest cost.
 // scripts/serve.mjs is Next's handler behind node:http, which passes the TCP peer address to the app.
-const child = spawn(process.execPath, ["--heap-growing-percent=20", "scripts/serve.mjs"], { stdio: "inherit", env: { ...process.env, PORT: port, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+const child = spawn(process.execPath, ["--heap-growing-percent=20", "scripts/serve.mjs"], {
+  stdio: "inherit",
+  env: { ...process.env, PORT: port, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+});
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

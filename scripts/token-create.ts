@@ -19,7 +19,9 @@ if (!input.success) {
 }
 try {
   const t = await createApiToken({ kind: "system", label: "cli" }, input.data);
-  console.error(`Created token "${t.name}" (${t.scopes.join(", ")})${t.expiresAt ? `, expires ${t.expiresAt.toISOString()}` : ""}. It is shown once:`);
+  console.error(
+    `Created token "${t.name}" (${t.scopes.join(", ")})${t.expiresAt ? `, expires ${t.expiresAt.toISOString()}` : ""}. It is shown once:`,
+  );
   console.log(t.token);
 } finally {
   await closeDb();

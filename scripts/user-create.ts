@@ -7,10 +7,17 @@ import { formatZodError } from "../lib/errors";
 import { createUser } from "../lib/users/manage-users";
 import { newUserSchema } from "../lib/users/schemas";
 
-const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } } });
+const { values } = parseArgs({
+  options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
+});
 const generated = !process.env.RESIDUE_USER_PASSWORD;
 const password = process.env.RESIDUE_USER_PASSWORD ?? crypto.randomBytes(18).toString("base64url");
-const input = newUserSchema.safeParse({ email: values.email, name: values.name ?? values.email?.split("@")[0], role: values.role ?? "admin", password });
+const input = newUserSchema.safeParse({
+  email: values.email,
+  name: values.name ?? values.email?.split("@")[0],
+  role: values.role ?? "admin",
+  password,
+});
 if (!input.success) {
   console.error(`Invalid arguments: ${formatZodError(input.error)}`);
   process.exit(2);

@@ -17,7 +17,11 @@ export async function createUserAction(_prev: ActionResult | null, form: FormDat
   });
 }
 
-export async function updateUserAction(input: { id: string; role?: string; disabled?: boolean }): Promise<ActionResult> {
+export async function updateUserAction(input: {
+  id: string;
+  role?: string;
+  disabled?: boolean;
+}): Promise<ActionResult> {
   return runAction(async () => {
     const actor = await requireActionUser("admin");
     await updateUser(actor, updateUserSchema.parse(input));
@@ -25,11 +29,18 @@ export async function updateUserAction(input: { id: string; role?: string; disab
   });
 }
 
-export async function createTokenAction(_prev: ActionResult<{ token: string; name: string }> | null, form: FormData): Promise<ActionResult<{ token: string; name: string }>> {
+export async function createTokenAction(
+  _prev: ActionResult<{ token: string; name: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ token: string; name: string }>> {
   return runAction(async () => {
     const actor = await requireActionUser("admin");
     const days = form.get("expiresInDays");
-    const input = createTokenSchema.parse({ name: form.get("name"), scopes: form.getAll("scopes"), expiresInDays: days ? Number(days) : undefined });
+    const input = createTokenSchema.parse({
+      name: form.get("name"),
+      scopes: form.getAll("scopes"),
+      expiresInDays: days ? Number(days) : undefined,
+    });
     const t = await createApiToken(actor, input);
     revalidatePath("/admin/tokens");
     return { data: { token: t.token, name: t.name } };

@@ -23,15 +23,28 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
   const me = await requirePageUser("read");
   const q = listStepsQuerySchema.parse(await searchParams);
   const now = new Date();
-  const [board, metrics, users, sla] = await Promise.all([listSteps(q, now), getRemediationMetrics({ asOf: now }), listAssignableUsers(), getSlaDays()]);
+  const [board, metrics, users, sla] = await Promise.all([
+    listSteps(q, now),
+    getRemediationMetrics({ asOf: now }),
+    listAssignableUsers(),
+    getSlaDays(),
+  ]);
   const { page: _p, pageSize: _s, ...filters } = q;
-  const stateLink = (state?: string) => `/remediation?${new URLSearchParams(Object.entries({ ...filters, state }).filter((e): e is [string, string] => !!e[1]))}`;
+  const stateLink = (state?: string) =>
+    `/remediation?${new URLSearchParams(Object.entries({ ...filters, state }).filter((e): e is [string, string] => !!e[1]))}`;
   return (
     <>
-      <PageHeader title="Remediation" description="Rotate, rebuild, purge: every step of every confirmed secret. A step is verified only by evidence: a clean rescan, tag records, a later report that the key is dead, or an admin's attestation." />
+      <PageHeader
+        title="Remediation"
+        description="Rotate, rebuild, purge: every step of every confirmed secret. A step is verified only by evidence: a clean rescan, tag records, a later report that the key is dead, or an admin's attestation."
+      />
       <dl className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <StatCard label="Open steps" value={metrics.openSteps} />
-        <StatCard label="Overdue steps" value={metrics.overdueSteps} hint={metrics.overdueCriticalRotations ? `${metrics.overdueCriticalRotations} critical rotations` : undefined} />
+        <StatCard
+          label="Overdue steps"
+          value={metrics.overdueSteps}
+          hint={metrics.overdueCriticalRotations ? `${metrics.overdueCriticalRotations} critical rotations` : undefined}
+        />
         <StatCard
           label="Rotation coverage (verified)"
           value={metrics.rotationCoverage == null ? "—" : `${Math.round(metrics.rotationCoverage * 100)}%`}
@@ -42,60 +55,162 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
       </dl>
 
       <nav aria-label="Steps by state" className="mt-6 flex flex-wrap gap-2 text-sm">
-        <Link href={stateLink(undefined)} aria-current={!q.state ? "page" : undefined} className={`rounded-full px-3 py-1 ring-1 ${!q.state ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white ring-slate-300"}`}>All</Link>
+        <Link
+          href={stateLink(undefined)}
+          aria-current={!q.state ? "page" : undefined}
+          className={`rounded-full px-3 py-1 ring-1 ${!q.state ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white ring-slate-300"}`}
+        >
+          All
+        </Link>
         {STEP_STATES.map((s) => (
-          <Link key={s} href={stateLink(s)} aria-current={q.state === s ? "page" : undefined} className={`rounded-full px-3 py-1 ring-1 ${q.state === s ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white ring-slate-300"}`}>
+          <Link
+            key={s}
+            href={stateLink(s)}
+            aria-current={q.state === s ? "page" : undefined}
+            className={`rounded-full px-3 py-1 ring-1 ${q.state === s ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white ring-slate-300"}`}
+          >
             {s.replace("_", " ")} <span className="tabular-nums">({board.byState[s] ?? 0})</span>
           </Link>
         ))}
       </nav>
 
-      <form method="get" className="mt-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4" aria-label="Filter steps">
+      <form
+        method="get"
+        className="mt-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+        aria-label="Filter steps"
+      >
         {q.state ? <input type="hidden" name="state" value={q.state} /> : null}
-        <label className="text-sm font-medium text-slate-700">Kind
-          <select name="kind" defaultValue={q.kind ?? ""} className={inputClass}><option value="">Any</option>{STEP_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}</select>
+        <label className="text-sm font-medium text-slate-700">
+          Kind
+          <select name="kind" defaultValue={q.kind ?? ""} className={inputClass}>
+            <option value="">Any</option>
+            {STEP_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Owner
-          <select name="owner" defaultValue={q.owner ?? ""} className={inputClass}><option value="">Anyone</option><option value="none">No owner</option>{users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select>
+        <label className="text-sm font-medium text-slate-700">
+          Owner
+          <select name="owner" defaultValue={q.owner ?? ""} className={inputClass}>
+            <option value="">Anyone</option>
+            <option value="none">No owner</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Severity
-          <select name="severity" defaultValue={q.severity ?? ""} className={inputClass}><option value="">Any</option>{["critical", "high", "medium", "low", "info"].map((s) => <option key={s} value={s}>{s}</option>)}</select>
+        <label className="text-sm font-medium text-slate-700">
+          Severity
+          <select name="severity" defaultValue={q.severity ?? ""} className={inputClass}>
+            <option value="">Any</option>
+            {["critical", "high", "medium", "low", "info"].map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Repository<input name="repository" defaultValue={q.repository} placeholder="acme/api" className={inputClass} /></label>
-        <label className="flex items-center gap-2 pb-2 text-sm"><input type="checkbox" name="overdue" value="1" defaultChecked={!!q.overdue} /> Overdue only</label>
-        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Filter</button>
-        <Link href="/remediation" className="pb-2 text-sm text-slate-600 underline">Reset</Link>
+        <label className="text-sm font-medium text-slate-700">
+          Repository
+          <input name="repository" defaultValue={q.repository} placeholder="acme/api" className={inputClass} />
+        </label>
+        <label className="flex items-center gap-2 pb-2 text-sm">
+          <input type="checkbox" name="overdue" value="1" defaultChecked={!!q.overdue} /> Overdue only
+        </label>
+        <button
+          type="submit"
+          className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+        >
+          Filter
+        </button>
+        <Link href="/remediation" className="pb-2 text-sm text-slate-600 underline">
+          Reset
+        </Link>
       </form>
 
       <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Remediation steps, overdue first</caption>
-          <thead className="bg-slate-50 text-left"><tr>{["Due", "Step", "Secret", "State", "Owner"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">{h}</th>)}</tr></thead>
+          <thead className="bg-slate-50 text-left">
+            <tr>
+              {["Due", "Step", "Secret", "State", "Owner"].map((h) => (
+                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
           <tbody className="divide-y divide-slate-100">
             {board.steps.length === 0 ? (
-              <tr><td colSpan={5} className="px-3 py-8 text-center text-slate-600">
-                {board.total === 0 && !Object.values(filters).some(Boolean) ? <>No remediation work yet. Confirm a secret on the <Link className="text-indigo-700 underline" href="/secrets?state=open">secrets page</Link> to create its plan.</> : "No step matches these filters."}
-              </td></tr>
-            ) : board.steps.map((st) => {
-              const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
-              return (
-                <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
-                  <td className={`px-3 py-2 whitespace-nowrap ${overdue ? "font-semibold text-red-700" : ""}`}>{st.dueAt ? day(st.dueAt) : "—"}{overdue ? " (overdue)" : ""}</td>
-                  <td className="px-3 py-2">{STEP_LABEL[st.kind]}{st.repository ? <div className="font-mono text-xs text-slate-600">{st.repository.registry.host}/{st.repository.name}</div> : null}</td>
-                  <td className="px-3 py-2"><Badge tone={st.secret.severity}>{st.secret.severity}</Badge> <Link href={`/secrets/${st.secret.id}`} className="text-indigo-700 hover:underline">{st.secret.title ?? st.secret.ruleId}</Link> <code className="text-xs">{st.secret.redactedPreview}</code></td>
-                  <td className="px-3 py-2"><StepStateBadge state={st.state} /></td>
-                  <td className="px-3 py-2">{st.owner?.name ?? <span className="text-slate-400">—</span>}</td>
-                </tr>
-              );
-            })}
+              <tr>
+                <td colSpan={5} className="px-3 py-8 text-center text-slate-600">
+                  {board.total === 0 && !Object.values(filters).some(Boolean) ? (
+                    <>
+                      No remediation work yet. Confirm a secret on the{" "}
+                      <Link className="text-indigo-700 underline" href="/secrets?state=open">
+                        secrets page
+                      </Link>{" "}
+                      to create its plan.
+                    </>
+                  ) : (
+                    "No step matches these filters."
+                  )}
+                </td>
+              </tr>
+            ) : (
+              board.steps.map((st) => {
+                const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
+                return (
+                  <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
+                    <td className={`px-3 py-2 whitespace-nowrap ${overdue ? "font-semibold text-red-700" : ""}`}>
+                      {st.dueAt ? day(st.dueAt) : "—"}
+                      {overdue ? " (overdue)" : ""}
+                    </td>
+                    <td className="px-3 py-2">
+                      {STEP_LABEL[st.kind]}
+                      {st.repository ? (
+                        <div className="font-mono text-xs text-slate-600">
+                          {st.repository.registry.host}/{st.repository.name}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="px-3 py-2">
+                      <Badge tone={st.secret.severity}>{st.secret.severity}</Badge>{" "}
+                      <Link href={`/secrets/${st.secret.id}`} className="text-indigo-700 hover:underline">
+                        {st.secret.title ?? st.secret.ruleId}
+                      </Link>{" "}
+                      <code className="text-xs">{st.secret.redactedPreview}</code>
+                    </td>
+                    <td className="px-3 py-2">
+                      <StepStateBadge state={st.state} />
+                    </td>
+                    <td className="px-3 py-2">{st.owner?.name ?? <span className="text-slate-400">—</span>}</td>
+                  </tr>
+                );
+              })
+            )}
           </tbody>
         </table>
       </div>
       <Pager path="/remediation" params={filters} page={q.page} pageSize={q.pageSize} total={board.total} />
 
       <section className="mt-8 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="sla">
-        <h2 id="sla" className="mb-2 font-semibold">SLA: days from confirmation to remediated</h2>
-        {can(me.role, "admin") ? <SlaForm sla={sla} /> : <p className="text-sm text-slate-700">{Object.entries(sla).map(([k, v]) => `${k}: ${v} d`).join(" · ")}</p>}
+        <h2 id="sla" className="mb-2 font-semibold">
+          SLA: days from confirmation to remediated
+        </h2>
+        {can(me.role, "admin") ? (
+          <SlaForm sla={sla} />
+        ) : (
+          <p className="text-sm text-slate-700">
+            {Object.entries(sla)
+              .map(([k, v]) => `${k}: ${v} d`)
+              .join(" · ")}
+          </p>
+        )}
       </section>
     </>
   );

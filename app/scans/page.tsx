@@ -17,10 +17,25 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   const { scans, total, page, pageSize } = await listScans(q);
   return (
     <>
-      <PageHeader title="Scans" description="Every report ingested, newest first." actions={<Link href="/upload" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">Upload a report</Link>} />
+      <PageHeader
+        title="Scans"
+        description="Every report ingested, newest first."
+        actions={
+          <Link
+            href="/upload"
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+          >
+            Upload a report
+          </Link>
+        }
+      />
       {total === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          No scans yet. <Link className="font-medium text-indigo-700 underline" href="/upload">Upload a report</Link> or post one from CI (see the README).
+          No scans yet.{" "}
+          <Link className="font-medium text-indigo-700 underline" href="/upload">
+            Upload a report
+          </Link>{" "}
+          or post one from CI (see the README).
         </div>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -28,8 +43,19 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
             <caption className="sr-only">Ingested scans</caption>
             <thead className="bg-slate-50 text-left">
               <tr>
-                {["Ingested", "Scanner", "Image / target", "Findings", "New secrets", "New occurrences", "Skipped", "By"].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">{h}</th>
+                {[
+                  "Ingested",
+                  "Scanner",
+                  "Image / target",
+                  "Findings",
+                  "New secrets",
+                  "New occurrences",
+                  "Skipped",
+                  "By",
+                ].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
+                    {h}
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -37,15 +63,30 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
               {scans.map((s) => (
                 <tr key={s.id}>
                   <td className="px-3 py-2 whitespace-nowrap">{minute(s.createdAt)}</td>
-                  <td className="px-3 py-2">{s.toolName ?? s.scanner} <span className="text-xs text-slate-500">{s.scannerVersion ?? ""}</span> <Badge>{s.format}</Badge></td>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    {s.image ? `${s.image.repository.registry.host}/${s.image.repository.name}${s.image.digestKind === "unresolved" ? "" : `@${shortDigest(s.image.digest)}`}` : (s.target ?? "—")}
+                  <td className="px-3 py-2">
+                    {s.toolName ?? s.scanner} <span className="text-xs text-slate-500">{s.scannerVersion ?? ""}</span>{" "}
+                    <Badge>{s.format}</Badge>
                   </td>
-                  <td className="px-3 py-2 tabular-nums">{s.findingsCount > 0 ? <Link className="text-indigo-700 underline" href={`/secrets?scan=${s.id}`}>{s.findingsCount}</Link> : 0}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    {s.image
+                      ? `${s.image.repository.registry.host}/${s.image.repository.name}${s.image.digestKind === "unresolved" ? "" : `@${shortDigest(s.image.digest)}`}`
+                      : (s.target ?? "—")}
+                  </td>
+                  <td className="px-3 py-2 tabular-nums">
+                    {s.findingsCount > 0 ? (
+                      <Link className="text-indigo-700 underline" href={`/secrets?scan=${s.id}`}>
+                        {s.findingsCount}
+                      </Link>
+                    ) : (
+                      0
+                    )}
+                  </td>
                   <td className="px-3 py-2 tabular-nums">{s.newSecrets}</td>
                   <td className="px-3 py-2 tabular-nums">{s.newOccurrences}</td>
                   <td className="px-3 py-2 tabular-nums">{s.skippedCount}</td>
-                  <td className="px-3 py-2 text-xs">{s.uploader?.email ?? (s.uploaderToken ? `token ${s.uploaderToken.name}` : "browser")}</td>
+                  <td className="px-3 py-2 text-xs">
+                    {s.uploader?.email ?? (s.uploaderToken ? `token ${s.uploaderToken.name}` : "browser")}
+                  </td>
                 </tr>
               ))}
             </tbody>

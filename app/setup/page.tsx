@@ -12,7 +12,9 @@ export default async function SetupPage() {
   return (
     <div className="mx-auto mt-12 max-w-md rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="mb-1 text-xl font-semibold">Welcome to Residue</h1>
-      <p className="mb-5 text-sm text-slate-600">Create the first administrator. This page closes itself once an account exists.</p>
+      <p className="mb-5 text-sm text-slate-600">
+        Create the first administrator. This page closes itself once an account exists.
+      </p>
       <SetupForm minPassword={MIN_PASSWORD_LENGTH} />
     </div>
   );

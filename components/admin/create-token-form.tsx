@@ -15,14 +15,22 @@ export function CreateTokenForm() {
   const [copied, setCopied] = useState(false);
   return (
     <div className="space-y-3">
-      <form action={action} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4" aria-label="Create an API token">
-        <Field label="Name"><input name="name" required maxLength={100} placeholder="ci-upload" className={inputClass} /></Field>
+      <form
+        action={action}
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4"
+        aria-label="Create an API token"
+      >
+        <Field label="Name">
+          <input name="name" required maxLength={100} placeholder="ci-upload" className={inputClass} />
+        </Field>
         <fieldset className="text-sm">
           <legend className="font-medium text-slate-700">Scopes</legend>
           {TOKEN_SCOPES.map((s) => (
             <label key={s} className="mt-1 flex items-center gap-2">
               <input type="checkbox" name="scopes" value={s} defaultChecked={s === "scans:write"} />
-              <span><code>{s}</code> <span className="text-xs text-slate-500">{SCOPE_HELP[s]}</span></span>
+              <span>
+                <code>{s}</code> <span className="text-xs text-slate-500">{SCOPE_HELP[s]}</span>
+              </span>
             </label>
           ))}
         </fieldset>
@@ -34,15 +42,31 @@ export function CreateTokenForm() {
             <option value="">Never</option>
           </select>
         </Field>
-        <div className="flex items-start pt-6"><SubmitButton pendingText="Creating…">Create token</SubmitButton></div>
+        <div className="flex items-start pt-6">
+          <SubmitButton pendingText="Creating…">Create token</SubmitButton>
+        </div>
       </form>
       {state && !state.ok ? <FormMessage error={state.error} /> : null}
       {state?.ok && state.data ? (
         <div role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm">
-          <p className="font-medium text-emerald-900">Token “{state.data.name}” created. Copy it now: it is shown once and stored only as a hash.</p>
+          <p className="font-medium text-emerald-900">
+            Token “{state.data.name}” created. Copy it now: it is shown once and stored only as a hash.
+          </p>
           <div className="mt-2 flex items-center gap-2">
-            <code data-testid="new-token" className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-emerald-200">{state.data.token}</code>
-            <button type="button" className={secondaryButtonClass} onClick={async () => { await navigator.clipboard.writeText(state.data!.token); setCopied(true); }}>
+            <code
+              data-testid="new-token"
+              className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-emerald-200"
+            >
+              {state.data.token}
+            </code>
+            <button
+              type="button"
+              className={secondaryButtonClass}
+              onClick={async () => {
+                await navigator.clipboard.writeText(state.data!.token);
+                setCopied(true);
+              }}
+            >
               {copied ? "Copied" : "Copy"}
             </button>
           </div>

@@ -23,7 +23,11 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
       >
         {pending ? "Revoking…" : "Revoke"}
       </button>
-      {error ? <span role="alert" className="ml-2 text-xs text-red-700">{error}</span> : null}
+      {error ? (
+        <span role="alert" className="ml-2 text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
     </>
   );
 }

@@ -4,7 +4,19 @@ import { updateUserAction } from "@/app/admin/actions";
 import { secondaryButtonClass } from "@/components/ui/form";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 
-export function UserRowControls({ id, email, role, disabled, self }: { id: string; email: string; role: Role; disabled: boolean; self: boolean }) {
+export function UserRowControls({
+  id,
+  email,
+  role,
+  disabled,
+  self,
+}: {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  self: boolean;
+}) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const run = (input: { role?: Role; disabled?: boolean }) =>
@@ -14,16 +26,39 @@ export function UserRowControls({ id, email, role, disabled, self }: { id: strin
     });
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <label className="sr-only" htmlFor={`role-${id}`}>Role of {email}</label>
-      <select id={`role-${id}`} value={role} disabled={pending || self} onChange={(e) => run({ role: e.target.value as Role })} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
-        {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r].label}</option>)}
+      <label className="sr-only" htmlFor={`role-${id}`}>
+        Role of {email}
+      </label>
+      <select
+        id={`role-${id}`}
+        value={role}
+        disabled={pending || self}
+        onChange={(e) => run({ role: e.target.value as Role })}
+        className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r].label}
+          </option>
+        ))}
       </select>
       {!self ? (
-        <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run({ disabled: !disabled })}>
+        <button
+          type="button"
+          className={secondaryButtonClass}
+          disabled={pending}
+          onClick={() => run({ disabled: !disabled })}
+        >
           {disabled ? "Enable" : "Disable"}
         </button>
-      ) : <span className="text-xs text-slate-500">(you)</span>}
-      {error ? <span role="alert" className="text-xs text-red-700">{error}</span> : null}
+      ) : (
+        <span className="text-xs text-slate-500">(you)</span>
+      )}
+      {error ? (
+        <span role="alert" className="text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

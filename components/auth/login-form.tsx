@@ -26,7 +26,11 @@ export function LoginForm({ next }: { next: string }) {
         router.refresh();
         return;
       }
-      setError(res.status === 429 ? "Too many sign-in attempts. Wait a minute and try again." : "Wrong email or password, or the account is disabled.");
+      setError(
+        res.status === 429
+          ? "Too many sign-in attempts. Wait a minute and try again."
+          : "Wrong email or password, or the account is disabled.",
+      );
     } catch {
       setError("Could not reach the server.");
     }

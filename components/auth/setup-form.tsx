@@ -10,18 +10,40 @@ export function SetupForm({ minPassword }: { minPassword: number }) {
     return (
       <div className="space-y-4">
         <FormMessage success={state.message} />
-        <Link href="/login" className="font-medium text-indigo-700 underline">Go to sign in</Link>
+        <Link href="/login" className="font-medium text-indigo-700 underline">
+          Go to sign in
+        </Link>
       </div>
     );
   }
   return (
     <form action={action} className="space-y-4" aria-label="Create the first administrator">
-      <Field label="Name"><input name="name" required className={inputClass} autoComplete="name" /></Field>
-      <Field label="Email"><input name="email" type="email" required className={inputClass} autoComplete="username" /></Field>
-      <Field label="Password" hint={`At least ${minPassword} characters.`}>
-        <input name="password" type="password" required minLength={minPassword} className={inputClass} autoComplete="new-password" />
+      <Field label="Name">
+        <input name="name" required className={inputClass} autoComplete="name" />
       </Field>
-      <Field label="Confirm password"><input name="confirm" type="password" required minLength={minPassword} className={inputClass} autoComplete="new-password" /></Field>
+      <Field label="Email">
+        <input name="email" type="email" required className={inputClass} autoComplete="username" />
+      </Field>
+      <Field label="Password" hint={`At least ${minPassword} characters.`}>
+        <input
+          name="password"
+          type="password"
+          required
+          minLength={minPassword}
+          className={inputClass}
+          autoComplete="new-password"
+        />
+      </Field>
+      <Field label="Confirm password">
+        <input
+          name="confirm"
+          type="password"
+          required
+          minLength={minPassword}
+          className={inputClass}
+          autoComplete="new-password"
+        />
+      </Field>
       <FormMessage error={state && !state.ok ? state.error : null} />
       <SubmitButton pendingText="Creating…">Create administrator</SubmitButton>
     </form>

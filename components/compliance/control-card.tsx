@@ -17,7 +17,13 @@ export function StatusBadge({ status }: { status: ControlStatus }) {
 }
 
 /** One control: status, why, and the figures behind it, each a link to the secrets it counts. */
-export function ControlCard({ item, drill }: { item: ComplianceSummary[number]; drill: (extra: Record<string, string>) => string }) {
+export function ControlCard({
+  item,
+  drill,
+}: {
+  item: ComplianceSummary[number];
+  drill: (extra: Record<string, string>) => string;
+}) {
   const { control, figures: f } = item;
   const open = drill({ control: control.id, state: "open,confirmed" });
   const figures: [string, string | number, string | undefined][] = [
@@ -25,28 +31,51 @@ export function ControlCard({ item, drill }: { item: ComplianceSummary[number]; 
     ["Open critical", f.openCritical, drill({ control: control.id, state: "open,confirmed", severity: "critical" })],
     ["Affected images", f.affectedImages, open],
     ["Affected registries", f.affectedRegistries, open],
-    ["Rotation coverage (verified)", item.rotationCoverage == null ? "—" : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`, drill({ control: control.id, state: "confirmed" })],
+    [
+      "Rotation coverage (verified)",
+      item.rotationCoverage == null
+        ? "—"
+        : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`,
+      drill({ control: control.id, state: "confirmed" }),
+    ],
     ["Rotations recorded, unverified", f.rotationsUnverified, drill({ control: control.id, state: "confirmed" })],
     ["MTTR", hours(f.mttrHours), drill({ control: control.id, remediation: "remediated" })],
     ["Overdue steps", f.overdueSteps, drill({ control: control.id, remediation: "overdue" })],
     ["Scans in scope (evidence)", f.scans, undefined],
   ];
   return (
-    <article className="rounded-lg border border-slate-200 bg-white p-5 break-inside-avoid" aria-labelledby={`c-${control.id}`}>
+    <article
+      className="rounded-lg border border-slate-200 bg-white p-5 break-inside-avoid"
+      aria-labelledby={`c-${control.id}`}
+    >
       <div className="flex items-start justify-between gap-3">
         <div>
-          <h3 id={`c-${control.id}`} className="font-semibold">{control.title}</h3>
-          <p className="text-xs text-slate-500">{control.framework} {control.version} · {control.id}</p>
+          <h3 id={`c-${control.id}`} className="font-semibold">
+            {control.title}
+          </h3>
+          <p className="text-xs text-slate-500">
+            {control.framework} {control.version} · {control.id}
+          </p>
         </div>
         <StatusBadge status={item.status} />
       </div>
       <p className="mt-2 text-sm text-slate-600">{control.description}</p>
-      {item.reasons.length ? <p className="mt-2 text-sm font-medium text-slate-800">Because: {item.reasons.join("; ")}.</p> : null}
+      {item.reasons.length ? (
+        <p className="mt-2 text-sm font-medium text-slate-800">Because: {item.reasons.join("; ")}.</p>
+      ) : null}
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
         {figures.map(([label, value, href]) => (
           <div key={label}>
             <dt className="text-xs text-slate-500">{label}</dt>
-            <dd className="font-semibold tabular-nums">{href ? <Link href={href} className="text-indigo-700 hover:underline print:text-slate-900 print:no-underline">{value}</Link> : value}</dd>
+            <dd className="font-semibold tabular-nums">
+              {href ? (
+                <Link href={href} className="text-indigo-700 hover:underline print:text-slate-900 print:no-underline">
+                  {value}
+                </Link>
+              ) : (
+                value
+              )}
+            </dd>
           </div>
         ))}
       </dl>

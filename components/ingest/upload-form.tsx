@@ -3,7 +3,11 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import type { IngestResult } from "@/lib/ingest/schemas";
 
-type State = { kind: "idle" } | { kind: "uploading"; progress: number; name: string } | { kind: "done"; result: IngestResult; name: string } | { kind: "error"; message: string };
+type State =
+  | { kind: "idle" }
+  | { kind: "uploading"; progress: number; name: string }
+  | { kind: "done"; result: IngestResult; name: string }
+  | { kind: "error"; message: string };
 
 export function UploadForm({ formats, maxBytes }: { formats: { id: string; label: string }[]; maxBytes: number }) {
   const [state, setState] = useState<State>({ kind: "idle" });
@@ -14,7 +18,10 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
 
   function send(file: File) {
     if (file.size > maxBytes) {
-      setState({ kind: "error", message: `${file.name} is larger than the ${Math.round(maxBytes / 1048576)} MB limit.` });
+      setState({
+        kind: "error",
+        message: `${file.name} is larger than the ${Math.round(maxBytes / 1048576)} MB limit.`,
+      });
       return;
     }
     const body = new FormData();
@@ -24,7 +31,8 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
     // XMLHttpRequest, not fetch: it reports upload progress.
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/ui/scans");
-    xhr.upload.onprogress = (e) => e.lengthComputable && setState({ kind: "uploading", progress: e.loaded / e.total, name: file.name });
+    xhr.upload.onprogress = (e) =>
+      e.lengthComputable && setState({ kind: "uploading", progress: e.loaded / e.total, name: file.name });
     xhr.onload = () => {
       let json: unknown;
       try {
@@ -32,8 +40,13 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
       } catch {
         json = undefined;
       }
-      if (xhr.status >= 200 && xhr.status < 300) setState({ kind: "done", result: json as IngestResult, name: file.name });
-      else setState({ kind: "error", message: (json as { message?: string } | undefined)?.message ?? `Upload failed (HTTP ${xhr.status}).` });
+      if (xhr.status >= 200 && xhr.status < 300)
+        setState({ kind: "done", result: json as IngestResult, name: file.name });
+      else
+        setState({
+          kind: "error",
+          message: (json as { message?: string } | undefined)?.message ?? `Upload failed (HTTP ${xhr.status}).`,
+        });
     };
     xhr.onerror = () => setState({ kind: "error", message: "Network error: the upload did not reach the server." });
     setState({ kind: "uploading", progress: 0, name: file.name });
@@ -59,7 +72,9 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
           className={`flex flex-col items-center justify-center rounded-lg border-2 border-dashed p-10 text-center transition ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300 bg-white"}`}
         >
           <p className="text-base font-medium">Drag a report here</p>
-          <p className="mt-1 text-sm text-slate-500">JSON, JSON lines or SARIF; gzip accepted; up to {Math.round(maxBytes / 1048576)} MB</p>
+          <p className="mt-1 text-sm text-slate-500">
+            JSON, JSON lines or SARIF; gzip accepted; up to {Math.round(maxBytes / 1048576)} MB
+          </p>
           <label className="mt-4 inline-flex cursor-pointer items-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-within:ring-2 focus-within:ring-indigo-400">
             Choose a file
             <input
@@ -82,7 +97,12 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
               <p className="text-sm text-slate-700">
                 Uploading {state.name}… {state.progress < 1 ? `${Math.round(state.progress * 100)}%` : "ingesting"}
               </p>
-              <progress className="mt-2 h-2 w-full" max={1} value={state.progress < 1 ? state.progress : undefined} aria-label="Upload progress" />
+              <progress
+                className="mt-2 h-2 w-full"
+                max={1}
+                value={state.progress < 1 ? state.progress : undefined}
+                aria-label="Upload progress"
+              />
             </div>
           ) : null}
           {state.kind === "error" ? (
@@ -95,16 +115,35 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
       </div>
       <fieldset className="rounded-lg border border-slate-200 bg-white p-5" disabled={busy}>
         <legend className="px-1 text-sm font-semibold">Options</legend>
-        <label htmlFor="format" className="block text-sm font-medium text-slate-700">Format</label>
-        <select id="format" value={format} onChange={(e) => setFormat(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+        <label htmlFor="format" className="block text-sm font-medium text-slate-700">
+          Format
+        </label>
+        <select
+          id="format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value)}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        >
           <option value="">Detect automatically</option>
           {formats.map((f) => (
-            <option key={f.id} value={f.id}>{f.label}</option>
+            <option key={f.id} value={f.id}>
+              {f.label}
+            </option>
           ))}
         </select>
-        <label htmlFor="image" className="mt-4 block text-sm font-medium text-slate-700">Image (when the report does not name it)</label>
-        <input id="image" value={image} onChange={(e) => setImage(e.target.value)} placeholder="ghcr.io/acme/api:1.4.2@sha256:…" className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs" />
-        <p className="mt-2 text-xs text-slate-500">Docker rules apply: docker.io is the default registry, library/ the default namespace, latest the default tag.</p>
+        <label htmlFor="image" className="mt-4 block text-sm font-medium text-slate-700">
+          Image (when the report does not name it)
+        </label>
+        <input
+          id="image"
+          value={image}
+          onChange={(e) => setImage(e.target.value)}
+          placeholder="ghcr.io/acme/api:1.4.2@sha256:…"
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs"
+        />
+        <p className="mt-2 text-xs text-slate-500">
+          Docker rules apply: docker.io is the default registry, library/ the default namespace, latest the default tag.
+        </p>
       </fieldset>
     </div>
   );
@@ -119,7 +158,12 @@ function ResultSummary({ result, name }: { result: IngestResult; name: string })
       </h2>
       <p className="mt-1 text-sm text-emerald-900">
         {result.scanner} · {result.format}
-        {result.image ? <> · <span className="font-mono">{result.image}</span></> : null}
+        {result.image ? (
+          <>
+            {" "}
+            · <span className="font-mono">{result.image}</span>
+          </>
+        ) : null}
       </p>
       <dl className="mt-3 grid grid-cols-3 gap-3 text-sm sm:grid-cols-6">
         {[
@@ -132,12 +176,19 @@ function ResultSummary({ result, name }: { result: IngestResult; name: string })
         ].map(([label, value]) => (
           <div key={label as string}>
             <dt className="text-emerald-800">{label}</dt>
-            <dd className="text-lg font-semibold tabular-nums" data-testid={`result-${String(label).toLowerCase().replace(/ /g, "-")}`}>{value}</dd>
+            <dd
+              className="text-lg font-semibold tabular-nums"
+              data-testid={`result-${String(label).toLowerCase().replace(/ /g, "-")}`}
+            >
+              {value}
+            </dd>
           </div>
         ))}
       </dl>
       <p className="mt-4 text-sm">
-        <Link href={result.links.secrets} className="font-medium text-indigo-700 underline">See the secrets this report found</Link>
+        <Link href={result.links.secrets} className="font-medium text-indigo-700 underline">
+          See the secrets this report found
+        </Link>
       </p>
     </section>
   );

@@ -1,6 +1,10 @@
 import { Badge } from "@/components/ui/badge";
 
-export const STEP_LABEL = { rotate: "Rotate the credential", rebuild: "Rebuild without the secret", purge: "Purge old tags and digests" } as const;
+export const STEP_LABEL = {
+  rotate: "Rotate the credential",
+  rebuild: "Rebuild without the secret",
+  purge: "Purge old tags and digests",
+} as const;
 
 const STATE: Record<string, { label: string; tone: "neutral" | "good" | "warn" | "high" | "low" }> = {
   todo: { label: "To do", tone: "neutral" },

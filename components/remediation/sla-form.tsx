@@ -11,7 +11,15 @@ export function SlaForm({ sla }: { sla: SlaDays }) {
       {(Object.keys(sla) as (keyof SlaDays)[]).map((k) => (
         <label key={k} className="text-sm font-medium capitalize text-slate-700">
           {k} (days)
-          <input name={k} type="number" min={1} max={1825} defaultValue={sla[k]} required className={`${inputClass} w-24`} />
+          <input
+            name={k}
+            type="number"
+            min={1}
+            max={1825}
+            defaultValue={sla[k]}
+            required
+            className={`${inputClass} w-24`}
+          />
         </label>
       ))}
       <SubmitButton pendingText="Saving…">Save SLA</SubmitButton>

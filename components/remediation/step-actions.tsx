@@ -4,11 +4,26 @@ import { stepAction } from "@/app/secrets/actions";
 import { inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { Assignable } from "@/components/secrets/assign-select";
 
-type Step = { id: string; kind: "rotate" | "rebuild" | "purge"; state: "todo" | "in_progress" | "done" | "verified" | "not_applicable"; ownerId: string | null };
+type Step = {
+  id: string;
+  kind: "rotate" | "rebuild" | "purge";
+  state: "todo" | "in_progress" | "done" | "verified" | "not_applicable";
+  ownerId: string | null;
+};
 type Mode = null | "rotation" | "not_applicable" | "attest";
 
 /** The buttons a step's state allows; the server's state machine has the last word. */
-export function StepActions({ step, users, canAttest, label }: { step: Step; users: Assignable[]; canAttest: boolean; label: string }) {
+export function StepActions({
+  step,
+  users,
+  canAttest,
+  label,
+}: {
+  step: Step;
+  users: Assignable[];
+  canAttest: boolean;
+  label: string;
+}) {
   const [pending, start] = useTransition();
   const [mode, setMode] = useState<Mode>(null);
   const [error, setError] = useState<string | null>(null);
@@ -20,16 +35,32 @@ export function StepActions({ step, users, canAttest, label }: { step: Step; use
     });
   const open = step.state === "todo" || step.state === "in_progress";
   const btn = (text: string, onClick: () => void) => (
-    <button type="button" className={secondaryButtonClass} disabled={pending} onClick={onClick} aria-label={`${text}: ${label}`}>{text}</button>
+    <button
+      type="button"
+      className={secondaryButtonClass}
+      disabled={pending}
+      onClick={onClick}
+      aria-label={`${text}: ${label}`}
+    >
+      {text}
+    </button>
   );
 
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
         {step.state === "todo" ? btn("Start", () => send({ type: "start" })) : null}
-        {open ? btn(step.kind === "rotate" ? "Record rotation" : "Mark done", () => (step.kind === "rotate" ? setMode("rotation") : send({ type: "complete" }))) : null}
-        {step.state !== "verified" && step.state !== "not_applicable" ? btn("Not applicable", () => setMode("not_applicable")) : null}
-        {step.state === "done" && step.kind === "rotate" && canAttest ? btn("Attest rotation", () => setMode("attest")) : null}
+        {open
+          ? btn(step.kind === "rotate" ? "Record rotation" : "Mark done", () =>
+              step.kind === "rotate" ? setMode("rotation") : send({ type: "complete" }),
+            )
+          : null}
+        {step.state !== "verified" && step.state !== "not_applicable"
+          ? btn("Not applicable", () => setMode("not_applicable"))
+          : null}
+        {step.state === "done" && step.kind === "rotate" && canAttest
+          ? btn("Attest rotation", () => setMode("attest"))
+          : null}
         {step.state !== "todo" && step.state !== "verified" ? btn("Reopen", () => send({ type: "reopen" })) : null}
         {step.state !== "verified" ? (
           <select
@@ -40,7 +71,11 @@ export function StepActions({ step, users, canAttest, label }: { step: Step; use
             className="rounded-md border border-slate-300 px-2 py-1 text-sm"
           >
             <option value="">No owner</option>
-            {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
           </select>
         ) : null}
       </div>
@@ -51,13 +86,29 @@ export function StepActions({ step, users, canAttest, label }: { step: Step; use
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
-            send({ type: "complete", rotation: { rotatedBy: f.get("rotatedBy"), rotatedAt: f.get("rotatedAt"), how: f.get("how") } });
+            send({
+              type: "complete",
+              rotation: { rotatedBy: f.get("rotatedBy"), rotatedAt: f.get("rotatedAt"), how: f.get("how") },
+            });
           }}
         >
-          <label className="text-xs font-medium">Rotated by<input name="rotatedBy" required className={inputClass} /></label>
-          <label className="text-xs font-medium">When<input name="rotatedAt" type="datetime-local" required className={inputClass} /></label>
-          <label className="text-xs font-medium">How (vault path, ticket)<input name="how" required minLength={3} className={inputClass} /></label>
-          <div className="sm:col-span-3"><button type="submit" className={secondaryButtonClass} disabled={pending}>Save rotation</button></div>
+          <label className="text-xs font-medium">
+            Rotated by
+            <input name="rotatedBy" required className={inputClass} />
+          </label>
+          <label className="text-xs font-medium">
+            When
+            <input name="rotatedAt" type="datetime-local" required className={inputClass} />
+          </label>
+          <label className="text-xs font-medium">
+            How (vault path, ticket)
+            <input name="how" required minLength={3} className={inputClass} />
+          </label>
+          <div className="sm:col-span-3">
+            <button type="submit" className={secondaryButtonClass} disabled={pending}>
+              Save rotation
+            </button>
+          </div>
         </form>
       ) : null}
       {mode === "not_applicable" || mode === "attest" ? (
@@ -74,10 +125,16 @@ export function StepActions({ step, users, canAttest, label }: { step: Step; use
             {mode === "attest" ? "What the attestation rests on" : "Why it does not apply"}
             <input name="text" required minLength={3} className={inputClass} />
           </label>
-          <button type="submit" className={secondaryButtonClass} disabled={pending}>Save</button>
+          <button type="submit" className={secondaryButtonClass} disabled={pending}>
+            Save
+          </button>
         </form>
       ) : null}
-      {error ? <p role="alert" className="text-xs text-red-700">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

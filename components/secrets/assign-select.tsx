@@ -4,7 +4,17 @@ import { assignAction } from "@/app/secrets/actions";
 
 export type Assignable = { id: string; name: string };
 
-export function AssignSelect({ ids, current, users, label = "Assignee" }: { ids: string[]; current: string | null; users: Assignable[]; label?: string }) {
+export function AssignSelect({
+  ids,
+  current,
+  users,
+  label = "Assignee",
+}: {
+  ids: string[];
+  current: string | null;
+  users: Assignable[];
+  label?: string;
+}) {
   const [pending, start] = useTransition();
   const [value, setValue] = useState(current ?? "");
   const [error, setError] = useState<string | null>(null);
@@ -25,9 +35,17 @@ export function AssignSelect({ ids, current, users, label = "Assignee" }: { ids:
         }}
       >
         <option value="">Unassigned</option>
-        {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        {users.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name}
+          </option>
+        ))}
       </select>
-      {error ? <span role="alert" className="mt-1 block text-xs text-red-700">{error}</span> : null}
+      {error ? (
+        <span role="alert" className="mt-1 block text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 }

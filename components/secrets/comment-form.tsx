@@ -5,11 +5,14 @@ import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
 
 export function CommentForm({ secretId }: { secretId: string }) {
   const ref = useRef<HTMLFormElement>(null);
-  const [state, action] = useActionState(async (prev: Awaited<ReturnType<typeof commentAction>> | null, form: FormData) => {
-    const r = await commentAction(prev, form);
-    if (r.ok) ref.current?.reset();
-    return r;
-  }, null);
+  const [state, action] = useActionState(
+    async (prev: Awaited<ReturnType<typeof commentAction>> | null, form: FormData) => {
+      const r = await commentAction(prev, form);
+      if (r.ok) ref.current?.reset();
+      return r;
+    },
+    null,
+  );
   return (
     <form ref={ref} action={action} className="space-y-2" aria-label="Add a comment">
       <input type="hidden" name="secretId" value={secretId} />

@@ -14,7 +14,17 @@ const HELP: Record<(typeof STATES)[number], string> = {
 };
 
 /** One triage decision for one or many secrets (the secret page and the table's bulk bar share it). */
-export function TriageForm({ ids, current, onDone, compact = false }: { ids: string[]; current?: string; onDone?: () => void; compact?: boolean }) {
+export function TriageForm({
+  ids,
+  current,
+  onDone,
+  compact = false,
+}: {
+  ids: string[];
+  current?: string;
+  onDone?: () => void;
+  compact?: boolean;
+}) {
   const [state, setState] = useState<string>(current ?? "confirmed");
   const [reason, setReason] = useState("");
   const [until, setUntil] = useState("");
@@ -29,7 +39,11 @@ export function TriageForm({ ids, current, onDone, compact = false }: { ids: str
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const change = { state, reason: reason || undefined, ...(state === "accepted_risk" ? { acceptedUntil: until } : {}) };
+          const change = {
+            state,
+            reason: reason || undefined,
+            ...(state === "accepted_risk" ? { acceptedUntil: until } : {}),
+          };
           const r = await triageAction({ ids, change });
           setResult(r.ok ? { success: r.message } : { error: r.error });
           if (r.ok) {
@@ -42,13 +56,26 @@ export function TriageForm({ ids, current, onDone, compact = false }: { ids: str
       <label className="block text-sm font-medium text-slate-700">
         New state
         <select value={state} onChange={(e) => setState(e.target.value)} className={inputClass}>
-          {STATES.map((s) => <option key={s} value={s}>{TRIAGE_LABEL[s]}</option>)}
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {TRIAGE_LABEL[s]}
+            </option>
+          ))}
         </select>
-        {!compact ? <span className="mt-1 block text-xs font-normal text-slate-500">{HELP[state as keyof typeof HELP]}</span> : null}
+        {!compact ? (
+          <span className="mt-1 block text-xs font-normal text-slate-500">{HELP[state as keyof typeof HELP]}</span>
+        ) : null}
       </label>
       <label className="block text-sm font-medium text-slate-700">
         Reason{needsReason ? " (required)" : " (optional)"}
-        <input value={reason} onChange={(e) => setReason(e.target.value)} required={needsReason} minLength={needsReason ? 3 : undefined} className={inputClass} placeholder={state === "false_positive" ? "e.g. test fixture, not a real key" : ""} />
+        <input
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          required={needsReason}
+          minLength={needsReason ? 3 : undefined}
+          className={inputClass}
+          placeholder={state === "false_positive" ? "e.g. test fixture, not a real key" : ""}
+        />
       </label>
       {state === "accepted_risk" ? (
         <label className="block text-sm font-medium text-slate-700">

@@ -1,6 +1,18 @@
 import Link from "next/link";
 
-export function StatCard({ label, value, href, hint, testId }: { label: string; value: number | string; href?: string; hint?: string; testId?: string }) {
+export function StatCard({
+  label,
+  value,
+  href,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: number | string;
+  href?: string;
+  hint?: string;
+  testId?: string;
+}) {
   const body = (
     <>
       <dt className="text-sm font-medium text-slate-500">{label}</dt>
@@ -12,7 +24,10 @@ export function StatCard({ label, value, href, hint, testId }: { label: string; 
   );
   const cls = "block rounded-lg border border-slate-200 bg-white p-5 shadow-sm";
   return href ? (
-    <Link href={href} className={`${cls} hover:border-indigo-300 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400`}>
+    <Link
+      href={href}
+      className={`${cls} hover:border-indigo-300 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400`}
+    >
       {body}
     </Link>
   ) : (

@@ -14,7 +14,10 @@ export async function runAction<T>(fn: () => Promise<{ data?: T; message?: strin
     if (err instanceof ResidueError) return { ok: false, error: err.message };
     // Next's redirect()/forbidden() are thrown too: let them through.
     if (err instanceof Error && "digest" in err) throw err;
-    console.error("[residue] action failed:", err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}` : typeof err);
+    console.error(
+      "[residue] action failed:",
+      err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}` : typeof err,
+    );
     return { ok: false, error: "Something went wrong; nothing was changed." };
   }
 }

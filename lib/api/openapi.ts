@@ -7,7 +7,10 @@ import { APP_VERSION } from "../version";
 const errorSchema = z.object({ code: z.string(), message: z.string() });
 
 function queryParameters(schema: z.ZodObject) {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: "query",
@@ -17,8 +20,11 @@ function queryParameters(schema: z.ZodObject) {
   }));
 }
 
-const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { unrepresentable: "any" }) } });
-const errors = (codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c], content: jsonContent(errorSchema) }]));
+const jsonContent = (schema: z.ZodType) => ({
+  "application/json": { schema: z.toJSONSchema(schema, { unrepresentable: "any" }) },
+});
+const errors = (codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c], content: jsonContent(errorSchema) }]));
 const ERROR_TEXT: Record<number, string> = {
   400: "Malformed request or report (invalid JSON names the line and column)",
   401: "Missing, invalid, expired or revoked token",
@@ -33,22 +39,61 @@ const ERROR_TEXT: Record<number, string> = {
 export function buildOpenApi() {
   return {
     openapi: "3.1.0",
-    info: { title: "Residue API", version: APP_VERSION, description: "Ingest scanner reports and read the fleet's leaked secrets. Raw secret values are never returned." },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API token (npm run token:create)" } } },
+    info: {
+      title: "Residue API",
+      version: APP_VERSION,
+      description: "Ingest scanner reports and read the fleet's leaked secrets. Raw secret values are never returned.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API token (npm run token:create)" } },
+    },
     security: [{ bearer: [] }],
     paths: {
       "/api/v1/scans": {
         post: {
           summary: "Ingest a scanner report",
-          description: "Body: the report itself (any content type) or multipart/form-data with a `file` part. gzip accepted (Content-Encoding: gzip or gzip bytes). Scope: scans:write.",
+          description:
+            "Body: the report itself (any content type) or multipart/form-data with a `file` part. gzip accepted (Content-Encoding: gzip or gzip bytes). Scope: scans:write.",
           parameters: queryParameters(uploadScanQuerySchema),
-          requestBody: { required: true, content: { "application/json": { schema: {} }, "application/x-ndjson": { schema: {} }, "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" }, format: { type: "string" }, image: { type: "string" } } } } } },
-          responses: { "201": { description: "Ingested", content: jsonContent(ingestResultSchema) }, "200": { description: "Duplicate: already ingested, nothing added", content: jsonContent(ingestResultSchema) }, ...errors([400, 401, 403, 413, 415, 422]) },
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: {} },
+              "application/x-ndjson": { schema: {} },
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    file: { type: "string", format: "binary" },
+                    format: { type: "string" },
+                    image: { type: "string" },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": { description: "Ingested", content: jsonContent(ingestResultSchema) },
+            "200": {
+              description: "Duplicate: already ingested, nothing added",
+              content: jsonContent(ingestResultSchema),
+            },
+            ...errors([400, 401, 403, 413, 415, 422]),
+          },
         },
-        get: { summary: "List scans", parameters: queryParameters(listScansQuerySchema), responses: { "200": { description: "Scans, newest first" }, ...errors([401, 403, 422]) } },
+        get: {
+          summary: "List scans",
+          parameters: queryParameters(listScansQuerySchema),
+          responses: { "200": { description: "Scans, newest first" }, ...errors([401, 403, 422]) },
+        },
       },
       "/api/v1/secrets": {
-        get: { summary: "List secrets", description: "Scope: read.", parameters: queryParameters(listSecretsQuerySchema), responses: { "200": { description: "A page of secrets" }, ...errors([401, 403, 422]) } },
+        get: {
+          summary: "List secrets",
+          description: "Scope: read.",
+          parameters: queryParameters(listSecretsQuerySchema),
+          responses: { "200": { description: "A page of secrets" }, ...errors([401, 403, 422]) },
+        },
       },
       "/api/v1/secrets/{id}": {
         get: {

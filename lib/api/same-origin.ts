@@ -8,7 +8,9 @@
 export function crossSiteRefusal(method: string, headers: Headers, reads: "any" | "this-site"): string | null {
   const site = headers.get("sec-fetch-site");
   if (method === "GET" || method === "HEAD") {
-    return reads === "any" || !site || site === "same-origin" || site === "none" ? null : `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}).`;
+    return reads === "any" || !site || site === "same-origin" || site === "none"
+      ? null
+      : `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}).`;
   }
   if (site) return site === "same-origin" ? null : `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)}).`;
   const origin = headers.get("origin");

@@ -7,7 +7,12 @@ import { ResidueError, toErrorResponse } from "../errors";
 import { crossSiteRefusal } from "./same-origin";
 
 type Ctx = { params: Promise<Record<string, string>> };
-export type BrowserHandler = (args: { req: NextRequest; user: UserActor; params: Record<string, string>; searchParams: Record<string, string> }) => Promise<Response>;
+export type BrowserHandler = (args: {
+  req: NextRequest;
+  user: UserActor;
+  params: Record<string, string>;
+  searchParams: Record<string, string>;
+}) => Promise<Response>;
 
 /**
  * The guard for endpoints the dashboard itself calls: a signed-in user with the permission, and no cross-site
@@ -20,7 +25,12 @@ export function withBrowser(handler: BrowserHandler, opts: { permission: Permiss
       const user = await userFromHeaders(req.headers);
       if (!user) throw new ResidueError("unauthorized", "Sign in first.");
       assertCan(user, opts.permission);
-      return await handler({ req, user, params: await ctx.params, searchParams: Object.fromEntries(req.nextUrl.searchParams) });
+      return await handler({
+        req,
+        user,
+        params: await ctx.params,
+        searchParams: Object.fromEntries(req.nextUrl.searchParams),
+      });
     } catch (err) {
       return toErrorResponse(err);
     }

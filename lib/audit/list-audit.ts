@@ -10,11 +10,23 @@ export async function listAuditEvents(actor: Actor, q: ListAuditQuery) {
     ...(q.action ? { action: { startsWith: q.action } } : {}),
     ...(q.entityType ? { entityType: q.entityType } : {}),
     ...(q.entityId ? { entityId: q.entityId } : {}),
-    ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(`${q.from}T00:00:00Z`) } : {}), ...(q.to ? { lt: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) } } : {}),
+    ...(q.from || q.to
+      ? {
+          at: {
+            ...(q.from ? { gte: new Date(`${q.from}T00:00:00Z`) } : {}),
+            ...(q.to ? { lt: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+          },
+        }
+      : {}),
   };
   const db = getDb();
   const [events, total, actions] = await Promise.all([
-    db.auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db.auditEvent.findMany({
+      where,
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    }),
     db.auditEvent.count({ where }),
     db.auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" } }),
   ]);

@@ -18,13 +18,24 @@ type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
  * Any number of entries: they travel as one JSON parameter per 2,500 rows, never one parameter per field (a
  * regression of 100,000 secrets would exceed PostgreSQL's 32,767 bind parameters).
  */
-export async function recordAudit(tx: Tx, actor: Actor, entries: AuditEntry | AuditEntry[], at = new Date()): Promise<void> {
+export async function recordAudit(
+  tx: Tx,
+  actor: Actor,
+  entries: AuditEntry | AuditEntry[],
+  at = new Date(),
+): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   const userId = actor.kind === "user" ? actor.userId : null;
   const tokenId = actor.kind === "token" ? actor.tokenId : null;
   for (const batch of chunks(list)) {
     const prefix = idPrefix();
-    const rows = batch.map((e) => ({ action: e.action, entityType: e.entityType, entityId: e.entityId, before: e.before ?? null, after: e.after ?? null }));
+    const rows = batch.map((e) => ({
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      before: e.before ?? null,
+      after: e.after ?? null,
+    }));
     await tx.$executeRaw`
       INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", before, after)
       SELECT ${prefix} || lpad(e.n::text, 6, '0'), ${at.toISOString()}::timestamp, ${userId}, ${tokenId}, ${actorLabel(actor)}, e.action, e."entityType", e."entityId", e.before, e.after

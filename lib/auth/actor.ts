@@ -15,7 +15,11 @@ export function actorLabel(actor: Actor): string {
 }
 
 /** Tokens carry scopes, users carry roles; the system may do anything. */
-const TOKEN_SCOPE_GRANTS: Record<TokenScope, Permission[]> = { "scans:write": ["upload"], read: ["read"], "gate:read": [] };
+const TOKEN_SCOPE_GRANTS: Record<TokenScope, Permission[]> = {
+  "scans:write": ["upload"],
+  read: ["read"],
+  "gate:read": [],
+};
 
 export function assertCan(actor: Actor, permission: Permission): void {
   const allowed =

@@ -15,10 +15,22 @@ export async function createApiToken(actor: Actor, input: CreateTokenInput) {
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   const row = await getDb().$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { name: input.name, prefix: token.slice(0, PREFIX.length + 6), tokenHash: hashToken(token), scopes: input.scopes, expiresAt, createdById: actor.kind === "user" ? actor.userId : null },
+      data: {
+        name: input.name,
+        prefix: token.slice(0, PREFIX.length + 6),
+        tokenHash: hashToken(token),
+        scopes: input.scopes,
+        expiresAt,
+        createdById: actor.kind === "user" ? actor.userId : null,
+      },
       select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true },
     });
-    await recordAudit(tx, actor, { action: "token.created", entityType: "ApiToken", entityId: created.id, after: { name: created.name, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null } });
+    await recordAudit(tx, actor, {
+      action: "token.created",
+      entityType: "ApiToken",
+      entityId: created.id,
+      after: { name: created.name, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null },
+    });
     return created;
   });
   return { ...row, token };
@@ -28,11 +40,17 @@ export async function createApiToken(actor: Actor, input: CreateTokenInput) {
 export async function authenticateApiToken(authorization: string | null): Promise<TokenActor> {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
   if (!m) throw new ResidueError("unauthorized", "Missing bearer token: send Authorization: Bearer <token>.");
-  const row = await getDb().apiToken.findUnique({ where: { tokenHash: hashToken(m[1]!) }, select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true } });
+  const row = await getDb().apiToken.findUnique({
+    where: { tokenHash: hashToken(m[1]!) },
+    select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true },
+  });
   const now = new Date();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) throw new ResidueError("unauthorized", "Invalid, expired or revoked token.");
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now))
+    throw new ResidueError("unauthorized", "Invalid, expired or revoked token.");
   // Last-used time is informational: do not fail the request over it.
-  await getDb().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => {});
+  await getDb()
+    .apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } })
+    .catch(() => {});
   return { kind: "token", tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
 }
 
@@ -49,7 +67,18 @@ export async function revokeApiToken(actor: Actor, id: string) {
     if (before.revokedAt) return;
     const revokedAt = new Date();
     await tx.apiToken.update({ where: { id }, data: { revokedAt } });
-    await recordAudit(tx, actor, { action: "token.revoked", entityType: "ApiToken", entityId: id, before: { revokedAt: null }, after: { revokedAt: revokedAt.toISOString() } }, revokedAt);
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "token.revoked",
+        entityType: "ApiToken",
+        entityId: id,
+        before: { revokedAt: null },
+        after: { revokedAt: revokedAt.toISOString() },
+      },
+      revokedAt,
+    );
   });
 }
 
@@ -57,6 +86,16 @@ export async function listApiTokens(actor: Actor) {
   assertCan(actor, "admin");
   return getDb().apiToken.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      createdAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      createdBy: { select: { email: true } },
+    },
   });
 }

@@ -27,14 +27,19 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
     }
     if (account) {
       const wait = throttle.retryAfterMs(account, client);
-      if (wait > 0) return tooMany(Math.ceil(wait / 1000), "Too many failed sign-ins for this account. Wait and try again.");
+      if (wait > 0)
+        return tooMany(Math.ceil(wait / 1000), "Too many failed sign-ins for this account. Wait and try again.");
     }
     const res = await getAuth().handler(new Request(req.url, { method: req.method, headers, body }));
     if (account) {
       if (res.ok) throttle.succeeded(account, client);
       else if (res.status === 401 || res.status === 403) throttle.failed(account);
     }
-    if (res.status === 429) return tooMany(Number(res.headers.get("x-retry-after") ?? 60), "Too many sign-in attempts from this address. Wait a minute and try again.");
+    if (res.status === 429)
+      return tooMany(
+        Number(res.headers.get("x-retry-after") ?? 60),
+        "Too many sign-in attempts from this address. Wait a minute and try again.",
+      );
     return forwardedHttps(req.headers) ? withSecureCookies(res) : res;
   } catch (err) {
     return toErrorResponse(err);
@@ -42,7 +47,8 @@ export async function handleAuthRequest(req: Request): Promise<Response> {
 }
 
 async function readSmallBody(req: Request): Promise<string> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_SIGN_IN_BODY) throw new ResidueError("payload_too_large", "The request body is too large.");
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_SIGN_IN_BODY)
+    throw new ResidueError("payload_too_large", "The request body is too large.");
   const text = await req.text();
   if (text.length > MAX_SIGN_IN_BODY) throw new ResidueError("payload_too_large", "The request body is too large.");
   return text;

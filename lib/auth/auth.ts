@@ -19,7 +19,12 @@ function createAuth(db: Db) {
     baseURL: process.env.RESIDUE_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
     database: prismaAdapter(db, { provider: "postgresql" }),
     // Accounts are created by an admin (or the first-run setup), never by self sign-up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256 },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: 256,
+    },
     user: { additionalFields: { role: { type: "string", input: false, defaultValue: "viewer" } } },
     // A disabled account gets no new session (existing ones are deleted when it is disabled).
     databaseHooks: {

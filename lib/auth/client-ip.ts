@@ -21,7 +21,10 @@ export function clientIp(headers: Headers, env: Env = process.env): string {
   if (!peer) return UNKNOWN_CLIENT;
   const trusted = trustedProxies(env.TRUSTED_PROXIES);
   if (!isTrusted(trusted, peer)) return peer;
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normalize(hops[i]!);
     if (!hop) return peer; // a malformed hop: nothing to the left of it can be trusted
@@ -33,7 +36,11 @@ export function clientIp(headers: Headers, env: Env = process.env): string {
 /** True when the request came through a trusted proxy that says the original request was https. */
 export function forwardedHttps(headers: Headers, env: Env = process.env): boolean {
   const peer = env.RESIDUE_PEER_HEADER === "1" ? normalize(headers.get(PEER_HEADER)) : null;
-  return !!peer && isTrusted(trustedProxies(env.TRUSTED_PROXIES), peer) && headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return (
+    !!peer &&
+    isTrusted(trustedProxies(env.TRUSTED_PROXIES), peer) &&
+    headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
+  );
 }
 
 function normalize(ip: string | null | undefined): string | null {
@@ -50,7 +57,10 @@ function trustedProxies(spec: string | undefined): net.BlockList {
   let list = cache.get(key);
   if (!list) {
     list = new net.BlockList();
-    for (const entry of key.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of key
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [addr, bits] = entry.split("/");
       const ip = normalize(addr);
       if (!ip) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range.`);
@@ -58,7 +68,8 @@ function trustedProxies(spec: string | undefined): net.BlockList {
       if (bits === undefined) list.addAddress(ip, family);
       else {
         const prefix = Number(bits);
-        if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === "ipv4" ? 32 : 128)) throw new Error(`TRUSTED_PROXIES: "${entry}" has a bad prefix length.`);
+        if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === "ipv4" ? 32 : 128))
+          throw new Error(`TRUSTED_PROXIES: "${entry}" has a bad prefix length.`);
         list.addSubnet(ip, prefix, family);
       }
     }

@@ -13,7 +13,10 @@ export const currentUser = cache(async (): Promise<UserActor | null> => userFrom
 export async function userFromHeaders(h: Headers): Promise<UserActor | null> {
   const session = await getAuth().api.getSession({ headers: h });
   if (!session) return null;
-  const user = await getDb().user.findUnique({ where: { id: session.user.id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  const user = await getDb().user.findUnique({
+    where: { id: session.user.id },
+    select: { id: true, email: true, name: true, role: true, disabledAt: true },
+  });
   if (!user || user.disabledAt) return null;
   return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
 }

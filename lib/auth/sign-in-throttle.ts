@@ -11,7 +11,14 @@
  *
  * State lives in this process's memory, bounded (least recently used accounts are forgotten first).
  */
-export type ThrottleOptions = { maxFailures: number; windowMs: number; baseLockMs: number; maxLockMs: number; maxAccounts: number; knownPerAccount: number };
+export type ThrottleOptions = {
+  maxFailures: number;
+  windowMs: number;
+  baseLockMs: number;
+  maxLockMs: number;
+  maxAccounts: number;
+  knownPerAccount: number;
+};
 
 type AccountState = { failures: number[]; lockedUntil: number; lockouts: number[]; known: Map<string, number> };
 
@@ -29,7 +36,8 @@ export function signInThrottle(opts: ThrottleOptions = DEFAULT_THROTTLE, clock: 
   const stateOf = (account: string) => {
     const key = account.trim().toLowerCase();
     let s = accounts.get(key);
-    if (s) accounts.delete(key); // re-insert: Map order is recency
+    if (s)
+      accounts.delete(key); // re-insert: Map order is recency
     else s = { failures: [], lockedUntil: 0, lockouts: [], known: new Map() };
     accounts.set(key, s);
     while (accounts.size > opts.maxAccounts) accounts.delete(accounts.keys().next().value!);

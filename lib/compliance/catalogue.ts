@@ -5,9 +5,11 @@ export const CATALOGUE_VERSION = "2026.11-1";
 
 /** How a leaked secret sits in an image; kept on each Secret as flags by ingest (lib/compliance/finding-types.ts). */
 export const FINDING_TYPES = {
-  file_residue: "A file holding the secret was added in one layer and deleted or whited out in a later one: the final filesystem looks clean, the layer still holds it.",
+  file_residue:
+    "A file holding the secret was added in one layer and deleted or whited out in a later one: the final filesystem looks clean, the layer still holds it.",
   file_present: "A file holding the secret is in the image's final filesystem.",
-  build_history: "The secret is in the image config history (ARG or RUN |1 X=…), visible to `docker history --no-trunc`.",
+  build_history:
+    "The secret is in the image config history (ARG or RUN |1 X=…), visible to `docker history --no-trunc`.",
   env_config: "The secret is in the image config Env or other config metadata.",
   base_inherited: "The secret sits in a base layer shared by images of more than one repository.",
 } as const;
@@ -32,10 +34,13 @@ export const CONTROLS: Control[] = [
     framework: "OWASP Non-Human Identities Top 10",
     version: "2025",
     title: "NHI-02 Secret Leakage",
-    description: "Secrets used by non-human identities are exposed through improper handling: in images, history, configuration or artefacts.",
+    description:
+      "Secrets used by non-human identities are exposed through improper handling: in images, history, configuration or artefacts.",
     mappings: {
-      file_residue: "A credential baked into a layer leaks to everyone who can pull the image, even after a later layer deletes it.",
-      file_present: "A credential shipped in the image filesystem is disclosed to every puller and every running container.",
+      file_residue:
+        "A credential baked into a layer leaks to everyone who can pull the image, even after a later layer deletes it.",
+      file_present:
+        "A credential shipped in the image filesystem is disclosed to every puller and every running container.",
       build_history: "A build argument holding a credential is published in the image history.",
       env_config: "A credential in the image config is readable with `docker inspect` by anyone who can pull.",
       base_inherited: "A leaked credential in a base image spreads to every image built on it.",
@@ -46,8 +51,11 @@ export const CONTROLS: Control[] = [
     framework: "NIST Cybersecurity Framework",
     version: "2.0",
     title: "PR.DS-01 Data-at-rest is protected",
-    description: "The confidentiality, integrity and availability of data at rest are protected. Image layers are data at rest for the artefact's whole life (PR.DS-1 in CSF 1.1).",
-    mappings: every("Image layers, history and config are stored data; a secret in them is unprotected data at rest in every registry, mirror and cache that holds the image."),
+    description:
+      "The confidentiality, integrity and availability of data at rest are protected. Image layers are data at rest for the artefact's whole life (PR.DS-1 in CSF 1.1).",
+    mappings: every(
+      "Image layers, history and config are stored data; a secret in them is unprotected data at rest in every registry, mirror and cache that holds the image.",
+    ),
   },
   {
     id: "NIST-CSF-2.0-PR.DS-02",
@@ -56,7 +64,8 @@ export const CONTROLS: Control[] = [
     title: "PR.DS-02 Data-in-transit is protected",
     description: "The confidentiality, integrity and availability of data in transit are protected.",
     mappings: {
-      file_residue: "Every pull, mirror sync and CI cache transfer carries the layer holding the secret to a new place.",
+      file_residue:
+        "Every pull, mirror sync and CI cache transfer carries the layer holding the secret to a new place.",
       file_present: "Every pull and mirror sync transmits the secret to a new location outside the owner's control.",
       base_inherited: "Every pull of a dependent image transmits the base layer holding the secret.",
     },
@@ -68,8 +77,10 @@ export const CONTROLS: Control[] = [
     title: "PR.DS-10 Data-in-use is protected",
     description: "The confidentiality, integrity and availability of data in use are protected.",
     mappings: {
-      file_present: "A running container exposes the secret to every process and operator with access to its filesystem.",
-      env_config: "Environment variables set in the image config are visible to every process in the container and in orchestration APIs.",
+      file_present:
+        "A running container exposes the secret to every process and operator with access to its filesystem.",
+      env_config:
+        "Environment variables set in the image config are visible to every process in the container and in orchestration APIs.",
     },
   },
   {
@@ -77,16 +88,21 @@ export const CONTROLS: Control[] = [
     framework: "NIST SP 800-207 Zero Trust Architecture",
     version: "2020",
     title: "Limit credential exposure across build and deploy boundaries",
-    description: "Access is granted per session on least privilege; no implicit trust in artefacts crossing from build to deploy. Related NIST SP 800-53 controls: AC-4 (information flow enforcement), SC-10.",
+    description:
+      "Access is granted per session on least privilege; no implicit trust in artefacts crossing from build to deploy. Related NIST SP 800-53 controls: AC-4 (information flow enforcement), SC-10.",
     mappings: {
       file_residue: "A residue secret is a hidden access path that crosses the build-to-deploy boundary unnoticed.",
-      build_history: "Build-time credentials recorded in history cross into every environment the image is deployed to.",
-      env_config: "Runtime credentials baked at build time grant standing, implicit access instead of per-session access.",
+      build_history:
+        "Build-time credentials recorded in history cross into every environment the image is deployed to.",
+      env_config:
+        "Runtime credentials baked at build time grant standing, implicit access instead of per-session access.",
       base_inherited: "Trust inherited from a base image crosses team and repository boundaries without review.",
     },
   },
 ];
 
 export function controlsFor(types: FindingType[]): { control: Control; rationale: string; findingType: FindingType }[] {
-  return CONTROLS.flatMap((control) => types.filter((t) => control.mappings[t]).map((t) => ({ control, findingType: t, rationale: control.mappings[t]! })));
+  return CONTROLS.flatMap((control) =>
+    types.filter((t) => control.mappings[t]).map((t) => ({ control, findingType: t, rationale: control.mappings[t]! })),
+  );
 }

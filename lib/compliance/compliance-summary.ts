@@ -78,7 +78,12 @@ async function computeSummary(asOf: Date, scope: Scope) {
   const byControl = new Map(rows.map((r) => [r.control, r]));
   return CONTROLS.map((control) => {
     const { control: _c, ...figures } = byControl.get(control.id)!;
-    return { control, figures, rotationCoverage: figures.confirmedSecrets ? figures.rotatedSecrets / figures.confirmedSecrets : null, ...controlStatus(figures) };
+    return {
+      control,
+      figures,
+      rotationCoverage: figures.confirmedSecrets ? figures.rotatedSecrets / figures.confirmedSecrets : null,
+      ...controlStatus(figures),
+    };
   });
 }
 
@@ -86,7 +91,11 @@ export type ComplianceSummary = Awaited<ReturnType<typeof computeSummary>>;
 
 const cached = reportCache<ComplianceSummary>();
 
-export async function getComplianceSummary(asOf: Date, scope: Scope = {}, opts: { fresh?: boolean } = {}): Promise<ComplianceSummary> {
+export async function getComplianceSummary(
+  asOf: Date,
+  scope: Scope = {},
+  opts: { fresh?: boolean } = {},
+): Promise<ComplianceSummary> {
   await reopenExpiredRisks();
   return (await cached(asOf, scope, () => computeSummary(asOf, scope), opts)).value;
 }

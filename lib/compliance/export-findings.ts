@@ -9,9 +9,32 @@ const BATCH = 1000;
 const MAX_NAMES = 100;
 
 export const EXPORT_COLUMNS = [
-  "secret_id", "rule", "detector", "severity", "triage_state", "triage_reason", "redacted_preview", "first_seen", "last_seen",
-  "registries", "registry_names", "repositories", "repository_names", "images", "occurrences", "finding_types", "controls",
-  "remediation_state", "steps_verified", "steps_total", "rotation_state", "next_due", "remediated_at", "as_of", "scope", "catalogue_version",
+  "secret_id",
+  "rule",
+  "detector",
+  "severity",
+  "triage_state",
+  "triage_reason",
+  "redacted_preview",
+  "first_seen",
+  "last_seen",
+  "registries",
+  "registry_names",
+  "repositories",
+  "repository_names",
+  "images",
+  "occurrences",
+  "finding_types",
+  "controls",
+  "remediation_state",
+  "steps_verified",
+  "steps_total",
+  "rotation_state",
+  "next_due",
+  "remediated_at",
+  "as_of",
+  "scope",
+  "catalogue_version",
 ] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
 export type ExportQuery = { asOf: Date; scope: Scope };
@@ -26,12 +49,35 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
   const at = asOf.toISOString();
   let after = "";
   for (;;) {
-    const rows = await getDb().$queryRaw<{
-      id: string; ruleId: string; detector: string; severity: string; triageState: string; triageReason: string | null; redactedPreview: string;
-      firstSeenAt: Date; lastSeenAt: Date; remediatedAt: Date | null; residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean;
-      inSharedLayer: boolean; occurrences: number; images: number; repositories: number; registries: number; registryNames: string[]; repositoryNames: string[];
-      verified: number; total: number; rotation: string | null; next_due: Date | null;
-    }[]>`
+    const rows = await getDb().$queryRaw<
+      {
+        id: string;
+        ruleId: string;
+        detector: string;
+        severity: string;
+        triageState: string;
+        triageReason: string | null;
+        redactedPreview: string;
+        firstSeenAt: Date;
+        lastSeenAt: Date;
+        remediatedAt: Date | null;
+        residueCount: number;
+        inFinalFs: boolean;
+        inHistory: boolean;
+        inConfig: boolean;
+        inSharedLayer: boolean;
+        occurrences: number;
+        images: number;
+        repositories: number;
+        registries: number;
+        registryNames: string[];
+        repositoryNames: string[];
+        verified: number;
+        total: number;
+        rotation: string | null;
+        next_due: Date | null;
+      }[]
+    >`
       SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, ${stateOfS(asOf)} AS "triageState", s."triageReason", s."redactedPreview",
         s."firstSeenAt", s."lastSeenAt", CASE WHEN s."remediatedAt" <= ${at}::timestamp THEN s."remediatedAt" END AS "remediatedAt",
         s."residueCount", s."inFinalFs", s."inHistory", s."inConfig", s."inSharedLayer",
@@ -68,21 +114,40 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
       const types = findingTypes(r);
       const controls = [...new Set(controlsFor(types).map((m) => m.control.id))];
       return {
-        secret_id: r.id, rule: r.ruleId, detector: r.detector, severity: r.severity, triage_state: r.triageState, triage_reason: r.triageReason,
-        redacted_preview: r.redactedPreview, first_seen: r.firstSeenAt.toISOString(), last_seen: r.lastSeenAt.toISOString(),
-        registries: r.registries, registry_names: names(r.registryNames, r.registries), repositories: r.repositories,
-        repository_names: names(r.repositoryNames, r.repositories), images: r.images, occurrences: r.occurrences,
-        finding_types: types.join(" "), controls: controls.join(" "),
+        secret_id: r.id,
+        rule: r.ruleId,
+        detector: r.detector,
+        severity: r.severity,
+        triage_state: r.triageState,
+        triage_reason: r.triageReason,
+        redacted_preview: r.redactedPreview,
+        first_seen: r.firstSeenAt.toISOString(),
+        last_seen: r.lastSeenAt.toISOString(),
+        registries: r.registries,
+        registry_names: names(r.registryNames, r.registries),
+        repositories: r.repositories,
+        repository_names: names(r.repositoryNames, r.repositories),
+        images: r.images,
+        occurrences: r.occurrences,
+        finding_types: types.join(" "),
+        controls: controls.join(" "),
         remediation_state: r.total === 0 ? "no_plan" : r.remediatedAt ? "remediated" : "in_progress",
-        steps_verified: r.verified, steps_total: r.total, rotation_state: r.rotation, next_due: r.next_due?.toISOString() ?? null,
-        remediated_at: r.remediatedAt?.toISOString() ?? null, as_of: at, scope: scopeLabel(scope), catalogue_version: CATALOGUE_VERSION,
+        steps_verified: r.verified,
+        steps_total: r.total,
+        rotation_state: r.rotation,
+        next_due: r.next_due?.toISOString() ?? null,
+        remediated_at: r.remediatedAt?.toISOString() ?? null,
+        as_of: at,
+        scope: scopeLabel(scope),
+        catalogue_version: CATALOGUE_VERSION,
       };
     });
     after = rows.at(-1)!.id;
   }
 }
 
-const names = (list: string[], count: number) => list.join(" ") + (count > list.length ? ` (+${count - list.length} more)` : "");
+const names = (list: string[], count: number) =>
+  list.join(" ") + (count > list.length ? ` (+${count - list.length} more)` : "");
 
 /**
  * CSV cell: quoted when needed, and spreadsheet formulas neutralised. A formula character (= + - @, or a tab or
@@ -111,9 +176,10 @@ export function exportStream(format: "csv" | "json", query: ExportQuery): Readab
         ctl.close();
         return;
       }
-      const text = format === "csv"
-        ? value.map((r) => EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n"
-        : value.map((r, i) => `${first && i === 0 ? "" : ","}\n${JSON.stringify(r)}`).join("");
+      const text =
+        format === "csv"
+          ? value.map((r) => EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n"
+          : value.map((r, i) => `${first && i === 0 ? "" : ","}\n${JSON.stringify(r)}`).join("");
       first = false;
       ctl.enqueue(enc.encode(text));
     },

@@ -2,8 +2,20 @@ import { Prisma } from "../generated/prisma/client";
 import type { FindingType } from "./catalogue";
 
 /** The flags ingest keeps on each Secret, from which its finding types follow. */
-export type FindingFlags = { residueCount: number; inFinalFs: boolean; inHistory: boolean; inConfig: boolean; inSharedLayer: boolean };
-export const FINDING_FLAG_SELECT = { residueCount: true, inFinalFs: true, inHistory: true, inConfig: true, inSharedLayer: true } as const;
+export type FindingFlags = {
+  residueCount: number;
+  inFinalFs: boolean;
+  inHistory: boolean;
+  inConfig: boolean;
+  inSharedLayer: boolean;
+};
+export const FINDING_FLAG_SELECT = {
+  residueCount: true,
+  inFinalFs: true,
+  inHistory: true,
+  inConfig: true,
+  inSharedLayer: true,
+} as const;
 
 export function findingTypes(s: FindingFlags): FindingType[] {
   const types: FindingType[] = [];

@@ -20,7 +20,18 @@ export async function getPeriodActivity(from: Date, to: Date, scope: Scope) {
              count(*) FILTER (WHERE ${openAsOf(stateOfS(to), to)})::int AS open,
              (${scansInScope(scope, to)} - ${scansInScope(scope, from)})::int AS scans
       FROM "Secret" s WHERE ${secretInScope("s", scope, to)}`,
-    db.$queryRaw<{ id: string; ruleId: string; title: string | null; severity: SeverityLevel; triageState: string; redactedPreview: string; imageCount: number; firstSeenAt: Date }[]>`
+    db.$queryRaw<
+      {
+        id: string;
+        ruleId: string;
+        title: string | null;
+        severity: SeverityLevel;
+        triageState: string;
+        redactedPreview: string;
+        imageCount: number;
+        firstSeenAt: Date;
+      }[]
+    >`
       SELECT s.id, s."ruleId", s.title, s.severity::text AS severity, ${stateOfS(to)} AS "triageState", s."redactedPreview", s."firstSeenAt",
         (SELECT count(DISTINCT o."imageId")::int FROM "Occurrence" o WHERE o."secretId" = s.id AND ${occurrenceInScope("o", scope, to)}) AS "imageCount"
       FROM "Secret" s WHERE ${secretInScope("s", scope, to)} AND ${openAsOf(stateOfS(to), to)}

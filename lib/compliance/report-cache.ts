@@ -20,8 +20,16 @@ export function reportCache<T>(opts: { size?: number; staleMs?: number; nowBucke
   type Entry = Omit<Cached<T>, "refreshing">;
   // Per database client: scripts and tests switch databases in one process, and two can be at the same version.
   // `latest` is each report's last value whatever the version, served while stale.
-  const caches = new WeakMap<object, { entries: Map<string, Entry>; latest: Map<string, Entry>; running: Map<string, Promise<Entry>> }>();
-  return async (asOf: Date, params: unknown, compute: () => Promise<T>, call: { fresh?: boolean } = {}): Promise<Cached<T>> => {
+  const caches = new WeakMap<
+    object,
+    { entries: Map<string, Entry>; latest: Map<string, Entry>; running: Map<string, Promise<Entry>> }
+  >();
+  return async (
+    asOf: Date,
+    params: unknown,
+    compute: () => Promise<T>,
+    call: { fresh?: boolean } = {},
+  ): Promise<Cached<T>> => {
     const db = getDb();
     let cache = caches.get(db);
     if (!cache) caches.set(db, (cache = { entries: new Map(), latest: new Map(), running: new Map() }));
@@ -50,7 +58,9 @@ export function reportCache<T>(opts: { size?: number; staleMs?: number; nowBucke
     };
     const stale = !call.fresh && opts.staleMs && isCurrent(asOf) ? latest.get(report) : undefined;
     if (stale && Date.now() - stale.computedAt.getTime() < opts.staleMs!) {
-      run().catch((e: unknown) => console.error(`residue: report refresh failed: ${e instanceof Error ? e.message : String(e)}`));
+      run().catch((e: unknown) =>
+        console.error(`residue: report refresh failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
       return { ...stale, refreshing: true };
     }
     return { ...(await run()), refreshing: false };

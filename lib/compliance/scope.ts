@@ -1,12 +1,17 @@
 import { Prisma } from "../generated/prisma/client";
 
 /** What a compliance figure is about: the whole fleet, one registry (host), or one repository (in one registry or all). */
-export type Scope = { registry?: string; repository?: string; /** one repository by id (the remediation board) */ repositoryId?: string };
+export type Scope = {
+  registry?: string;
+  repository?: string;
+  /** one repository by id (the remediation board) */ repositoryId?: string;
+};
 
 export const isFleetWide = (s: Scope) => !s.registry && !s.repository && !s.repositoryId;
 
 /** The scope as words, for pages, reports and exports. */
-export const scopeLabel = (s: Scope) => (isFleetWide(s) ? "whole fleet" : [s.registry ?? "any registry", s.repository].filter(Boolean).join(" / "));
+export const scopeLabel = (s: Scope) =>
+  isFleetWide(s) ? "whole fleet" : [s.registry ?? "any registry", s.repository].filter(Boolean).join(" / ");
 
 /**
  * The one definition every figure is built on. An occurrence (`o`) is in scope as of a date when it was seen by then

@@ -26,4 +26,5 @@ const CURRENT_WINDOW_MS = 5_000;
 export const isCurrent = (asOf: Date) => Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
 
 /** The state of the secret aliased `s` as of a date: its column for "now", else replayed from the audit trail. */
-export const stateOfS = (asOf: Date) => (isCurrent(asOf) ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf));
+export const stateOfS = (asOf: Date) =>
+  isCurrent(asOf) ? Prisma.sql`s."triageState"::text` : stateAsOf(Prisma.sql`s.id`, asOf);

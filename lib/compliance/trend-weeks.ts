@@ -24,7 +24,11 @@ export async function eventsAtWeekEnds(db: Db, window: TrendWindow): Promise<num
 }
 
 /** The window's ended weeks that are stored and still valid (`events`: eventsAtWeekEnds): their indexes and rows. */
-export async function storedWeeks(db: Db, window: TrendWindow, events: number[]): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
+export async function storedWeeks(
+  db: Db,
+  window: TrendWindow,
+  events: number[],
+): Promise<{ weeks: Set<number>; rows: TrendRow[] }> {
   const final = window.starts.slice(0, window.final);
   const stored = final.length
     ? await db.$queryRaw<{ week: Date; events: number }[]>`
@@ -41,10 +45,18 @@ export async function storedWeeks(db: Db, window: TrendWindow, events: number[])
 }
 
 /** Stores ended weeks `ks` of a window from rows computed after `events` (eventsAtWeekEnds) were counted. */
-export async function storeWeeks(db: Db, window: TrendWindow, ks: number[], events: number[], rows: TrendRow[]): Promise<void> {
+export async function storeWeeks(
+  db: Db,
+  window: TrendWindow,
+  ks: number[],
+  events: number[],
+  rows: TrendRow[],
+): Promise<void> {
   if (!ks.length) return;
   const weekOf = new Map(ks.map((k) => [k, new Date(window.starts[k]!).toISOString()]));
-  const groups = rows.filter((r) => weekOf.has(r.k)).map((r) => ({ week: weekOf.get(r.k)!, gid: r.gid, open: r.open, images: r.images }));
+  const groups = rows
+    .filter((r) => weekOf.has(r.k))
+    .map((r) => ({ week: weekOf.get(r.k)!, gid: r.gid, open: r.open, images: r.images }));
   await db.$transaction(async (tx) => {
     // The week rows first: their row locks order concurrent stores of the same weeks.
     await tx.$executeRaw`

@@ -9,12 +9,19 @@ export type TrendRow = { k: number; gid: string; open: number; images: number };
  * The weeks of a trends report: they start on Monday (UTC, as date_trunc('week')) and each is its state at its
  * end; the last one ends at asOf. The first `final` weeks have ended, so their figures cannot change.
  */
-export type TrendWindow = { asOf: Date; groupBy: TrendsQuery["groupBy"]; starts: number[]; ends: number[]; final: number };
+export type TrendWindow = {
+  asOf: Date;
+  groupBy: TrendsQuery["groupBy"];
+  starts: number[];
+  ends: number[];
+  final: number;
+};
 
 export const WEEK_MS = 7 * 86_400_000;
 
 /** The start (UTC) of the week holding a date. */
-export const mondayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+export const mondayOf = (d: Date) =>
+  Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
 
 export function trendWindow(q: TrendsQuery): TrendWindow {
   const asOfMs = q.asOf.getTime();
@@ -28,5 +35,8 @@ export function trendWindow(q: TrendsQuery): TrendWindow {
 export function groupOf(groupBy: TrendsQuery["groupBy"], alias: string): { id: Prisma.Sql; join: Prisma.Sql } {
   if (groupBy === "repository") return { id: Prisma.raw(`${alias}."repositoryId"`), join: Prisma.empty };
   const repo = `${alias}_repo`;
-  return { id: Prisma.raw(`${repo}."registryId"`), join: Prisma.raw(`JOIN "Repository" ${repo} ON ${repo}.id = ${alias}."repositoryId"`) };
+  return {
+    id: Prisma.raw(`${repo}."registryId"`),
+    join: Prisma.raw(`JOIN "Repository" ${repo} ON ${repo}.id = ${alias}."repositoryId"`),
+  };
 }

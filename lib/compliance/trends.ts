@@ -24,7 +24,8 @@ async function computeTrends(q: TrendsQuery) {
     if (missing.length > ONE_BY_ONE) return trendsFromHistory(tx, window);
     const computed = [...stored.rows];
     // The week that has not ended first: for now, it reads the current state while the report is still current.
-    for (const k of [...indexes(window.final, window.starts.length), ...missing]) computed.push(...(await trendWeek(tx, window, k)));
+    for (const k of [...indexes(window.final, window.starts.length), ...missing])
+      computed.push(...(await trendWeek(tx, window, k)));
     return computed;
   });
   await storeWeeks(db, window, missing, events, rows);
@@ -43,7 +44,9 @@ const indexes = (from: number, to: number) => Array.from({ length: to - from }, 
 async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<TrendPoint[]> {
   const ids = [...new Set(rows.map((r) => r.gid))];
   const names = await (window.groupBy === "registry"
-    ? db.$queryRaw<{ id: string; name: string }[]>`SELECT id, host AS name FROM "Registry" WHERE id = ANY(${ids}::text[]) ORDER BY name`
+    ? db.$queryRaw<
+        { id: string; name: string }[]
+      >`SELECT id, host AS name FROM "Registry" WHERE id = ANY(${ids}::text[]) ORDER BY name`
     : db.$queryRaw<{ id: string; name: string }[]>`
         SELECT r.id, g.host || '/' || r.name AS name FROM "Repository" r JOIN "Registry" g ON g.id = r."registryId"
         WHERE r.id = ANY(${ids}::text[]) ORDER BY name`);
@@ -51,7 +54,12 @@ async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<Tre
   return rows
     .filter((r) => rank.has(r.gid))
     .sort((a, b) => a.k - b.k || rank.get(a.gid)! - rank.get(b.gid)!)
-    .map((r) => ({ week: day(window.starts[r.k]!), group: names[rank.get(r.gid)!]!.name, openSecrets: r.open, affectedImages: r.images }));
+    .map((r) => ({
+      week: day(window.starts[r.k]!),
+      group: names[rank.get(r.gid)!]!.name,
+      openSecrets: r.open,
+      affectedImages: r.images,
+    }));
 }
 
 /** Average hours from first seen (or confirmed) to remediated, per week of remediation. */

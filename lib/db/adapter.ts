@@ -36,12 +36,18 @@ export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   // for the shadow database of `db:new-migration` too.
   const client = openPGlite(dir);
   const factory = new PrismaPGlite(client);
-  factory.connectToShadowDb = () => new PrismaPGlite(new PGlite("memory://shadow", { extensions: PGLITE_EXTENSIONS })).connect();
-  return { kind: "pglite", factory: atomicScripts(factory), close: async () => (client.closed ? undefined : client.close()) };
+  factory.connectToShadowDb = () =>
+    new PrismaPGlite(new PGlite("memory://shadow", { extensions: PGLITE_EXTENSIONS })).connect();
+  return {
+    kind: "pglite",
+    factory: atomicScripts(factory),
+    close: async () => (client.closed ? undefined : client.close()),
+  };
 }
 
 /** The embedded database as the server runs it (also opened directly by the benchmark's floor). */
-export const openPGlite = (dir: string) => new PGlite(dir, { extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
+export const openPGlite = (dir: string) =>
+  new PGlite(dir, { extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
 
 const PGLITE_EXTENSIONS = { pg_trgm };
 // The embedded database lives in the server's own memory, and PGlite touches all of its buffer pool at start:

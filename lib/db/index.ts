@@ -26,7 +26,7 @@ export function databaseKindInUse(): AdapterHandle["kind"] {
 }
 
 /** For tests and scripts: point the singleton at a given database, closing any previous one. */
-export async function useDatabase(handle: AdapterHandle): Promise<Db> {
+export async function attachDatabase(handle: AdapterHandle): Promise<Db> {
   await closeDb();
   globalThis.__residueDb = { db: createClient(handle), handle };
   return globalThis.__residueDb.db;

@@ -37,7 +37,9 @@ function scheduleCheck(): void {
       waiting = false;
       return maintainIfDue();
     })
-    .catch((e: unknown) => console.error(`residue: maintenance after ingest failed: ${e instanceof Error ? e.message : String(e)}`));
+    .catch((e: unknown) =>
+      console.error(`residue: maintenance after ingest failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
 }
 
 async function maintainIfDue(): Promise<void> {
@@ -48,7 +50,9 @@ async function maintainIfDue(): Promise<void> {
   }
   if (pending < ANALYZE_CHECK_ROWS) return;
   const rows = pending;
-  const [stats] = await getDb().$queryRaw<{ estimate: number }[]>`SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"Occurrence"'::regclass`;
+  const [stats] = await getDb().$queryRaw<
+    { estimate: number }[]
+  >`SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"Occurrence"'::regclass`;
   if (rows < ANALYZE_AFTER_GROWTH * stats!.estimate) return;
   pending -= rows;
   await getDb().$executeRawUnsafe(`ANALYZE ${INGEST_TABLES}`);

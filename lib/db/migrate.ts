@@ -38,13 +38,13 @@ function loadBindings() {
 }
 
 /**
- * Runs `use` with an engine on the given database. The engine does not release the connections it opens
+ * Runs `run` with an engine on the given database. The engine does not release the connections it opens
  * (on PostgreSQL one still holds the migration advisory lock), so we track and dispose them afterwards.
  */
 async function withEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   log: (m: string) => void,
-  use: (engine: Engine) => Promise<T>,
+  run: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   const { SchemaEngine } = await loadBindings();
   const opened: SqlDriverAdapter[] = [];
@@ -60,9 +60,13 @@ async function withEngine<T>(
     connectToShadowDb: () => track(() => factory.connectToShadowDb()),
   };
   const schema = fs.readFileSync(SCHEMA_PATH, "utf8");
-  const engine = await SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, log, bindMigrationAwareSqlAdapterFactory(tracked));
+  const engine = await SchemaEngine.new(
+    { datamodels: [[SCHEMA_PATH, schema]] },
+    log,
+    bindMigrationAwareSqlAdapterFactory(tracked),
+  );
   try {
-    return await use(engine);
+    return await run(engine);
   } finally {
     engine.free();
     await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
@@ -73,7 +77,10 @@ function migrationList(dir: string, migrations: MigrationDir[]) {
   const lockPath = path.join(dir, "migration_lock.toml");
   return {
     baseDir: dir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: migrations.map((m) => ({
       path: m.name,
@@ -107,30 +114,43 @@ export async function applyMigrations(
   const migrations = readMigrations(dir);
   return withEngine(factory, opts.log ?? (() => {}), async (engine) => {
     try {
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: migrationList(dir, migrations), filters: FILTERS });
+      const { appliedMigrationNames } = await engine.applyMigrations({
+        migrationsList: migrationList(dir, migrations),
+        filters: FILTERS,
+      });
       return { applied: appliedMigrationNames, total: migrations.length };
     } catch (err) {
       const failed = failedMigrationName(err, migrations);
       if (failed) await engine.markMigrationRolledBack({ migrationName: failed }).catch(() => {});
-      throw new MigrationError(failed, `Migration ${failed ?? "(unknown)"} failed and was rolled back: ${engineMessage(err)}`);
+      throw new MigrationError(
+        failed,
+        `Migration ${failed ?? "(unknown)"} failed and was rolled back: ${engineMessage(err)}`,
+      );
     }
   });
 }
 
 /** SQL that turns the current migrations into the schema in prisma/schema.prisma (empty string when in sync). */
-export async function diffSchema(factory: SqlMigrationAwareDriverAdapterFactory, dir = MIGRATIONS_DIR): Promise<string> {
+export async function diffSchema(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  dir = MIGRATIONS_DIR,
+): Promise<string> {
   const migrations = readMigrations(dir);
-  return withEngine(factory, () => {}, async (engine) => {
-    const from = migrations.length ? { tag: "migrations", ...migrationList(dir, migrations) } : { tag: "empty" };
-    const result = await engine.diff({
-      from,
-      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: fs.readFileSync(SCHEMA_PATH, "utf8") }] },
-      script: true,
-      exitCode: null,
-      filters: FILTERS,
-    });
-    return result.stdout.includes("-- This is an empty migration.") ? "" : result.stdout;
-  });
+  return withEngine(
+    factory,
+    () => {},
+    async (engine) => {
+      const from = migrations.length ? { tag: "migrations", ...migrationList(dir, migrations) } : { tag: "empty" };
+      const result = await engine.diff({
+        from,
+        to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: fs.readFileSync(SCHEMA_PATH, "utf8") }] },
+        script: true,
+        exitCode: null,
+        filters: FILTERS,
+      });
+      return result.stdout.includes("-- This is an empty migration.") ? "" : result.stdout;
+    },
+  );
 }
 
 function engineMessage(err: unknown): string {

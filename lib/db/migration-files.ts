@@ -10,7 +10,12 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationDir[] {
   if (!fs.existsSync(/* turbopackIgnore: true */ dir)) return [];
   return fs
     .readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(/* turbopackIgnore: true */ path.join(dir, d.name, "migration.sql")))
-    .map((d) => ({ name: d.name, sql: fs.readFileSync(/* turbopackIgnore: true */ path.join(dir, d.name, "migration.sql"), "utf8") }))
+    .filter(
+      (d) => d.isDirectory() && fs.existsSync(/* turbopackIgnore: true */ path.join(dir, d.name, "migration.sql")),
+    )
+    .map((d) => ({
+      name: d.name,
+      sql: fs.readFileSync(/* turbopackIgnore: true */ path.join(dir, d.name, "migration.sql"), "utf8"),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -14,7 +14,13 @@ export async function getImage(digest: string, repositoryId?: string) {
     where: { OR: [{ digest }, { configDigest: digest }] },
     orderBy: { lastSeenAt: "desc" },
     select: {
-      id: true, digest: true, digestKind: true, configDigest: true, platform: true, firstSeenAt: true, lastSeenAt: true,
+      id: true,
+      digest: true,
+      digestKind: true,
+      configDigest: true,
+      platform: true,
+      firstSeenAt: true,
+      lastSeenAt: true,
       repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
       tags: { where: { deletedAt: null }, select: { name: true }, orderBy: { name: "asc" } },
     },
@@ -25,18 +31,42 @@ export async function getImage(digest: string, repositoryId?: string) {
     db.imageLayer.findMany({
       where: { imageId: image.id },
       orderBy: { position: "asc" },
-      select: { position: true, layerIndex: true, createdBy: true, emptyLayer: true, layer: { select: { id: true, diffId: true, digest: true, size: true } } },
+      select: {
+        position: true,
+        layerIndex: true,
+        createdBy: true,
+        emptyLayer: true,
+        layer: { select: { id: true, diffId: true, digest: true, size: true } },
+      },
     }),
     db.occurrence.findMany({
       where: { imageId: image.id },
       orderBy: [{ layerPosition: "asc" }, { path: "asc" }, { line: "asc" }],
       take: OCCURRENCE_LIMIT,
       select: {
-        id: true, layerId: true, layerPosition: true, path: true, line: true, source: true, residue: true, deletedInPosition: true, createdBy: true, scanner: true,
-        secret: { select: { id: true, ruleId: true, title: true, severity: true, triageState: true, redactedPreview: true } },
+        id: true,
+        layerId: true,
+        layerPosition: true,
+        path: true,
+        line: true,
+        source: true,
+        residue: true,
+        deletedInPosition: true,
+        createdBy: true,
+        scanner: true,
+        secret: {
+          select: { id: true, ruleId: true, title: true, severity: true, triageState: true, redactedPreview: true },
+        },
       },
     }),
-    db.$queryRaw<{ layerId: string; images: number; repositories: number; sample: { digest: string; repository: string; host: string }[] }[]>`
+    db.$queryRaw<
+      {
+        layerId: string;
+        images: number;
+        repositories: number;
+        sample: { digest: string; repository: string; host: string }[];
+      }[]
+    >`
       WITH mine AS (SELECT DISTINCT "layerId" FROM "ImageLayer" WHERE "imageId" = ${image.id} AND "layerId" IS NOT NULL)
       SELECT il."layerId", count(DISTINCT i.id)::int AS images, count(DISTINCT i."repositoryId")::int AS repositories,
              (array_agg(DISTINCT jsonb_build_object('digest', i.digest, 'repository', r.name, 'host', g.host)))[1:5] AS sample
@@ -44,7 +74,12 @@ export async function getImage(digest: string, repositoryId?: string) {
       JOIN "Repository" r ON r.id = i."repositoryId" JOIN "Registry" g ON g.id = r."registryId"
       WHERE il."imageId" <> ${image.id} AND i."repositoryId" <> ${image.repository.id}
       GROUP BY il."layerId"`,
-    db.scan.findMany({ where: { imageId: image.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, createdAt: true, scanner: true, toolName: true, findingsCount: true } }),
+    db.scan.findMany({
+      where: { imageId: image.id },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true, createdAt: true, scanner: true, toolName: true, findingsCount: true },
+    }),
   ]);
   const sharedBy = new Map(shared.map((s) => [s.layerId, s]));
   const byLayer = new Map<string, typeof occurrences>();
@@ -66,13 +101,20 @@ export async function getImage(digest: string, repositoryId?: string) {
   for (const [layerId, list] of byLayer) if (!placed.has(layerId)) unplaced.push(...list);
   return {
     image,
-    otherRepositories: candidates.filter((c) => c.id !== image.id).map((c) => ({ id: c.repository.id, name: `${c.repository.registry.host}/${c.repository.name}` })),
+    otherRepositories: candidates
+      .filter((c) => c.id !== image.id)
+      .map((c) => ({ id: c.repository.id, name: `${c.repository.registry.host}/${c.repository.name}` })),
     stack,
     history,
     unplaced,
     scans,
     truncated: occurrences.length === OCCURRENCE_LIMIT,
-    counts: { findings: occurrences.length, residue: occurrences.filter((o) => o.residue).length, history: history.length, inherited: stack.filter((l) => l.findings.length && l.sharedWith).length },
+    counts: {
+      findings: occurrences.length,
+      residue: occurrences.filter((o) => o.residue).length,
+      history: history.length,
+      inherited: stack.filter((l) => l.findings.length && l.sharedWith).length,
+    },
   };
 }
 export type ImageDetail = Awaited<ReturnType<typeof getImage>>;

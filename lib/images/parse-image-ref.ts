@@ -20,14 +20,16 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
  */
 export function parseImageRef(input: string): ImageRef {
   const ref = input.trim();
-  if (!ref || ref.length > 512 || /\s/.test(ref)) throw new ResidueError("bad_request", `Invalid image reference "${ref.slice(0, 80)}"`);
+  if (!ref || ref.length > 512 || /\s/.test(ref))
+    throw new ResidueError("bad_request", `Invalid image reference "${ref.slice(0, 80)}"`);
   let rest = ref;
   let digest: string | undefined;
   const at = rest.indexOf("@");
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new ResidueError("bad_request", `Invalid digest in image reference "${ref.slice(0, 80)}"`);
+    if (!DIGEST.test(digest))
+      throw new ResidueError("bad_request", `Invalid digest in image reference "${ref.slice(0, 80)}"`);
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf("/");
@@ -63,6 +65,7 @@ export function tryParseImageRef(input: string | undefined | null): ImageRef | u
 
 export function formatImageRef(ref: ImageRef): string {
   const host = ref.registry === "docker.io" ? "" : `${ref.registry}/`;
-  const repo = ref.registry === "docker.io" && ref.repository.startsWith("library/") ? ref.repository.slice(8) : ref.repository;
+  const repo =
+    ref.registry === "docker.io" && ref.repository.startsWith("library/") ? ref.repository.slice(8) : ref.repository;
   return `${host}${repo}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }

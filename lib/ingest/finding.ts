@@ -4,7 +4,13 @@ export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const
 export type SeverityLevel = (typeof SEVERITIES)[number];
 
 /** Layer evidence, when the report carries it. The digest is compressed, the diffID uncompressed. */
-export type LayerRef = { diffId?: string; digest?: string; createdBy?: string; size?: number; /** rootfs position */ index?: number };
+export type LayerRef = {
+  diffId?: string;
+  digest?: string;
+  createdBy?: string;
+  size?: number;
+  /** rootfs position */ index?: number;
+};
 
 /** What the report says about the scanned image (trivy Metadata, SARIF run properties, …). */
 export type ImageInfo = {
@@ -57,7 +63,8 @@ export type NormalizedFinding = {
 };
 
 /** Several findings' word on whether a credential is live: live if any scanner verified it, else not if any said so. */
-export const combinedLiveness = (said: (boolean | null | undefined)[]): boolean | null => (said.includes(true) ? true : said.includes(false) ? false : null);
+export const combinedLiveness = (said: (boolean | null | undefined)[]): boolean | null =>
+  said.includes(true) ? true : said.includes(false) ? false : null;
 
 export type ParseResult = {
   scanner: string;

@@ -32,9 +32,13 @@ const RETRYABLE = /40P01|40001|23505|deadlock|could not serialize/i;
  */
 export async function ingestReport(opts: IngestReportOptions): Promise<IngestResult> {
   const uploadImage = opts.image ? parseImageRef(opts.image) : undefined;
-  const source = Buffer.isBuffer(opts.content) ? { bytes: opts.content, size: opts.content.length, sha256: sha256Hex(opts.content) } : { ...opts.content, bytes: undefined };
+  const source = Buffer.isBuffer(opts.content)
+    ? { bytes: opts.content, size: opts.content.length, sha256: sha256Hex(opts.content) }
+    : { ...opts.content, bytes: undefined };
   // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
-  const contentSha256 = uploadImage ? sha256Hex(`image:${formatImageRef(uploadImage)}\n${source.sha256}`) : source.sha256;
+  const contentSha256 = uploadImage
+    ? sha256Hex(`image:${formatImageRef(uploadImage)}\n${source.sha256}`)
+    : source.sha256;
   // Known already: answer from the stored scan without parsing again (persist re-checks inside its transaction).
   const known = await duplicateOf(contentSha256);
   if (known) return known;
@@ -94,7 +98,21 @@ export async function ingestReport(opts: IngestReportOptions): Promise<IngestRes
 async function duplicateOf(contentSha256: string): Promise<IngestResult | null> {
   const scan = await getDb().scan.findUnique({
     where: { contentSha256 },
-    select: { id: true, scanner: true, toolName: true, format: true, findingsCount: true, skippedCount: true, image: { select: { digest: true, digestKind: true, repository: { select: { name: true, registry: { select: { host: true } } } } } } },
+    select: {
+      id: true,
+      scanner: true,
+      toolName: true,
+      format: true,
+      findingsCount: true,
+      skippedCount: true,
+      image: {
+        select: {
+          digest: true,
+          digestKind: true,
+          repository: { select: { name: true, registry: { select: { host: true } } } },
+        },
+      },
+    },
   });
   if (!scan) return null;
   const [seen] = await getDb().$queryRaw<{ occurrences: number; secrets: number }[]>`
@@ -105,28 +123,52 @@ async function duplicateOf(contentSha256: string): Promise<IngestResult | null> 
     duplicate: true,
     scanner: scan.toolName ?? scan.scanner,
     format: scan.format,
-    image: img && img.repository.registry.host !== "(none)" ? formatImageRef({ registry: img.repository.registry.host, repository: img.repository.name, digest: img.digestKind === "manifest" ? img.digest : undefined }) : null,
-    counts: { findings: scan.findingsCount, secrets: seen!.secrets, newSecrets: 0, newOccurrences: 0, alreadyKnown: seen!.occurrences, skipped: scan.skippedCount },
+    image:
+      img && img.repository.registry.host !== "(none)"
+        ? formatImageRef({
+            registry: img.repository.registry.host,
+            repository: img.repository.name,
+            digest: img.digestKind === "manifest" ? img.digest : undefined,
+          })
+        : null,
+    counts: {
+      findings: scan.findingsCount,
+      secrets: seen!.secrets,
+      newSecrets: 0,
+      newOccurrences: 0,
+      alreadyKnown: seen!.occurrences,
+      skipped: scan.skippedCount,
+    },
     links: { secrets: `/secrets?scan=${scan.id}` },
   };
 }
 
 function imageLabel(i: ImageRow): string {
-  return formatImageRef({ registry: i.registry, repository: i.repository, tag: i.tag ?? undefined, digest: i.digestKind === "manifest" ? i.digest : undefined });
+  return formatImageRef({
+    registry: i.registry,
+    repository: i.repository,
+    tag: i.tag ?? undefined,
+    digest: i.digestKind === "manifest" ? i.digest : undefined,
+  });
 }
 
 // Above this size a SARIF report is parsed streaming from its file (bounded memory); smaller ones in one go.
 const STREAM_SARIF_BYTES = 8 * 1024 * 1024;
 
-async function parseSource(src: { bytes?: Buffer; file?: string; size: number }, ctx: { format?: string; image?: ImageRef }): Promise<ParseResult> {
+async function parseSource(
+  src: { bytes?: Buffer; file?: string; size: number },
+  ctx: { format?: string; image?: ImageRef },
+): Promise<ParseResult> {
   if (src.file) {
     const head = readHead(src.file);
-    if (src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(head)))) return checkFindings(await parseSarifFile(src.file));
+    if (src.size > STREAM_SARIF_BYTES && (ctx.format === "sarif" || (!ctx.format && looksLikeSarif(head))))
+      return checkFindings(await parseSarifFile(src.file));
     // JSON lines (trufflehog, Nosey Parker) a batch of records at a time: a 108 MiB trufflehog report read whole
     // took the server to 1.4 GiB.
     if (startsAsJsonLines(head, src.size <= HEAD_BYTES)) {
       const parse = jsonLinesParse(ctx);
-      for await (const batch of recordBatches(fs.createReadStream(src.file, { highWaterMark: 1 << 20 }))) parse.add(batch);
+      for await (const batch of recordBatches(fs.createReadStream(src.file, { highWaterMark: 1 << 20 })))
+        parse.add(batch);
       return parse.finish();
     }
   }
@@ -141,7 +183,10 @@ function readHead(file: string): string {
   const fd = fs.openSync(file, "r");
   try {
     const head = Buffer.alloc(HEAD_BYTES);
-    return head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString("utf8").replace(/^\uFEFF/, "");
+    return head
+      .subarray(0, fs.readSync(fd, head, 0, head.length, 0))
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
   } finally {
     fs.closeSync(fd);
   }
@@ -156,7 +201,10 @@ function decodeUtf8(content: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(content);
   } catch {
-    throw new ResidueError("bad_request", "The report is not UTF-8 text (a binary file, or gzip without Content-Encoding: gzip?).");
+    throw new ResidueError(
+      "bad_request",
+      "The report is not UTF-8 text (a binary file, or gzip without Content-Encoding: gzip?).",
+    );
   }
 }
 

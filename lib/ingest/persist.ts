@@ -3,7 +3,14 @@ import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../auth/actor";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import type { IngestPlan } from "./resolve-findings";
-import { addDelta, applyCounterDeltas, flagSharedLayers, NO_CHANGE, probeKnown, type CounterDelta } from "./secret-counters";
+import {
+  addDelta,
+  applyCounterDeltas,
+  flagSharedLayers,
+  NO_CHANGE,
+  probeKnown,
+  type CounterDelta,
+} from "./secret-counters";
 import { upsertLayers } from "./upsert-layers";
 import { upsertSecrets } from "./upsert-secrets";
 import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
@@ -49,8 +56,17 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     ON CONFLICT ("contentSha256") DO NOTHING
     RETURNING id`;
   if (!scanRows.length) {
-    const [existing] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Scan" WHERE "contentSha256" = ${meta.contentSha256}`;
-    return { scanId: existing!.id, duplicate: true, newSecrets: 0, newOccurrences: 0, knownOccurrences: 0, secretIds: [] };
+    const [existing] = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM "Scan" WHERE "contentSha256" = ${meta.contentSha256}`;
+    return {
+      scanId: existing!.id,
+      duplicate: true,
+      newSecrets: 0,
+      newOccurrences: 0,
+      knownOccurrences: 0,
+      secretIds: [],
+    };
   }
   const scanId = scanRows[0]!.id;
 
@@ -59,21 +75,66 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   await upsertImageLayers(tx, plan, imageIds, layerIds);
   await recordTags(tx, plan, imageIds, scanId, at);
   const { secretIds, newSecrets, firstSeen } = await upsertSecrets(tx, plan, { imageIds, layerIds, at, now, scanId });
-  const occ = await upsertOccurrences(tx, plan, { imageIds, layerIds, layerKeys, secretIds, firstSeen, scanId, scanner: meta.toolName ?? meta.scanner, at });
+  const occ = await upsertOccurrences(tx, plan, {
+    imageIds,
+    layerIds,
+    layerKeys,
+    secretIds,
+    firstSeen,
+    scanId,
+    scanner: meta.toolName ?? meta.scanner,
+    at,
+  });
   const ids = [...new Set(secretIds.values())].sort();
   const reopened = await applyCounterDeltas(tx, occ.deltas, firstSeen);
   await flagSharedLayers(tx, ids, [...new Set(layerIds.values())].sort());
-  const notLiveSecretIds = plan.secrets.filter((x) => x.verifiedLive === false).map((x) => secretIds.get(x.identityKey)!);
+  const notLiveSecretIds = plan.secrets
+    .filter((x) => x.verifiedLive === false)
+    .map((x) => secretIds.get(x.identityKey)!);
 
   const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;
   await tx.$executeRaw`
     UPDATE "Scan" SET status = 'completed', "finishedAt" = ${at}::timestamp, "imageId" = ${primaryImageId},
       "newSecrets" = ${newSecrets}, "newOccurrences" = ${occ.inserted}, "knownOccurrences" = ${occ.updated}
     WHERE id = ${scanId}`;
-  await recordAudit(tx, meta.uploader, { action: "scan.ingested", entityType: "Scan", entityId: scanId, after: { scanner: meta.scanner, format: meta.format, findings: meta.findingsCount, newSecrets, newOccurrences: occ.inserted } }, now);
-  await recordAudit(tx, { kind: "system", label: "system: regression" }, reopened.map((r) => ({ action: "secret.regressed", entityType: "Secret", entityId: r.id, before: { state: "resolved" }, after: { state: r.state, regression: true, scanId } })), now);
+  await recordAudit(
+    tx,
+    meta.uploader,
+    {
+      action: "scan.ingested",
+      entityType: "Scan",
+      entityId: scanId,
+      after: {
+        scanner: meta.scanner,
+        format: meta.format,
+        findings: meta.findingsCount,
+        newSecrets,
+        newOccurrences: occ.inserted,
+      },
+    },
+    now,
+  );
+  await recordAudit(
+    tx,
+    { kind: "system", label: "system: regression" },
+    reopened.map((r) => ({
+      action: "secret.regressed",
+      entityType: "Secret",
+      entityId: r.id,
+      before: { state: "resolved" },
+      after: { state: r.state, regression: true, scanId },
+    })),
+    now,
+  );
   await reconcileAfterIngest(tx, { scanId, now, notLiveSecretIds, fresh: occ.fresh });
-  return { scanId, duplicate: false, newSecrets, newOccurrences: occ.inserted, knownOccurrences: occ.updated, secretIds: ids };
+  return {
+    scanId,
+    duplicate: false,
+    newSecrets,
+    newOccurrences: occ.inserted,
+    knownOccurrences: occ.updated,
+    secretIds: ids,
+  };
 }
 
 async function upsertImages(tx: Tx, plan: IngestPlan, at: string): Promise<Map<string, string>> {
@@ -113,7 +174,12 @@ async function upsertImages(tx: Tx, plan: IngestPlan, at: string): Promise<Map<s
   return new Map(withRepo.map((i) => [i.key, imageId.get(`${i.repositoryId}@${i.digest}`)!]));
 }
 
-async function upsertImageLayers(tx: Tx, plan: IngestPlan, imageIds: Map<string, string>, layerIds: Map<string, string>) {
+async function upsertImageLayers(
+  tx: Tx,
+  plan: IngestPlan,
+  imageIds: Map<string, string>,
+  layerIds: Map<string, string>,
+) {
   const rows = plan.imageLayers.filter((l) => imageIds.has(l.imageKey));
   if (!rows.length) return;
   await tx.$executeRaw`
@@ -175,8 +241,18 @@ async function upsertOccurrences(
     return {
       key: `${image}\0${secret}\0${lkey}\0${o.path}\0${o.line}`,
       row: {
-        secret, image, lkey, lid: layerId(o.layerKey), lpos: o.layerPosition, path: o.path, line: o.line,
-        source: o.source, created: o.createdBy, did: layerId(o.deletedInLayerKey), dpos: o.deletedInPosition, vk: o.valueKnown,
+        secret,
+        image,
+        lkey,
+        lid: layerId(o.layerKey),
+        lpos: o.layerPosition,
+        path: o.path,
+        line: o.line,
+        source: o.source,
+        created: o.createdBy,
+        did: layerId(o.deletedInLayerKey),
+        dpos: o.deletedInPosition,
+        vk: o.valueKnown,
       },
     };
   });
@@ -192,8 +268,12 @@ async function upsertOccurrences(
       INSERT INTO "Path" (value) SELECT DISTINCT p FROM json_array_elements_text(${JSON.stringify([...new Set(batch.map((o) => o.path))].sort(cmp))}::json) AS p
       ORDER BY 1 ON CONFLICT (value) DO NOTHING`;
     const known = batch.filter((b) => !ctx.firstSeen.has(b.secret));
-    if (known.length) for (const { secretId, ...d } of await probeKnown(tx, known)) deltas.set(secretId, addDelta(deltas.get(secretId), d));
-    const out = await tx.$queryRaw<{ secretId: string; inserted: number; updated: number; residue: number; freshRepositories: string[] }[]>`
+    if (known.length)
+      for (const { secretId, ...d } of await probeKnown(tx, known))
+        deltas.set(secretId, addDelta(deltas.get(secretId), d));
+    const out = await tx.$queryRaw<
+      { secretId: string; inserted: number; updated: number; residue: number; freshRepositories: string[] }[]
+    >`
       WITH x AS (
         SELECT * FROM json_to_recordset(${rowsJson(batch)}::json)
           AS x(secret text, image text, lkey text, lid text, lpos int, path text, line int, source text, created text, did text, dpos int, vk boolean)
@@ -226,11 +306,25 @@ async function upsertOccurrences(
       // Fresh: the secret in an image that did not hold it. For a known secret that is probeKnown's answer: another
       // scanner's report of an image already known, with a line it knew or did not, is not the secret found again.
       const fresh = ctx.firstSeen.has(r.secretId) ? r.freshRepositories : [];
-      deltas.set(r.secretId, addDelta(deltas.get(r.secretId), { ...NO_CHANGE, occurrences: r.inserted, residue: r.residue, freshRepositories: fresh }));
+      deltas.set(
+        r.secretId,
+        addDelta(deltas.get(r.secretId), {
+          ...NO_CHANGE,
+          occurrences: r.inserted,
+          residue: r.residue,
+          freshRepositories: fresh,
+        }),
+      );
     }
   }
-  await recordScanSecrets(tx, ctx.scanId, unique.map((r) => r.row.secret));
-  const fresh = [...deltas].flatMap(([secretId, d]) => d.freshRepositories.map((repositoryId) => ({ secretId, repositoryId })));
+  await recordScanSecrets(
+    tx,
+    ctx.scanId,
+    unique.map((r) => r.row.secret),
+  );
+  const fresh = [...deltas].flatMap(([secretId, d]) =>
+    d.freshRepositories.map((repositoryId) => ({ secretId, repositoryId })),
+  );
   fresh.sort((a, b) => cmp(a.secretId, b.secretId) || cmp(a.repositoryId, b.repositoryId));
   return { inserted, updated, fresh, deltas };
 }
@@ -245,4 +339,3 @@ async function recordScanSecrets(tx: Tx, scanId: string, secretIds: string[]) {
     INSERT INTO "ScanSecret" ("scanId", "secretId", occurrences)
     SELECT ${scanId}, x.secret, x.n FROM unnest(${ids}::text[], ${ids.map((id) => perSecret.get(id)!)}::int[]) AS x(secret, n)`;
 }
-

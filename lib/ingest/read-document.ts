@@ -19,7 +19,11 @@ export function readDocument(text: string): ReportDocument {
       return doc;
     }
     const where = position(body, wholeErr);
-    throw new ResidueError("bad_request", `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${jsonMessage(wholeErr)}`, where);
+    throw new ResidueError(
+      "bad_request",
+      `Invalid JSON${where ? ` at line ${where.line}, column ${where.column}` : ""}: ${jsonMessage(wholeErr)}`,
+      where,
+    );
   }
 }
 

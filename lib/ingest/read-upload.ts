@@ -34,15 +34,27 @@ export async function readUpload(req: Request, limit = maxUploadBytes()): Promis
   if (declared > limit) throw tooLarge(limit);
   const encoding = (req.headers.get("content-encoding") ?? "").trim();
   if (!GZIP_ENCODING.test(encoding) && !IDENTITY_ENCODING.test(encoding)) {
-    throw new ResidueError("unsupported_encoding", `Content-Encoding "${encoding.slice(0, 40)}" is not supported: send the report as is or gzip-compressed.`);
+    throw new ResidueError(
+      "unsupported_encoding",
+      `Content-Encoding "${encoding.slice(0, 40)}" is not supported: send the report as is or gzip-compressed.`,
+    );
   }
-  if (!req.body) throw new ResidueError("bad_request", "The request has no body: send the report as the body or as a multipart `file` part.");
+  if (!req.body)
+    throw new ResidueError(
+      "bad_request",
+      "The request has no body: send the report as the body or as a multipart `file` part.",
+    );
   const type = req.headers.get("content-type") ?? "";
   const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
   const spool = createSpoolFile();
   try {
-    if (/^multipart\/form-data/i.test(type)) return { ...(await readMultipart(body, type, limit, spool.file)), dispose: spool.remove };
-    return { report: await spoolTo(body, GZIP_ENCODING.test(encoding), limit, spool.file), fields: {}, dispose: spool.remove };
+    if (/^multipart\/form-data/i.test(type))
+      return { ...(await readMultipart(body, type, limit, spool.file)), dispose: spool.remove };
+    return {
+      report: await spoolTo(body, GZIP_ENCODING.test(encoding), limit, spool.file),
+      fields: {},
+      dispose: spool.remove,
+    };
   } catch (e) {
     body.destroy();
     spool.remove();
@@ -53,7 +65,10 @@ export async function readUpload(req: Request, limit = maxUploadBytes()): Promis
 async function readMultipart(body: Readable, contentType: string, limit: number, target: string) {
   let bb: ReturnType<typeof Busboy>;
   try {
-    bb = Busboy({ headers: { "content-type": contentType }, limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: limit + 1 } });
+    bb = Busboy({
+      headers: { "content-type": contentType },
+      limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: limit + 1 },
+    });
   } catch {
     throw new ResidueError("bad_request", "Malformed multipart body: the Content-Type has no boundary.");
   }
@@ -62,40 +77,42 @@ async function readMultipart(body: Readable, contentType: string, limit: number,
   let file: Promise<SpooledReport> | undefined;
   // The first failure ends the whole read: a file part cut off by the limit must not leave busboy waiting for a
   // stream nobody reads (that was a hang, and the spool file stayed behind).
-  return new Promise<{ report: SpooledReport; fields: Record<string, string>; filename?: string }>((resolve, reject) => {
-    let settled = false;
-    const fail = (e: unknown) => {
-      if (settled) return;
-      settled = true;
-      body.unpipe(bb);
-      body.destroy();
-      bb.destroy();
-      reject(e instanceof ResidueError ? e : new ResidueError("bad_request", "Malformed multipart body."));
-    };
-    bb.on("field", (name, value) => {
-      fields[name] = value;
-    });
-    bb.on("file", (name, stream, info) => {
-      if (name !== "file" || file) {
-        stream.resume();
-        return;
-      }
-      filename = info.filename;
-      file = spoolTo(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, target);
-      file.catch(fail);
-    });
-    bb.on("error", fail);
-    body.on("error", fail);
-    bb.on("close", () => {
-      if (!file) return fail(new ResidueError("bad_request", "The multipart body has no `file` part."));
-      file.then((report) => {
+  return new Promise<{ report: SpooledReport; fields: Record<string, string>; filename?: string }>(
+    (resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => {
         if (settled) return;
         settled = true;
-        resolve({ report, fields, filename });
-      }, fail);
-    });
-    body.pipe(bb);
-  });
+        body.unpipe(bb);
+        body.destroy();
+        bb.destroy();
+        reject(e instanceof ResidueError ? e : new ResidueError("bad_request", "Malformed multipart body."));
+      };
+      bb.on("field", (name, value) => {
+        fields[name] = value;
+      });
+      bb.on("file", (name, stream, info) => {
+        if (name !== "file" || file) {
+          stream.resume();
+          return;
+        }
+        filename = info.filename;
+        file = spoolTo(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, target);
+        file.catch(fail);
+      });
+      bb.on("error", fail);
+      body.on("error", fail);
+      bb.on("close", () => {
+        if (!file) return fail(new ResidueError("bad_request", "The multipart body has no `file` part."));
+        file.then((report) => {
+          if (settled) return;
+          settled = true;
+          resolve({ report, fields, filename });
+        }, fail);
+      });
+      body.pipe(bb);
+    },
+  );
 }
 
 class Limit extends Transform {
@@ -139,11 +156,17 @@ async function spoolTo(stream: Readable, gzipHint: boolean, limit: number, targe
     else await pipeline(source, new Limit(limit), tap, sink);
   } catch (e) {
     if (e instanceof ResidueError) throw e;
-    throw new ResidueError("bad_request", gzip ? "The gzip stream is corrupt or truncated." : "The upload was interrupted.");
+    throw new ResidueError(
+      "bad_request",
+      gzip ? "The gzip stream is corrupt or truncated." : "The upload was interrupted.",
+    );
   }
   return { file: target, size, sha256: hash.digest("hex") };
 }
 
 function tooLarge(limit: number) {
-  return new ResidueError("payload_too_large", `The report is larger than the ${Math.round(limit / 1024 / 1024)} MB limit (RESIDUE_MAX_UPLOAD_BYTES).`);
+  return new ResidueError(
+    "payload_too_large",
+    `The report is larger than the ${Math.round(limit / 1024 / 1024)} MB limit (RESIDUE_MAX_UPLOAD_BYTES).`,
+  );
 }

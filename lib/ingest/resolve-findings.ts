@@ -2,16 +2,38 @@ import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
 import { credentialOf } from "../secrets/credential";
 import type { CredentialKind } from "../secrets/credential-kind";
-import { IDENTITY_STRENGTH, keyedHash, scrubHistoryText, secretEvidence, type IdentityKindName, type SecretEvidence, type SecretKey } from "../secrets/identity";
+import {
+  IDENTITY_STRENGTH,
+  keyedHash,
+  scrubHistoryText,
+  secretEvidence,
+  type IdentityKindName,
+  type SecretEvidence,
+  type SecretKey,
+} from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
-import { combinedLiveness, SEVERITIES, type LayerRef, type NormalizedFinding, type ParseResult, type SeverityLevel } from "./finding";
+import {
+  combinedLiveness,
+  SEVERITIES,
+  type LayerRef,
+  type NormalizedFinding,
+  type ParseResult,
+  type SeverityLevel,
+} from "./finding";
 import { cmp } from "./write-batches";
 
 /** Rows ready for set-based writes. No raw secret value survives this step. */
 export type IngestPlan = {
   images: ImageRow[];
   layers: LayerRow[];
-  imageLayers: { imageKey: string; position: number; layerIndex: number | null; layerKey: string | null; createdBy: string | null; emptyLayer: boolean }[];
+  imageLayers: {
+    imageKey: string;
+    position: number;
+    layerIndex: number | null;
+    layerKey: string | null;
+    createdBy: string | null;
+    emptyLayer: boolean;
+  }[];
   secrets: SecretRow[];
   occurrences: OccurrenceRow[];
   primaryImageKey: string | null;
@@ -64,12 +86,17 @@ const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Re
 const NO_REGISTRY = "(none)";
 
 export const layerKeyOf = (l: LayerRef | undefined) => (l?.diffId ? l.diffId : l?.digest ? `digest:${l.digest}` : "");
-export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest">) => `${i.registry}/${i.repository}@${i.digest}`;
+export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest">) =>
+  `${i.registry}/${i.repository}@${i.digest}`;
 
 /** Turns a parsed report into identities and rows: which image, which layer, which secret. */
 export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
   // Scrubbed from history text: each raw value as the scanner gave it, and the credential inside it.
-  const rawValues = [...new Set(result.findings.flatMap((f) => [f.raw, ...(f.parts ?? [])].flatMap((v) => (v ? [v, credentialOf(v)] : []))))];
+  const rawValues = [
+    ...new Set(
+      result.findings.flatMap((f) => [f.raw, ...(f.parts ?? [])].flatMap((v) => (v ? [v, credentialOf(v)] : []))),
+    ),
+  ];
   const hmac = keyedHash(serverKey);
   // Once per distinct text: every finding of a layer carries the same created_by, and each scrub reads every raw value.
   const scrubbed = new Map<string, string>();
@@ -91,7 +118,12 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     const key = layerKeyOf(l);
     if (!key || !l) return key;
     const prev = layers.get(key);
-    layers.set(key, { key, diffId: l.diffId ?? prev?.diffId ?? null, digest: l.digest ?? prev?.digest ?? null, size: l.size ?? prev?.size ?? null });
+    layers.set(key, {
+      key,
+      diffId: l.diffId ?? prev?.diffId ?? null,
+      digest: l.digest ?? prev?.digest ?? null,
+      size: l.size ?? prev?.size ?? null,
+    });
     return key;
   };
 
@@ -100,19 +132,33 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
     const cfg = withMetadata ? result.image?.configDigest : undefined;
     const base = ref
       ? { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? null }
-      : { registry: NO_REGISTRY, repository: (result.target ?? result.toolName ?? "(unknown source)").slice(0, 256), tag: null };
+      : {
+          registry: NO_REGISTRY,
+          repository: (result.target ?? result.toolName ?? "(unknown source)").slice(0, 256),
+          tag: null,
+        };
     const [digest, digestKind] = ref?.digest
       ? ([ref.digest, "manifest"] as const)
       : cfg
         ? ([cfg, "config"] as const)
         : ([`unresolved:${ref?.tag ?? result.target ?? "unknown"}`.slice(0, 300), "unresolved"] as const);
-    const row: ImageRow = { ...base, digest, digestKind, configDigest: cfg ?? null, platform: withMetadata ? (result.image?.platform ?? null) : null, key: "" };
+    const row: ImageRow = {
+      ...base,
+      digest,
+      digestKind,
+      configDigest: cfg ?? null,
+      platform: withMetadata ? (result.image?.platform ?? null) : null,
+      key: "",
+    };
     row.key = imageKeyOf(row);
     if (!images.has(row.key)) images.set(row.key, row);
     return images.get(row.key)!;
   };
 
-  const primary = result.findings.length === 0 || result.findings.some((f) => !f.image) || reportRef ? imageFor(reportRef, true) : null;
+  const primary =
+    result.findings.length === 0 || result.findings.some((f) => !f.image) || reportRef
+      ? imageFor(reportRef, true)
+      : null;
 
   // Image history: non-empty entries consume rootfs layers in order (image-spec config.md, "history").
   const imageLayers: IngestPlan["imageLayers"] = [];
@@ -120,7 +166,9 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   const createdByOfLayer = new Map<string, string>();
   if (primary && result.image) {
     const rootfs = (result.image.layers ?? []).map((l) => addLayer(completeLayer(l)));
-    const history = result.image.history?.length ? result.image.history : rootfs.map(() => ({ createdBy: undefined, emptyLayer: false }));
+    const history = result.image.history?.length
+      ? result.image.history
+      : rootfs.map(() => ({ createdBy: undefined, emptyLayer: false }));
     let next = 0;
     history.forEach((h, position) => {
       const layerIndex = h.emptyLayer ? null : next++;
@@ -128,7 +176,14 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
       if (layerKey) positionOfLayer.set(layerKey, position);
       const createdBy = scrub(h.createdBy);
       if (layerKey && createdBy) createdByOfLayer.set(layerKey, createdBy);
-      imageLayers.push({ imageKey: primary.key, position, layerIndex, layerKey: layerKey || null, createdBy, emptyLayer: h.emptyLayer });
+      imageLayers.push({
+        imageKey: primary.key,
+        position,
+        layerIndex,
+        layerKey: layerKey || null,
+        createdBy,
+        emptyLayer: h.emptyLayer,
+      });
     });
   }
 
@@ -205,7 +260,8 @@ function placeableEvidence(
   placed: { evidence: SecretEvidence; layerKey: string; image: ImageRow; path: string; line: number }[],
   groupOf: (key: string) => string,
 ): PlacedEvidence[] {
-  const seeks = (e: SecretEvidence) => !e.valueKnown || (e.credential.family === "aws" && e.credential.part !== "whole");
+  const seeks = (e: SecretEvidence) =>
+    !e.valueKnown || (e.credential.family === "aws" && e.credential.part !== "whole");
   const norm = (path: string) => path.replace(/^\/+/, "");
   const paths = new Set(placed.filter((p) => seeks(p.evidence)).map((p) => norm(p.path)));
   return placed
@@ -223,7 +279,9 @@ function placeableEvidence(
 
 /** Every key of several pieces of evidence, once each, strongest first (then in key order, so the first is stable). */
 export function allKeys(lists: SecretKey[][]): SecretKey[] {
-  return [...new Map(lists.flat().map((k) => [k.key, k])).values()].sort((a, b) => IDENTITY_STRENGTH[a.kind] - IDENTITY_STRENGTH[b.kind] || cmp(a.key, b.key));
+  return [...new Map(lists.flat().map((k) => [k.key, k])).values()].sort(
+    (a, b) => IDENTITY_STRENGTH[a.kind] - IDENTITY_STRENGTH[b.kind] || cmp(a.key, b.key),
+  );
 }
 
 /**
@@ -234,7 +292,10 @@ export function allKeys(lists: SecretKey[][]): SecretKey[] {
 function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): SecretRow {
   // One finding (most secrets): its keys as they are, strongest first already.
   const keys = list.length === 1 ? list[0]!.evidence.keys : allKeys(list.map((m) => m.evidence.keys));
-  const rank = (m: (typeof list)[number]) => IDENTITY_STRENGTH[m.evidence.kind] * 4 + (m.evidence.valueKnown ? 0 : 2) + (m.evidence.credential.part === "id" ? 0 : 1);
+  const rank = (m: (typeof list)[number]) =>
+    IDENTITY_STRENGTH[m.evidence.kind] * 4 +
+    (m.evidence.valueKnown ? 0 : 2) +
+    (m.evidence.credential.part === "id" ? 0 : 1);
   const lead = list.reduce((best, m) => (rank(m) < rank(best) ? m : best));
   return {
     identityKey: keys[0]!.key,
@@ -246,11 +307,13 @@ function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): 
     title: lead.f.title?.slice(0, 512) ?? null,
     preview: lead.evidence.preview,
     valueLength: lead.evidence.valueLength ?? null,
-    severity: list.reduce((s, m) => (SEVERITY_RANK[m.f.severity] < SEVERITY_RANK[s] ? m.f.severity : s), lead.f.severity),
+    severity: list.reduce(
+      (s, m) => (SEVERITY_RANK[m.f.severity] < SEVERITY_RANK[s] ? m.f.severity : s),
+      lead.f.severity,
+    ),
     verifiedLive: combinedLiveness(list.map((m) => m.f.verified)),
   };
 }
-
 
 // A btree entry holds at most ~2.7 kB, and the path is part of the occurrence key: a longer path keeps its first
 // 1,900 bytes and a hash of the whole, so two long paths with the same beginning stay two occurrences.

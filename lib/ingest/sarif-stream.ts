@@ -3,7 +3,14 @@ import { ResidueError } from "../errors";
 
 type Frame = { obj: boolean; key: string | null; expectKey: boolean };
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, COLON = 0x3a, COMMA = 0x2c;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  LBRACE = 0x7b,
+  RBRACE = 0x7d,
+  LBRACKET = 0x5b,
+  RBRACKET = 0x5d,
+  COLON = 0x3a,
+  COMMA = 0x2c;
 
 /**
  * One pass over a SARIF file in 1 MiB chunks: every `runs[i].results[j]` element is handed over as its own JSON
@@ -24,7 +31,12 @@ export async function scanSarifFile(file: string, onResult?: (run: number, json:
   const keep = (b: Buffer) => b.length && skeleton.push(Buffer.from(b));
   let line = 1;
 
-  const inResults = () => frames.length === 4 && frames[0]!.key === "runs" && !frames[1]!.obj && frames[2]!.key === "results" && !frames[3]!.obj;
+  const inResults = () =>
+    frames.length === 4 &&
+    frames[0]!.key === "runs" &&
+    !frames[1]!.obj &&
+    frames[2]!.key === "results" &&
+    !frames[3]!.obj;
 
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let keepFrom = 0; // skeleton bytes of this chunk not yet copied
@@ -65,13 +77,21 @@ export async function scanSarifFile(file: string, onResult?: (run: number, json:
           element = [];
           elementStart = i;
         }
-        if (frames.length === 1 && !frames[0]!.obj) throw new ResidueError("unprocessable_entity", "Not a valid SARIF 2.1.0 report: the top level is not an object.");
+        if (frames.length === 1 && !frames[0]!.obj)
+          throw new ResidueError(
+            "unprocessable_entity",
+            "Not a valid SARIF 2.1.0 report: the top level is not an object.",
+          );
         if (frames.length === 2 && frames[0]!.key === "runs" && c === LBRACE) runIndex++;
         frames.push({ obj: c === LBRACE, key: null, expectKey: c === LBRACE });
         continue;
       }
       if (c === RBRACE || c === RBRACKET) {
-        if (!frames.pop()) throw new ResidueError("bad_request", `Invalid JSON at line ${line}: unexpected "${String.fromCharCode(c)}".`);
+        if (!frames.pop())
+          throw new ResidueError(
+            "bad_request",
+            `Invalid JSON at line ${line}: unexpected "${String.fromCharCode(c)}".`,
+          );
         if (element && frames.length === 4) {
           if (onResult) {
             element.push(chunk.subarray(elementStart, i + 1));
@@ -96,7 +116,8 @@ export async function scanSarifFile(file: string, onResult?: (run: number, json:
       if (onResult) element.push(Buffer.from(chunk.subarray(elementStart)));
     } else keep(chunk.subarray(keepFrom));
   }
-  if (inString || frames.length || element) throw new ResidueError("bad_request", `Invalid JSON: the report ends early (line ${line}).`);
+  if (inString || frames.length || element)
+    throw new ResidueError("bad_request", `Invalid JSON: the report ends early (line ${line}).`);
   return Buffer.concat(skeleton).toString("utf8");
 }
 

@@ -9,7 +9,9 @@ export const uploadScanQuerySchema = z.object({
     .min(1)
     .max(512)
     .optional()
-    .describe("Image the report is about, e.g. ghcr.io/acme/api:1.4.2@sha256:…; used when the report does not name one."),
+    .describe(
+      "Image the report is about, e.g. ghcr.io/acme/api:1.4.2@sha256:…; used when the report does not name one.",
+    ),
 });
 export type UploadScanQuery = z.infer<typeof uploadScanQuerySchema>;
 

@@ -9,7 +9,19 @@ import { rowsJson, cmp, type Tx } from "./write-batches";
  * an image, repository or layer, and which turn a present file into residue. (Secrets first seen in this ingest
  * are inserted with their counters: countsIfNew.)
  */
-export async function probeKnown(tx: Tx, rows: { secret: string; image: string; lkey: string; lid: string | null; path: string; line: number; source: string; did: string | null }[]) {
+export async function probeKnown(
+  tx: Tx,
+  rows: {
+    secret: string;
+    image: string;
+    lkey: string;
+    lid: string | null;
+    path: string;
+    line: number;
+    source: string;
+    did: string | null;
+  }[],
+) {
   return tx.$queryRaw<(CounterDelta & { secretId: string })[]>`
     WITH x AS (
       SELECT x.*, i."repositoryId" AS repo
@@ -37,8 +49,15 @@ export async function probeKnown(tx: Tx, rows: { secret: string; image: string; 
 
 /** A secret's counters and flags when every occurrence it has is in this upload. */
 export type NewSecretCounts = {
-  occurrences: number; images: number; residue: number; repositories: number; registries: number; layers: number;
-  present: boolean; history: boolean; config: boolean;
+  occurrences: number;
+  images: number;
+  residue: number;
+  repositories: number;
+  registries: number;
+  layers: number;
+  present: boolean;
+  history: boolean;
+  config: boolean;
 };
 
 /**
@@ -50,10 +69,37 @@ export type NewSecretCounts = {
  */
 export function countsIfNew(plan: Pick<IngestPlan, "images" | "occurrences">): Map<string, NewSecretCounts> {
   const imageOf = new Map(plan.images.map((i) => [i.key, i]));
-  const sets = new Map<string, { n: number; residue: number; images: Set<string>; repos: Set<string>; registries: Set<string>; layers: Set<string>; present: boolean; history: boolean; config: boolean }>();
+  const sets = new Map<
+    string,
+    {
+      n: number;
+      residue: number;
+      images: Set<string>;
+      repos: Set<string>;
+      registries: Set<string>;
+      layers: Set<string>;
+      present: boolean;
+      history: boolean;
+      config: boolean;
+    }
+  >();
   for (const o of plan.occurrences) {
     let c = sets.get(o.identityKey);
-    if (!c) sets.set(o.identityKey, (c = { n: 0, residue: 0, images: new Set(), repos: new Set(), registries: new Set(), layers: new Set(), present: false, history: false, config: false }));
+    if (!c)
+      sets.set(
+        o.identityKey,
+        (c = {
+          n: 0,
+          residue: 0,
+          images: new Set(),
+          repos: new Set(),
+          registries: new Set(),
+          layers: new Set(),
+          present: false,
+          history: false,
+          config: false,
+        }),
+      );
     const image = imageOf.get(o.imageKey)!;
     const residue = o.deletedInLayerKey !== null;
     c.n++;
@@ -69,12 +115,33 @@ export function countsIfNew(plan: Pick<IngestPlan, "images" | "occurrences">): M
   return new Map(
     [...sets].map(([key, c]) => [
       key,
-      { occurrences: c.n, images: c.images.size, residue: c.residue, repositories: c.repos.size, registries: c.registries.size, layers: c.layers.size, present: c.present, history: c.history, config: c.config },
+      {
+        occurrences: c.n,
+        images: c.images.size,
+        residue: c.residue,
+        repositories: c.repos.size,
+        registries: c.registries.size,
+        layers: c.layers.size,
+        present: c.present,
+        history: c.history,
+        config: c.config,
+      },
     ]),
   );
 }
 
-export const NO_CHANGE: CounterDelta = { occurrences: 0, residue: 0, images: 0, layers: 0, newRepositories: [], freshRepositories: [], present: false, history: false, config: false, flipped: false };
+export const NO_CHANGE: CounterDelta = {
+  occurrences: 0,
+  residue: 0,
+  images: 0,
+  layers: 0,
+  newRepositories: [],
+  freshRepositories: [],
+  present: false,
+  history: false,
+  config: false,
+  flipped: false,
+};
 
 /** What one ingest adds to a secret's counters and flags (occurrences are never deleted; residue only turns on). */
 export type CounterDelta = {
@@ -169,7 +236,11 @@ export async function flagSharedLayers(tx: Tx, secretIds: string[], layerIds: st
   // Single-table steps joined through arrays: on a table the planner has no statistics for yet (a fresh install, a
   // first large upload), a join of 10,000 secrets to Occurrence could be planned as a scan of Occurrence per secret.
   const unflagged = secretIds.length
-    ? (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE id = ANY(${secretIds}::text[]) AND NOT "inSharedLayer"`).map((r) => r.id)
+    ? (
+        await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id FROM "Secret" WHERE id = ANY(${secretIds}::text[]) AND NOT "inSharedLayer"`
+      ).map((r) => r.id)
     : [];
   if (!unflagged.length && !newlyShared.length) return;
   const shared = await tx.$queryRaw<{ id: string }[]>`

@@ -48,7 +48,8 @@ export async function upsertLayers(tx: Tx, plan: IngestPlan): Promise<StoredLaye
   }
 
   // Layers stored under neither name; then every plan layer's row, by whichever name the plan knows.
-  const known = (l: (typeof layers)[number]) => (l.diffId && byDiff.has(l.diffId)) || (l.digest && byDigest.has(l.digest));
+  const known = (l: (typeof layers)[number]) =>
+    (l.diffId && byDiff.has(l.diffId)) || (l.digest && byDigest.has(l.digest));
   const fresh = layers.filter((l) => !known(l));
   if (fresh.length) {
     await tx.$executeRaw`
@@ -92,5 +93,8 @@ async function mergeLayers(tx: Tx, merges: { src: string; dst: string; key: stri
   await tx.$executeRaw`DELETE FROM "Layer" WHERE id = ANY(${merges.map((m) => m.src)}::text[])`;
   await tx.$executeRaw`
     UPDATE "Layer" l SET digest = m.digest FROM json_to_recordset(${pairs}::json) AS m(dst text, digest text) WHERE l.id = m.dst`;
-  await recountSecrets(tx, secrets.map((s) => s.secretId));
+  await recountSecrets(
+    tx,
+    secrets.map((s) => s.secretId),
+  );
 }

@@ -54,7 +54,8 @@ export async function upsertSecrets(
       if (x.startsWith("s:")) stored.add(x.slice(2));
     }
   };
-  for (const s of plan.secrets) for (const k of s.keys) if (known.has(k.key)) note(`p:${s.identityKey}`, `s:${known.get(k.key)}`, "shared key");
+  for (const s of plan.secrets)
+    for (const k of s.keys) if (known.has(k.key)) note(`p:${s.identityKey}`, `s:${known.get(k.key)}`, "shared key");
   // A credential all of whose keys name one stored secret needs no placing where that secret already is.
   const owner = new Map<string, string>();
   for (const r of plan.secrets) {
@@ -77,24 +78,40 @@ export async function upsertSecrets(
   // credential reached, are one credential: merged before anything is written to them.
   const merges: MergeGroup[] = [...byComponent.entries()]
     .filter(([, c]) => c.stored.size > 1)
-    .map(([, c]) => ({ secretIds: [...c.stored].sort(), reasons: [...new Set([...c.stored].flatMap((id) => [...(reasons.get(`s:${id}`) ?? [])]))].sort() }));
+    .map(([, c]) => ({
+      secretIds: [...c.stored].sort(),
+      reasons: [...new Set([...c.stored].flatMap((id) => [...(reasons.get(`s:${id}`) ?? [])]))].sort(),
+    }));
   const survivor = await mergeSecrets(tx, merges, { now: ctx.now, scanId: ctx.scanId });
-  const targetOf = (c: { stored: Set<string> }) => (c.stored.size ? (survivor.get([...c.stored][0]!) ?? [...c.stored][0]!) : null);
+  const targetOf = (c: { stored: Set<string> }) =>
+    c.stored.size ? (survivor.get([...c.stored][0]!) ?? [...c.stored][0]!) : null;
   // Names of the secrets reached by place only, or that survived a merge, were not read with the keys.
-  const unnamed = [...new Set([...byComponent.values()].map(targetOf).filter((t): t is string => !!t && !nameOf.has(t)))].sort();
+  const unnamed = [
+    ...new Set([...byComponent.values()].map(targetOf).filter((t): t is string => !!t && !nameOf.has(t))),
+  ].sort();
   if (unnamed.length) {
-    for (const r of await tx.$queryRaw<{ id: string; identityKey: string }[]>`SELECT id, "identityKey" FROM "Secret" WHERE id = ANY(${unnamed}::text[])`) nameOf.set(r.id, r.identityKey);
+    for (const r of await tx.$queryRaw<
+      { id: string; identityKey: string }[]
+    >`SELECT id, "identityKey" FROM "Secret" WHERE id = ANY(${unnamed}::text[])`)
+      nameOf.set(r.id, r.identityKey);
   }
 
   // One row per secret written: a component's credentials combined, named by its stored secret if it has one.
   const writes = [...byComponent.values()].map((c) => {
     const row = combineRows(c.rows);
     const target = targetOf(c);
-    return { row, target, name: target ? nameOf.get(target) : row.identityKey, planKeys: c.rows.map((r) => r.identityKey) };
+    return {
+      row,
+      target,
+      name: target ? nameOf.get(target) : row.identityKey,
+      planKeys: c.rows.map((r) => r.identityKey),
+    };
   });
   if (writes.some((w) => w.target && !w.name)) throw retry("a known secret was merged by another upload");
   const combined = writes.some((w) => w.planKeys.length > 1);
-  const occurrences = combined ? remapOccurrences(plan, new Map(writes.flatMap((w) => w.planKeys.map((k) => [k, w.row.identityKey])))) : plan.occurrences;
+  const occurrences = combined
+    ? remapOccurrences(plan, new Map(writes.flatMap((w) => w.planKeys.map((k) => [k, w.row.identityKey]))))
+    : plan.occurrences;
   const counts = countsIfNew({ images: plan.images, occurrences });
 
   const secretIds = new Map<string, string>();
@@ -133,7 +150,11 @@ export async function upsertSecrets(
   }
 
   // Every key not known before now names its secret. A key another upload recorded meanwhile merges the two.
-  const fresh = plan.secrets.flatMap((s) => s.keys.filter((k) => !known.has(k.key)).map((k) => ({ key: k.key, kind: k.kind, secret: secretIds.get(s.identityKey)! })));
+  const fresh = plan.secrets.flatMap((s) =>
+    s.keys
+      .filter((k) => !known.has(k.key))
+      .map((k) => ({ key: k.key, kind: k.kind, secret: secretIds.get(s.identityKey)! })),
+  );
   const raced: MergeGroup[] = [];
   for (const part of chunks([...new Map(fresh.map((f) => [f.key, f])).values()].sort((a, b) => cmp(a.key, b.key)))) {
     const rows = await tx.$queryRaw<{ key: string; secretId: string }[]>`
@@ -142,7 +163,9 @@ export async function upsertSecrets(
       ON CONFLICT (key) DO UPDATE SET "secretId" = "SecretKey"."secretId"
       RETURNING key, "secretId"`;
     const want = new Map(part.map((f) => [f.key, f.secret]));
-    for (const r of rows) if (r.secretId !== want.get(r.key)) raced.push({ secretIds: [r.secretId, want.get(r.key)!].sort(), reasons: ["shared key"] });
+    for (const r of rows)
+      if (r.secretId !== want.get(r.key))
+        raced.push({ secretIds: [r.secretId, want.get(r.key)!].sort(), reasons: ["shared key"] });
   }
   if (raced.length) {
     const after = await mergeSecrets(tx, raced, { now: ctx.now, scanId: ctx.scanId });
@@ -192,7 +215,11 @@ function remapOccurrences(plan: IngestPlan, to: Map<string, string>) {
  * of an AWS key pair; for a masked finding, everything there. Only layers and images that hold anything are
  * looked at: a new image with new layers costs two index probes.
  */
-async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; owner: Map<string, string> }) {
+async function linksByPlace(
+  tx: Tx,
+  plan: IngestPlan,
+  ctx: { imageIds: Map<string, string>; layerIds: Map<string, string>; owner: Map<string, string> },
+) {
   const all = plan.occurrences.map((o) => ({
     group: `p:${o.identityKey}`,
     layer: o.layerKey ? (ctx.layerIds.get(o.layerKey) ?? null) : null,
@@ -206,7 +233,16 @@ async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<strin
   // A known secret in a layer (or, without one, an image) it was already seen in was placed there then: the same
   // bytes hold the same neighbours. A fleet rescanning shared base layers asks nothing more of them.
   const placeOf = (s: string, l: string | null, i: string | null) => `${s}\0${l ?? ""}\0${i ?? ""}`;
-  const owned = [...new Map(all.filter((m) => m.owner).map((m) => [placeOf(m.owner!, m.layer, m.layer ? null : m.image), { s: m.owner, l: m.layer, i: m.layer ? null : m.image }])).values()];
+  const owned = [
+    ...new Map(
+      all
+        .filter((m) => m.owner)
+        .map((m) => [
+          placeOf(m.owner!, m.layer, m.layer ? null : m.image),
+          { s: m.owner, l: m.layer, i: m.layer ? null : m.image },
+        ]),
+    ).values(),
+  ];
   const placed = new Set<string>();
   for (const part of chunks(owned)) {
     const rows = await tx.$queryRaw<{ s: string; l: string | null; i: string | null }[]>`
@@ -224,7 +260,19 @@ async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<strin
   // Index lookups by layer and by image, whatever the statistics say: right after a large first upload the planner
   // may take Occurrence for empty and scan it whole for each of these (0.5 s per report in a fleet of them).
   await tx.$executeRaw`SELECT set_config('enable_seqscan', 'off', true)`;
-  const rows = await tx.$queryRaw<{ layer: string | null; image: string; npath: string; secretId: string; line: number; valueKnown: boolean; detector: string; ruleId: string; title: string | null }[]>`
+  const rows = await tx.$queryRaw<
+    {
+      layer: string | null;
+      image: string;
+      npath: string;
+      secretId: string;
+      line: number;
+      valueKnown: boolean;
+      detector: string;
+      ruleId: string;
+      title: string | null;
+    }[]
+  >`
     WITH hits AS (
       SELECT o."layerId" AS layer, o."imageId" AS image, ltrim(o.path, '/') AS npath, o."secretId", o.line, o."valueKnown"
       FROM "Occurrence" o WHERE o."layerId" = ANY(${layers}::text[]) AND ltrim(o.path, '/') = ANY(${paths}::text[])
@@ -236,13 +284,20 @@ async function linksByPlace(tx: Tx, plan: IngestPlan, ctx: { imageIds: Map<strin
   await tx.$executeRaw`SELECT set_config('enable_seqscan', 'on', true)`;
   // What each finding of the plan may meet: in its layer, or in its image where one side has no layer; a value
   // only meets what was seen masked, unless it is part of an AWS key pair.
-  const wanted = new Set(mine.flatMap((m) => [`L\0${m.layer}\0${norm(m.path)}`, `I\0${m.image}\0${norm(m.path)}\0${m.layer ? "l" : ""}`]));
-  const seeksValues = new Set(mine.filter((m) => !m.valueKnown || (m.credential.family === "aws" && m.credential.part !== "whole")).map((m) => norm(m.path)));
+  const wanted = new Set(
+    mine.flatMap((m) => [`L\0${m.layer}\0${norm(m.path)}`, `I\0${m.image}\0${norm(m.path)}\0${m.layer ? "l" : ""}`]),
+  );
+  const seeksValues = new Set(
+    mine
+      .filter((m) => !m.valueKnown || (m.credential.family === "aws" && m.credential.part !== "whole"))
+      .map((m) => norm(m.path)),
+  );
   const stored = rows.flatMap((r) => {
     if (r.valueKnown && !seeksValues.has(r.npath)) return [];
     const out = [];
     if (r.layer && wanted.has(`L\0${r.layer}\0${r.npath}`)) out.push({ ...r, image: null });
-    if (wanted.has(`I\0${r.image}\0${r.npath}\0`) || (!r.layer && wanted.has(`I\0${r.image}\0${r.npath}\0l`))) out.push({ ...r, layer: null });
+    if (wanted.has(`I\0${r.image}\0${r.npath}\0`) || (!r.layer && wanted.has(`I\0${r.image}\0${r.npath}\0l`)))
+      out.push({ ...r, layer: null });
     return out;
   });
   if (!stored.length) return [];

@@ -36,9 +36,7 @@ const BY_TYPE: Record<FindingType, Guidance> = {
   },
   env_config: {
     title: "Baked into the image config",
-    steps: [
-      "`docker inspect` shows Env to anyone who can pull. Remove the ENV line and inject the value at run time.",
-    ],
+    steps: ["`docker inspect` shows Env to anyone who can pull. Remove the ENV line and inject the value at run time."],
   },
   base_inherited: {
     title: "Inherited from a base image",

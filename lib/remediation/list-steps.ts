@@ -23,11 +23,22 @@ export async function listSteps(q: ListStepsQuery, now = new Date()) {
     db.remediationStep.count({ where }),
     db.remediationStep.findMany({
       where,
-      orderBy: [{ verifiedAt: { sort: "desc", nulls: "first" } }, { dueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      orderBy: [
+        { verifiedAt: { sort: "desc", nulls: "first" } },
+        { dueAt: { sort: "asc", nulls: "last" } },
+        { id: "asc" },
+      ],
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
       select: {
-        id: true, kind: true, state: true, dueAt: true, reason: true, createdAt: true, doneAt: true, verifiedAt: true,
+        id: true,
+        kind: true,
+        state: true,
+        dueAt: true,
+        reason: true,
+        createdAt: true,
+        doneAt: true,
+        verifiedAt: true,
         owner: { select: { id: true, name: true } },
         repository: { select: { name: true, registry: { select: { host: true } } } },
         secret: { select: { id: true, ruleId: true, title: true, severity: true, redactedPreview: true } },
@@ -35,5 +46,11 @@ export async function listSteps(q: ListStepsQuery, now = new Date()) {
     }),
     db.remediationStep.groupBy({ by: ["state"], where: { ...where, state: undefined }, _count: { _all: true } }),
   ]);
-  return { total, page: q.page, pageSize: q.pageSize, steps, byState: Object.fromEntries(byState.map((b) => [b.state, b._count._all])) as Record<string, number> };
+  return {
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+    steps,
+    byState: Object.fromEntries(byState.map((b) => [b.state, b._count._all])) as Record<string, number>,
+  };
 }

@@ -11,7 +11,10 @@ type MetricsQuery = { asOf?: Date; repositoryId?: string };
 const cached = reportCache<RemediationMetrics>();
 
 /** Cached until the data changes (and per minute for "now"), like the compliance figures. */
-export async function getRemediationMetrics(opts: MetricsQuery = {}, cache: { fresh?: boolean } = {}): Promise<RemediationMetrics> {
+export async function getRemediationMetrics(
+  opts: MetricsQuery = {},
+  cache: { fresh?: boolean } = {},
+): Promise<RemediationMetrics> {
   const asOf = opts.asOf ?? new Date();
   return (await cached(asOf, opts.repositoryId ?? null, () => computeMetrics({ ...opts, asOf }), cache)).value;
 }
@@ -29,8 +32,17 @@ async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Dat
     await planFleetScan(tx, isFleetWide(scope));
     return tx.$queryRaw<
       {
-        open_secrets: number; confirmed_secrets: number; remediated_secrets: number; rotated_secrets: number; rotations_unverified: number; affected_images: number;
-        open_steps: number; overdue_steps: number; overdue_critical: number; mttr_hours: number | null; exposure_days: number | null;
+        open_secrets: number;
+        confirmed_secrets: number;
+        remediated_secrets: number;
+        rotated_secrets: number;
+        rotations_unverified: number;
+        affected_images: number;
+        open_steps: number;
+        overdue_steps: number;
+        overdue_critical: number;
+        mttr_hours: number | null;
+        exposure_days: number | null;
       }[]
     >`
     WITH scope AS MATERIALIZED (

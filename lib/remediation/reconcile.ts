@@ -9,7 +9,13 @@ type Changed = { id: string; secretId: string; kind: string; before: string; evi
 const SYSTEM: SystemActor = { kind: "system", label: "system: evidence" };
 
 const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[] =>
-  rows.map((r) => ({ action, entityType: "RemediationStep", entityId: r.id, before: { state: r.before, secretId: r.secretId, kind: r.kind }, after: { state, evidence: r.evidence as Prisma.InputJsonValue } }));
+  rows.map((r) => ({
+    action,
+    entityType: "RemediationStep",
+    entityId: r.id,
+    before: { state: r.before, secretId: r.secretId, kind: r.kind },
+    after: { state, evidence: r.evidence as Prisma.InputJsonValue },
+  }));
 
 /**
  * Runs after every ingest, in its transaction: a regression reopens plans, new repositories get steps, and steps
@@ -17,7 +23,15 @@ const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[]
  */
 export async function reconcileAfterIngest(
   tx: Tx,
-  input: { scanId: string; now: Date; notLiveSecretIds: string[]; /** (secret, repository) pairs of the occurrences this scan added */ fresh: { secretId: string; repositoryId: string }[] },
+  input: {
+    scanId: string;
+    now: Date;
+    notLiveSecretIds: string[];
+    /** (secret, repository) pairs of the occurrences this scan added */ fresh: {
+      secretId: string;
+      repositoryId: string;
+    }[];
+  },
 ) {
   const { scanId, now, fresh } = input;
   const freshSecrets = [...new Set(fresh.map((f) => f.secretId))].sort();
@@ -44,19 +58,36 @@ export async function reconcileAfterIngest(
     // The secret's own state was reopened by ingest (refreshSecretCounts); here the plan loses its "remediated".
     const ids = [...new Set(regressed.map((r) => r.secretId))].sort();
     await tx.$executeRaw`UPDATE "Secret" SET regression = true, "remediatedAt" = NULL, "updatedAt" = ${now}::timestamp WHERE id = ANY(${ids}::text[])`;
-    await recordAudit(tx, { kind: "system", label: "system: regression" }, stepAudit(regressed, "step.regressed", "todo"), now);
+    await recordAudit(
+      tx,
+      { kind: "system", label: "system: regression" },
+      stepAudit(regressed, "step.regressed", "todo"),
+      now,
+    );
   }
 
   // 2. Confirmed secrets found in new repositories get rebuild and purge steps there.
-  const planned = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Secret" WHERE id = ANY(${freshSecrets}::text[]) AND "confirmedAt" IS NOT NULL ORDER BY id`;
-  await ensureRemediationPlans(tx, planned.map((s) => s.id), now);
+  const planned = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM "Secret" WHERE id = ANY(${freshSecrets}::text[]) AND "confirmedAt" IS NOT NULL ORDER BY id`;
+  await ensureRemediationPlans(
+    tx,
+    planned.map((s) => s.id),
+    now,
+  );
 
   // 3. Evidence from this scan.
-  const repos = await tx.$queryRaw<{ repositoryId: string }[]>`SELECT i."repositoryId" FROM "Scan" sc JOIN "Image" i ON i.id = sc."imageId" WHERE sc.id = ${scanId}`;
+  const repos = await tx.$queryRaw<
+    { repositoryId: string }[]
+  >`SELECT i."repositoryId" FROM "Scan" sc JOIN "Image" i ON i.id = sc."imageId" WHERE sc.id = ${scanId}`;
   const repoIds = [...new Set(repos.map((r) => r.repositoryId).concat(fresh.map((f) => f.repositoryId)))].sort();
   const verified = [...(await verifyRebuilds(tx, repoIds, now)), ...(await verifyPurges(tx, repoIds, now))];
   const rotated = await verifyRotations(tx, input.notLiveSecretIds, scanId, now);
-  await refreshRemediated(tx, [...freshSecrets, ...verified.map((v) => v.secretId), ...rotated.map((v) => v.secretId)], now);
+  await refreshRemediated(
+    tx,
+    [...freshSecrets, ...verified.map((v) => v.secretId), ...rotated.map((v) => v.secretId)],
+    now,
+  );
 }
 
 /** Rebuild verified: a scan of a digest of the same repository, newer than every affected digest, shows no occurrence. */
@@ -162,5 +193,16 @@ export async function refreshRemediated(tx: Tx, secretIds: string[], now: Date) 
     RETURNING id, "triageState"::text AS after`;
   const stateAfter = new Map(after.map((r) => [r.id, r.after]));
   const rows = changing.map((c) => ({ ...c, after: stateAfter.get(c.id)! }));
-  await recordAudit(tx, SYSTEM, rows.map((r) => ({ action: r.remediated ? "secret.remediated" : "secret.reopened", entityType: "Secret", entityId: r.id, before: { state: r.before }, after: { state: r.after } })), now);
+  await recordAudit(
+    tx,
+    SYSTEM,
+    rows.map((r) => ({
+      action: r.remediated ? "secret.remediated" : "secret.reopened",
+      entityType: "Secret",
+      entityId: r.id,
+      before: { state: r.before },
+      after: { state: r.after },
+    })),
+    now,
+  );
 }

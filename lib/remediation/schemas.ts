@@ -17,9 +17,15 @@ export type RotationEvidence = z.infer<typeof rotationEvidenceSchema>;
 export const stepEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("start") }),
   z.object({ type: z.literal("complete"), rotation: rotationEvidenceSchema.optional() }),
-  z.object({ type: z.literal("not_applicable"), reason: z.string().trim().min(3, "Say why this step does not apply").max(2000) }),
+  z.object({
+    type: z.literal("not_applicable"),
+    reason: z.string().trim().min(3, "Say why this step does not apply").max(2000),
+  }),
   z.object({ type: z.literal("reopen") }),
-  z.object({ type: z.literal("attest"), note: z.string().trim().min(3, "Say what the attestation rests on").max(2000) }),
+  z.object({
+    type: z.literal("attest"),
+    note: z.string().trim().min(3, "Say what the attestation rests on").max(2000),
+  }),
   z.object({ type: z.literal("assign"), ownerId: z.string().min(1).max(64).nullable() }),
 ]);
 export type StepEvent = z.infer<typeof stepEventSchema>;

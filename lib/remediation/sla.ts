@@ -18,11 +18,21 @@ export async function setSlaDays(actor: Actor, days: SlaDays) {
   await getDb().$transaction(async (tx) => {
     const before = await getSlaDays(tx);
     for (const [severity, d] of Object.entries(days)) {
-      await tx.slaPolicy.upsert({ where: { severity: severity as keyof SlaDays }, create: { severity: severity as keyof SlaDays, days: d }, update: { days: d } });
+      await tx.slaPolicy.upsert({
+        where: { severity: severity as keyof SlaDays },
+        create: { severity: severity as keyof SlaDays, days: d },
+        update: { days: d },
+      });
     }
     await tx.$executeRaw`
       UPDATE "RemediationStep" st SET "dueAt" = s."confirmedAt" + make_interval(days => (${JSON.stringify(days)}::jsonb ->> s.severity::text)::int)
       FROM "Secret" s WHERE s.id = st."secretId" AND s."confirmedAt" IS NOT NULL AND st.state IN ('todo', 'in_progress', 'done')`;
-    await recordAudit(tx, actor, { action: "sla.updated", entityType: "SlaPolicy", entityId: "sla", before, after: days });
+    await recordAudit(tx, actor, {
+      action: "sla.updated",
+      entityType: "SlaPolicy",
+      entityId: "sla",
+      before,
+      after: days,
+    });
   });
 }

@@ -16,7 +16,13 @@ export type MachineEvent =
   | { type: "verify"; verification: Verification }
   | { type: "regress"; scanId: string };
 
-export type StepSnapshot = { kind: StepKind; state: StepState; evidence: Record<string, unknown> | null; startedAt: Date | null; doneAt: Date | null };
+export type StepSnapshot = {
+  kind: StepKind;
+  state: StepState;
+  evidence: Record<string, unknown> | null;
+  startedAt: Date | null;
+  doneAt: Date | null;
+};
 
 export type StepPatch = {
   state: StepState;
@@ -44,13 +50,17 @@ export function transition(step: StepSnapshot, event: MachineEvent, now: Date): 
       return { state: "in_progress", startedAt: now };
     case "complete":
       if (!OPEN.includes(step.state)) illegal(step, "complete");
-      if (step.kind === "rotate" && !event.rotation) throw new ResidueError("bad_request", "Record who rotated the credential, when and how.");
-      if (step.kind !== "rotate" && event.rotation) throw new ResidueError("bad_request", "Rotation evidence belongs to the rotate step.");
+      if (step.kind === "rotate" && !event.rotation)
+        throw new ResidueError("bad_request", "Record who rotated the credential, when and how.");
+      if (step.kind !== "rotate" && event.rotation)
+        throw new ResidueError("bad_request", "Rotation evidence belongs to the rotate step.");
       return {
         state: "done",
         startedAt: step.startedAt ?? now,
         doneAt: event.rotation ? event.rotation.rotatedAt : now,
-        evidence: event.rotation ? { rotation: { ...event.rotation, rotatedAt: event.rotation.rotatedAt.toISOString() } } : step.evidence,
+        evidence: event.rotation
+          ? { rotation: { ...event.rotation, rotatedAt: event.rotation.rotatedAt.toISOString() } }
+          : step.evidence,
       };
     case "not_applicable":
       if (step.state === "verified" || step.state === "not_applicable") illegal(step, "mark not applicable");
@@ -62,14 +72,30 @@ export function transition(step: StepSnapshot, event: MachineEvent, now: Date): 
     case "verify": {
       if (step.state === "verified" || step.state === "not_applicable") illegal(step, "verify");
       const v = event.verification;
-      const fits = step.kind === "rebuild" ? v.kind === "clean_rescan" : step.kind === "purge" ? v.kind === "tags_moved" : v.kind === "not_live" || v.kind === "attestation";
-      if (!fits) throw new ResidueError("bad_request", `${v.kind.replace("_", " ")} is not evidence for a ${step.kind} step.`);
+      const fits =
+        step.kind === "rebuild"
+          ? v.kind === "clean_rescan"
+          : step.kind === "purge"
+            ? v.kind === "tags_moved"
+            : v.kind === "not_live" || v.kind === "attestation";
+      if (!fits)
+        throw new ResidueError("bad_request", `${v.kind.replace("_", " ")} is not evidence for a ${step.kind} step.`);
       // A rotation is verified only after someone recorded it: the evidence must postdate the rotation.
       if (step.kind === "rotate" && step.state !== "done") illegal(step, "verify the rotation of");
-      return { state: "verified", verifiedAt: now, doneAt: step.doneAt ?? now, evidence: { ...(step.evidence ?? {}), verification: v } };
+      return {
+        state: "verified",
+        verifiedAt: now,
+        doneAt: step.doneAt ?? now,
+        evidence: { ...(step.evidence ?? {}), verification: v },
+      };
     }
     case "regress":
       if (step.state !== "done" && step.state !== "verified") illegal(step, "regress");
-      return { state: "todo", doneAt: null, verifiedAt: null, evidence: { ...(step.evidence ?? {}), regressedBy: event.scanId } };
+      return {
+        state: "todo",
+        doneAt: null,
+        verifiedAt: null,
+        evidence: { ...(step.evidence ?? {}), regressedBy: event.scanId },
+      };
   }
 }

@@ -12,9 +12,9 @@ export function sniffCompression(head: Buffer): Compression {
 
 /** Streaming zstd (Node 20's zlib has none): fzstd's incremental decoder behind a Transform. */
 function zstdStream(): Transform {
-  let out: Transform;
+  // The decoder's callback runs only from decoder.push, after `out` exists.
   const decoder = new Decompress((chunk) => out.push(Buffer.from(chunk)));
-  out = new Transform({
+  const out = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       try {
         decoder.push(chunk);
@@ -45,15 +45,26 @@ export async function decompressed(blob: Readable): Promise<{ stream: Readable; 
       blob.unshift(chunk);
       resolve(chunk);
     };
-    const onEnd = () => { cleanup(); resolve(Buffer.alloc(0)); };
-    const onError = (e: Error) => { cleanup(); reject(e); };
-    const cleanup = () => { blob.off("readable", onReadable); blob.off("end", onEnd); blob.off("error", onError); };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.alloc(0));
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      blob.off("readable", onReadable);
+      blob.off("end", onEnd);
+      blob.off("error", onError);
+    };
     blob.on("readable", onReadable);
     blob.once("end", onEnd);
     blob.once("error", onError);
   });
   const compression = head.length >= 4 ? sniffCompression(head) : "none";
-  const through = compression === "gzip" ? zlib.createGunzip() : compression === "zstd" ? zstdStream() : new PassThrough();
+  const through =
+    compression === "gzip" ? zlib.createGunzip() : compression === "zstd" ? zstdStream() : new PassThrough();
   blob.on("error", (e) => through.destroy(e));
   return { stream: blob.pipe(through), compression };
 }

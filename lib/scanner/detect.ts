@@ -12,7 +12,13 @@ export type Detection = { ruleId: string; title: string; line: number; value: st
 // AWS key ids are not secret alone, so secretlint leaves them out by default; Residue reports them so that an id and
 // its secret are linked as one key pair (lib/secrets/link-findings.ts), as trufflehog and gitleaks report the id.
 const CONFIG = {
-  rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
+  rules: [
+    {
+      id: "@secretlint/secretlint-rule-preset-recommend",
+      rule: recommended,
+      rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
+    },
+  ],
 };
 // Reported with the ids, but an account number is neither a credential nor part of one.
 const NOT_CREDENTIALS = new Set(["AWSAccountID"]);
@@ -31,17 +37,29 @@ type Match = { ruleId: string; messageId: string; start: number; end: number; li
  * Secrets in a text with secretlint's recommended rules (a maintained rule engine, not our own regexes). Each
  * detection's value is the credential itself (lib/secrets/credential.ts), not the line or assignment it sits in.
  */
-export async function detectInText(content: string, filePath: string): Promise<{ found: Detection[]; truncated: boolean }> {
+export async function detectInText(
+  content: string,
+  filePath: string,
+): Promise<{ found: Detection[]; truncated: boolean }> {
   const matches: Match[] = [];
   let truncated = false;
-  for (let start = 0, line = 1; start < content.length; ) {
+  for (let start = 0, line = 1; start < content.length;) {
     let end = Math.min(content.length, start + WINDOW);
     if (end < content.length) end = nextLineStart(content, end);
-    const r = await lintSource({ source: { content: content.slice(start, end), filePath, contentType: "text" }, options: { config: CONFIG, maskSecrets: false, noPhysicFilePath: true } });
+    const r = await lintSource({
+      source: { content: content.slice(start, end), filePath, contentType: "text" },
+      options: { config: CONFIG, maskSecrets: false, noPhysicFilePath: true },
+    });
     for (const m of r.messages) {
       if (NOT_CREDENTIALS.has(m.messageId)) continue;
       const from = start + m.range[0];
-      matches.push({ ruleId: m.ruleId, messageId: m.messageId, start: from, end: from + matchedText(content, from, start + m.range[1]).length, line: line + m.loc.start.line - 1 });
+      matches.push({
+        ruleId: m.ruleId,
+        messageId: m.messageId,
+        start: from,
+        end: from + matchedText(content, from, start + m.range[1]).length,
+        line: line + m.loc.start.line - 1,
+      });
     }
     if (end >= content.length) break;
     const next = Math.max(start + 1, nextLineStart(content, end - OVERLAP));
@@ -103,12 +121,14 @@ function countLines(text: string, from: number, to: number): number {
 // Build arguments and environment variables whose names say they hold a credential. `docker history` shows
 // ARG values as `RUN |2 NAME=value …`; the value need not match any token format to be a leak.
 // Label names use dots and dashes ("com.example.deploy-token") where variables use underscores.
-const SENSITIVE_NAME = /(?:^|[_.-])(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(?:[_.-]|$)/i;
+const SENSITIVE_NAME =
+  /(?:^|[_.-])(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(?:[_.-]|$)/i;
 const PLACEHOLDER = /^(?:\$\{?\w+\}?|<[^>]*>|x+|\*+|changeme|null|none|true|false|)$/i;
 
 function assignments(text: string): { name: string; value: string }[] {
   const out: { name: string; value: string }[] = [];
-  for (const m of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|\S+)/g)) out.push({ name: m[1]!, value: m[2]!.replace(/^["']|["']$/g, "") });
+  for (const m of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|\S+)/g))
+    out.push({ name: m[1]!, value: m[2]!.replace(/^["']|["']$/g, "") });
   return out;
 }
 
@@ -118,7 +138,12 @@ export async function detectInConfigText(text: string, where: string): Promise<D
   for (const a of assignments(text)) {
     if (!SENSITIVE_NAME.test(a.name) || PLACEHOLDER.test(a.value) || a.value.length < 6) continue;
     if (found.some((f) => f.value.includes(a.value) || a.value.includes(f.value))) continue;
-    found.push({ ruleId: "residue/sensitive-build-value", title: `${a.name} holds a credential-like value`, line: 1, value: a.value });
+    found.push({
+      ruleId: "residue/sensitive-build-value",
+      title: `${a.name} holds a credential-like value`,
+      line: 1,
+      value: a.value,
+    });
   }
   return found;
 }

@@ -14,7 +14,12 @@ export type ScanFinding = Detection & {
   layer?: LayerInfo;
   deletedIn?: LayerInfo; // a later layer whited the file out or replaced it: residue, still in `layer`
 };
-export type ScanOptions = { maxFileBytes?: number; platform?: string; tag?: string; onProgress?: (p: { layer: number; layers: number; bytes: number; files: number }) => void };
+export type ScanOptions = {
+  maxFileBytes?: number;
+  platform?: string;
+  tag?: string;
+  onProgress?: (p: { layer: number; layers: number; bytes: number; files: number }) => void;
+};
 export type ImageScan = Awaited<ReturnType<typeof scanImage>>;
 
 const MAX_SKIPPED_LISTED = 1000;
@@ -48,7 +53,11 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
   const layers = layerInfos(img);
   const findings: ScanFinding[] = [];
   const live = new Map<string, number[]>(); // path in the merged filesystem → findings from the layer that last wrote it
-  const skipped = { tooLarge: 0, binary: 0, listed: [] as { path: string; layer: number; reason: "too_large" | "binary"; size: number }[] };
+  const skipped = {
+    tooLarge: 0,
+    binary: 0,
+    listed: [] as { path: string; layer: number; reason: "too_large" | "binary"; size: number }[],
+  };
   const truncated = { files: [] as { path: string; layer: number }[], layers: [] as number[] };
   const reads = new Map<string, LayerRead>();
   let files = 0;
@@ -61,7 +70,10 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
     let read = reads.get(key);
     if (!read) reads.set(key, (read = await readLayer(img, i, maxFileBytes)));
     if (read.diffId !== info.diffId) {
-      throw new ResidueError("bad_request", `Layer ${i + 1} of ${img.layers.length} does not hash to its diffID (${info.diffId.slice(0, 19)}…, got ${read.diffId.slice(0, 19)}…): the archive is truncated or damaged.`);
+      throw new ResidueError(
+        "bad_request",
+        `Layer ${i + 1} of ${img.layers.length} does not hash to its diffID (${info.diffId.slice(0, 19)}…, got ${read.diffId.slice(0, 19)}…): the archive is truncated or damaged.`,
+      );
     }
     files += read.files;
     uncompressedBytes += read.bytes;
@@ -93,15 +105,18 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
   for (const [position, h] of history.entries()) {
     if (!h.created_by) continue;
     const layer = layers.find((l) => l.position === position);
-    for (const d of await detectInConfigText(h.created_by, historyPath(position))) findings.push({ ...d, path: historyPath(position), source: "history", layer });
+    for (const d of await detectInConfigText(h.created_by, historyPath(position)))
+      findings.push({ ...d, path: historyPath(position), source: "history", layer });
   }
   for (const env of img.config.config?.Env ?? []) {
     const name = env.split("=")[0]!;
-    for (const d of await detectInConfigText(env, `env:${name}`)) findings.push({ ...d, path: `env:${name}`, source: "env" });
+    for (const d of await detectInConfigText(env, `env:${name}`))
+      findings.push({ ...d, path: `env:${name}`, source: "env" });
   }
   // Labels are config too (`LABEL`, `--label`): read as NAME=value, like Env.
   for (const [name, value] of Object.entries(img.config.config?.Labels ?? {})) {
-    for (const d of await detectInConfigText(`${name}=${value}`, `label:${name}`)) findings.push({ ...d, path: `label:${name}`, source: "env" });
+    for (const d of await detectInConfigText(`${name}=${value}`, `label:${name}`))
+      findings.push({ ...d, path: `label:${name}`, source: "env" });
   }
 
   return {
@@ -117,7 +132,14 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
     findings,
     skipped,
     truncated,
-    stats: { layers: img.layers.length, distinctLayers: reads.size, files, compressedBytes, uncompressedBytes, seconds: (Date.now() - started) / 1000 },
+    stats: {
+      layers: img.layers.length,
+      distinctLayers: reads.size,
+      files,
+      compressedBytes,
+      uncompressedBytes,
+      seconds: (Date.now() - started) / 1000,
+    },
   };
 }
 
@@ -125,8 +147,19 @@ export async function scanImage(input: string, opts: ScanOptions = {}) {
 async function readLayer(img: ImageSource, i: number, maxFileBytes: number): Promise<LayerRead> {
   const layer = img.layers[i]!;
   const where = `Layer ${i + 1} of ${img.layers.length}${layer.digest ? ` (${layer.digest.slice(0, 19)}…)` : ` (${layer.blob.slice(0, 60)})`}`;
-  if (layer.size === 0) throw new ResidueError("bad_request", `${where} is empty (0 bytes): no layer is, so the archive is damaged.`);
-  const read: LayerRead = { detections: [], deletions: [], written: new Set(), diffId: "", bytes: 0, files: 0, skipped: [], truncatedFiles: [], truncated: false };
+  if (layer.size === 0)
+    throw new ResidueError("bad_request", `${where} is empty (0 bytes): no layer is, so the archive is damaged.`);
+  const read: LayerRead = {
+    detections: [],
+    deletions: [],
+    written: new Set(),
+    diffId: "",
+    bytes: 0,
+    files: 0,
+    skipped: [],
+    truncatedFiles: [],
+    truncated: false,
+  };
   // The compressed bytes are hashed on the way in, to compare with the digest the layer is stored under.
   const compressed = crypto.createHash("sha256");
   const tap = new Transform({
@@ -150,12 +183,16 @@ async function readLayer(img: ImageSource, i: number, maxFileBytes: number): Pro
       if (read.detections.length >= MAX_MATCHES_PER_LAYER) return void (read.truncated = true);
       const { found, truncated } = await detectInText(e.content.toString("utf8"), e.path);
       if (truncated) read.truncatedFiles.push(e.path);
-      for (const d of found.slice(0, MAX_MATCHES_PER_LAYER - read.detections.length)) read.detections.push({ ...d, path: e.path });
+      for (const d of found.slice(0, MAX_MATCHES_PER_LAYER - read.detections.length))
+        read.detections.push({ ...d, path: e.path });
       if (read.detections.length >= MAX_MATCHES_PER_LAYER && found.length) read.truncated = true;
     });
   } catch (e) {
     if (e instanceof ResidueError) throw e;
-    throw new ResidueError("bad_request", `${where} cannot be read (${e instanceof Error ? e.message.slice(0, 120) : "unreadable"}): the archive is truncated or damaged.`);
+    throw new ResidueError(
+      "bad_request",
+      `${where} cannot be read (${e instanceof Error ? e.message.slice(0, 120) : "unreadable"}): the archive is truncated or damaged.`,
+    );
   }
   const [algorithm, hex] = (layer.digest ?? "").split(":");
   if (algorithm === "sha256" && compressed.digest("hex") !== hex) {
@@ -170,6 +207,12 @@ function layerInfos(img: ImageSource): LayerInfo[] {
   const positions = history.map((h, p) => (h.empty_layer ? -1 : p)).filter((p) => p >= 0);
   return img.layers.map((l, i) => {
     const position = positions[i] ?? i;
-    return { index: i, position, diffId: img.config.rootfs.diff_ids[i] ?? "", digest: l.digest, createdBy: history[position]?.created_by };
+    return {
+      index: i,
+      position,
+      diffId: img.config.rootfs.diff_ids[i] ?? "",
+      digest: l.digest,
+      createdBy: history[position]?.created_by,
+    };
   });
 }

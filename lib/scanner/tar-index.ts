@@ -60,7 +60,11 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       const size = octal(header, 124, 12);
       const flag = String.fromCharCode(header[156]!);
       const dataAt = pos + BLOCK;
-      if (dataAt + size > total) throw new ResidueError("bad_request", `The archive is truncated: its entry at byte ${pos} needs ${size} bytes, ${Math.max(0, total - dataAt)} remain.`);
+      if (dataAt + size > total)
+        throw new ResidueError(
+          "bad_request",
+          `The archive is truncated: its entry at byte ${pos} needs ${size} bytes, ${Math.max(0, total - dataAt)} remain.`,
+        );
       pos = dataAt + Math.ceil(size / BLOCK) * BLOCK;
       if (flag === "x" || flag === "L") {
         const data = Buffer.alloc(Math.min(size, 1 << 20));
@@ -70,9 +74,18 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       }
       if (flag === "g") continue;
       const prefix = field(header, 345, 155);
-      const name = (longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100))).replace(/^\.\//, "").replace(/^\/+/, "");
+      const name = (longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100)))
+        .replace(/^\.\//, "")
+        .replace(/^\/+/, "");
       longName = undefined;
-      const type = flag === "0" || flag === "\0" || flag === "7" ? "file" : flag === "5" ? "dir" : flag === "1" || flag === "2" ? "link" : "other";
+      const type =
+        flag === "0" || flag === "\0" || flag === "7"
+          ? "file"
+          : flag === "5"
+            ? "dir"
+            : flag === "1" || flag === "2"
+              ? "link"
+              : "other";
       out.set(name.replace(/\/$/, ""), { name, offset: dataAt, size, type });
     }
     return out;

@@ -19,11 +19,17 @@ export function toSarif(scan: ImageScan, opts: { includeRaw?: boolean } = {}) {
     if (out === undefined) scrubbed.set(t, (out = scrubHistoryText(t, values)));
     return out;
   };
-  const layerProp = (l: LayerInfo | undefined) => (l ? { index: l.index, diffId: l.diffId, digest: l.digest, createdBy: scrub(l.createdBy) } : undefined);
+  const layerProp = (l: LayerInfo | undefined) =>
+    l ? { index: l.index, diffId: l.diffId, digest: l.digest, createdBy: scrub(l.createdBy) } : undefined;
   const rules = [...new Map(scan.findings.map((f) => [f.ruleId, f])).values()].map((f) => ({
     id: f.ruleId,
     name: f.ruleId,
-    shortDescription: { text: f.ruleId === "residue/sensitive-build-value" ? "Credential-like value in a build argument, environment variable or label" : f.title },
+    shortDescription: {
+      text:
+        f.ruleId === "residue/sensitive-build-value"
+          ? "Credential-like value in a build argument, environment variable or label"
+          : f.title,
+    },
     properties: { tags: ["security", "secret"], "security-severity": f.ruleId.startsWith("residue/") ? "8.0" : "9.0" },
   }));
   const tags = scan.image.repoTags;
@@ -36,17 +42,32 @@ export function toSarif(scan: ImageScan, opts: { includeRaw?: boolean } = {}) {
         properties: {
           imageName: tags[0],
           repoTags: tags,
-          repoDigests: scan.image.manifestDigest && tags[0] ? [`${tags[0].replace(/:[^:/]+$/, "")}@${scan.image.manifestDigest}`] : [],
+          repoDigests:
+            scan.image.manifestDigest && tags[0]
+              ? [`${tags[0].replace(/:[^:/]+$/, "")}@${scan.image.manifestDigest}`]
+              : [],
           imageID: scan.image.configDigest,
-          "residue/image": { platform: scan.image.platform, history: scan.image.history.map((h) => ({ ...h, createdBy: scrub(h.createdBy) })), layers: scan.image.layers.map(layerProp) },
+          "residue/image": {
+            platform: scan.image.platform,
+            history: scan.image.history.map((h) => ({ ...h, createdBy: scrub(h.createdBy) })),
+            layers: scan.image.layers.map(layerProp),
+          },
           "residue/skipped": { tooLarge: scan.skipped.tooLarge, binary: scan.skipped.binary },
           "residue/truncated": { files: scan.truncated.files.length, layers: scan.truncated.layers },
         },
         results: scan.findings.map((f) => ({
           ruleId: f.ruleId,
           level: "error",
-          message: { text: scrub(f.deletedIn ? `${f.title} in ${f.path}, added in layer ${f.layer?.index} and deleted in layer ${f.deletedIn.index}: still extractable from layer ${f.layer?.index}.` : `${f.title} in ${f.path}`) },
-          locations: [{ physicalLocation: { artifactLocation: { uri: scrub(f.path) }, region: { startLine: f.line } } }],
+          message: {
+            text: scrub(
+              f.deletedIn
+                ? `${f.title} in ${f.path}, added in layer ${f.layer?.index} and deleted in layer ${f.deletedIn.index}: still extractable from layer ${f.layer?.index}.`
+                : `${f.title} in ${f.path}`,
+            ),
+          },
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: scrub(f.path) }, region: { startLine: f.line } } },
+          ],
           properties: {
             "residue/source": f.source,
             "residue/layer": layerProp(f.layer),

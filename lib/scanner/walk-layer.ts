@@ -15,7 +15,11 @@ export const imagePath = (name: string) => path.normalize(`/${name}`).replace(/\
  * Streams one layer's tar: regular files (read into memory only up to maxFileBytes), whiteouts and opaque
  * markers, in archive order. Hashes the uncompressed bytes on the way, which is the layer's diffID.
  */
-export async function walkLayer(tarStream: Readable, maxFileBytes: number, onEntry: (e: LayerEntry) => Promise<void>): Promise<{ diffId: string; bytes: number }> {
+export async function walkLayer(
+  tarStream: Readable,
+  maxFileBytes: number,
+  onEntry: (e: LayerEntry) => Promise<void>,
+): Promise<{ diffId: string; bytes: number }> {
   const hash = crypto.createHash("sha256");
   let bytes = 0;
   tarStream.on("data", (c: Buffer) => {
@@ -31,7 +35,11 @@ export async function walkLayer(tarStream: Readable, maxFileBytes: number, onEnt
   ex.on("entry", (header, stream, next) => {
     const p = imagePath(header.name);
     const base = path.basename(p);
-    const finish = (work: Promise<void>) => work.then(() => next(), (e) => next(e));
+    const finish = (work: Promise<void>) =>
+      work.then(
+        () => next(),
+        (e) => next(e),
+      );
     if (base === ".wh..wh..opq") {
       stream.resume();
       return finish(onEntry({ kind: "opaque", dir: path.dirname(p) }));

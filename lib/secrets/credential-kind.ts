@@ -16,7 +16,11 @@ const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 
 const FAMILIES: Family[] = [
   { family: "aws", value: AWS_KEY_ID, text: /\baws|amazon|aws[-_ ]?(access|secret)/i },
-  { family: "private-key", value: /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY/, text: /private[-_ ]?key|privatekey|\brsa\b|\bssh\b|\bpem\b|\bdsa\b|ecdsa|ed25519|pkcs/i },
+  {
+    family: "private-key",
+    value: /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY/,
+    text: /private[-_ ]?key|privatekey|\brsa\b|\bssh\b|\bpem\b|\bdsa\b|ecdsa|ed25519|pkcs/i,
+  },
   { family: "github", value: /^(?:gh[pousr]_|github_pat_)/, text: /github|\bgh[ps]?[-_]?pat\b/i },
   { family: "gitlab", value: /^glpat-/, text: /gitlab/i },
   { family: "npm", value: /^npm_/, text: /\bnpm/i },
@@ -32,7 +36,13 @@ const SECRET_WORDS = /secret/i;
  * The kind of a finding from its value when the report carries one, else from the scanner's words. `partHint` is
  * what a scanner says about the match itself (ggshield's match `type`: client_id, client_secret, apikey).
  */
-export function credentialKind(f: { detector: string; ruleId: string; title?: string; value?: string; partHint?: string }): CredentialKind {
+export function credentialKind(f: {
+  detector: string;
+  ruleId: string;
+  title?: string;
+  value?: string;
+  partHint?: string;
+}): CredentialKind {
   const byValue = f.value ? FAMILIES.find((x) => x.value?.test(f.value!)) : undefined;
   if (byValue?.family === "aws") return kindOf("aws", awsPart("", f.value, f.partHint));
   if (byValue) return kindOf(byValue.family, "whole");

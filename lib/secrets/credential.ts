@@ -34,7 +34,8 @@ export function matchedText(content: string, start: number, end: number): string
 // `name = value`, `name: value`, `name := value`, `name => value`, with an optional `export`/`ENV`/`ARG`: the
 // name has no spaces or quotes inside; `=` wins over `:` (npm's `//host/:_authToken=`), and a `:` followed by
 // `//` is a URL, not an assignment.
-const ASSIGNMENT_EQ = /^(?:export\s+|ENV\s+|ARG\s+|set\s+)?["']?([^\s="'`]*[A-Za-z][^\s="'`]*)["']?\s*(?::=|=>|=)\s*([\s\S]+)$/;
+const ASSIGNMENT_EQ =
+  /^(?:export\s+|ENV\s+|ARG\s+|set\s+)?["']?([^\s="'`]*[A-Za-z][^\s="'`]*)["']?\s*(?::=|=>|=)\s*([\s\S]+)$/;
 const ASSIGNMENT_COLON = /^["']?([A-Za-z_@.\-][\w.\-@]*)["']?\s*:(?!\/\/)\s*([\s\S]+)$/;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|token|Bot)\s+(\S[\s\S]*)$/;
 const QUOTED = /^(["'`])([\s\S]*)\1$/;
@@ -56,7 +57,8 @@ function stripOnce(v: string): string {
 }
 
 // Token formats whose prefix alone says "credential".
-const KNOWN_PREFIX = /(?:ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|npm_|xox[abposr]-|sk_live_|rk_live_|AKIA|ASIA|AIza|-----BEGIN [A-Z ]*PRIVATE KEY)/;
+const KNOWN_PREFIX =
+  /(?:ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|npm_|xox[abposr]-|sk_live_|rk_live_|AKIA|ASIA|AIza|-----BEGIN [A-Z ]*PRIVATE KEY)/;
 
 /**
  * Whether a code snippet holds something that could be a credential: a known token format, or a literal of at

@@ -13,12 +13,26 @@ export async function getSecretActivity(secretId: string) {
       where: { secretId },
       orderBy: [{ kind: "asc" }, { scopeKey: "asc" }],
       select: {
-        id: true, kind: true, state: true, reason: true, dueAt: true, evidence: true, createdAt: true, startedAt: true, doneAt: true, verifiedAt: true,
+        id: true,
+        kind: true,
+        state: true,
+        reason: true,
+        dueAt: true,
+        evidence: true,
+        createdAt: true,
+        startedAt: true,
+        doneAt: true,
+        verifiedAt: true,
         owner: { select: { id: true, name: true } },
         repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
       },
     }),
-    db.comment.findMany({ where: { secretId }, orderBy: { createdAt: "desc" }, take: 200, select: { id: true, body: true, createdAt: true, author: { select: { name: true } } } }),
+    db.comment.findMany({
+      where: { secretId },
+      orderBy: { createdAt: "desc" },
+      take: 200,
+      select: { id: true, body: true, createdAt: true, author: { select: { name: true } } },
+    }),
     db.$queryRaw<{ id: string; createdAt: Date; scanner: string; toolName: string | null }[]>`
       SELECT sc.id, sc."createdAt", sc.scanner, sc."toolName"
       FROM "ScanSecret" ss JOIN "Scan" sc ON sc.id = ss."scanId"
@@ -31,8 +45,24 @@ export async function getSecretActivity(secretId: string) {
     db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),
   ]);
   const timeline = [
-    ...scans.map((s) => ({ id: `scan-${s.id}`, at: s.createdAt, kind: "scan" as const, label: `Seen by ${s.toolName ?? s.scanner}`, actor: null as string | null, scanId: s.id, detail: null as unknown })),
-    ...events.map((e) => ({ id: e.id, at: e.at, kind: "event" as const, label: e.action, actor: e.actorLabel, scanId: null, detail: e.after })),
+    ...scans.map((s) => ({
+      id: `scan-${s.id}`,
+      at: s.createdAt,
+      kind: "scan" as const,
+      label: `Seen by ${s.toolName ?? s.scanner}`,
+      actor: null as string | null,
+      scanId: s.id,
+      detail: null as unknown,
+    })),
+    ...events.map((e) => ({
+      id: e.id,
+      at: e.at,
+      kind: "event" as const,
+      label: e.action,
+      actor: e.actorLabel,
+      scanId: null,
+      detail: e.after,
+    })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));
   return { steps, comments, timeline, assignee: assignee?.assignee ?? null };
 }

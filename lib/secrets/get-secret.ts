@@ -19,9 +19,27 @@ export async function getSecret({ secretId: requested }: { secretId: string /* u
   const secret = await db.secret.findUnique({
     where: { id: secretId },
     select: {
-      id: true, identityKind: true, detector: true, ruleId: true, title: true, redactedPreview: true, valueLength: true, severity: true,
-      verifiedLive: true, triageState: true, triageReason: true, acceptedUntil: true, regression: true, firstSeenAt: true, lastSeenAt: true,
-      occurrenceCount: true, imageCount: true, repositoryCount: true, registryCount: true, layerCount: true, ...FINDING_FLAG_SELECT,
+      id: true,
+      identityKind: true,
+      detector: true,
+      ruleId: true,
+      title: true,
+      redactedPreview: true,
+      valueLength: true,
+      severity: true,
+      verifiedLive: true,
+      triageState: true,
+      triageReason: true,
+      acceptedUntil: true,
+      regression: true,
+      firstSeenAt: true,
+      lastSeenAt: true,
+      occurrenceCount: true,
+      imageCount: true,
+      repositoryCount: true,
+      registryCount: true,
+      layerCount: true,
+      ...FINDING_FLAG_SELECT,
     },
   });
   if (!secret) throw new ResidueError("not_found", "Secret not found.");
@@ -60,13 +78,24 @@ export async function getSecret({ secretId: requested }: { secretId: string /* u
 }
 
 const OCCURRENCE_SELECT = {
-  id: true, path: true, line: true, source: true, residue: true, scanner: true, layerPosition: true, deletedInPosition: true, createdBy: true,
-  firstSeenAt: true, lastSeenAt: true,
+  id: true,
+  path: true,
+  line: true,
+  source: true,
+  residue: true,
+  scanner: true,
+  layerPosition: true,
+  deletedInPosition: true,
+  createdBy: true,
+  firstSeenAt: true,
+  lastSeenAt: true,
   layer: { select: { diffId: true, digest: true } },
   deletedInLayer: { select: { diffId: true, digest: true } },
   image: {
     select: {
-      id: true, digest: true, digestKind: true,
+      id: true,
+      digest: true,
+      digestKind: true,
       tags: { where: { deletedAt: null }, select: { name: true } },
       repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
     },
@@ -75,12 +104,39 @@ const OCCURRENCE_SELECT = {
 type Occ = Prisma.OccurrenceGetPayload<{ select: typeof OCCURRENCE_SELECT }>;
 
 function buildTree(occurrences: Occ[]) {
-  const registries = new Map<string, { host: string; repositories: Map<string, { id: string; name: string; images: Map<string, { id: string; digest: string; digestKind: string; tags: string[]; occurrences: Occ[] }> }> }>();
+  const registries = new Map<
+    string,
+    {
+      host: string;
+      repositories: Map<
+        string,
+        {
+          id: string;
+          name: string;
+          images: Map<string, { id: string; digest: string; digestKind: string; tags: string[]; occurrences: Occ[] }>;
+        }
+      >;
+    }
+  >();
   for (const o of occurrences) {
     const host = o.image.repository.registry.host;
     const reg = registries.get(host) ?? registries.set(host, { host, repositories: new Map() }).get(host)!;
-    const repo = reg.repositories.get(o.image.repository.id) ?? reg.repositories.set(o.image.repository.id, { id: o.image.repository.id, name: o.image.repository.name, images: new Map() }).get(o.image.repository.id)!;
-    const img = repo.images.get(o.image.id) ?? repo.images.set(o.image.id, { id: o.image.id, digest: o.image.digest, digestKind: o.image.digestKind, tags: o.image.tags.map((t) => t.name).sort(), occurrences: [] }).get(o.image.id)!;
+    const repo =
+      reg.repositories.get(o.image.repository.id) ??
+      reg.repositories
+        .set(o.image.repository.id, { id: o.image.repository.id, name: o.image.repository.name, images: new Map() })
+        .get(o.image.repository.id)!;
+    const img =
+      repo.images.get(o.image.id) ??
+      repo.images
+        .set(o.image.id, {
+          id: o.image.id,
+          digest: o.image.digest,
+          digestKind: o.image.digestKind,
+          tags: o.image.tags.map((t) => t.name).sort(),
+          occurrences: [],
+        })
+        .get(o.image.id)!;
     img.occurrences.push(o);
   }
   return [...registries.values()].map((r) => ({
@@ -94,10 +150,19 @@ function buildTree(occurrences: Occ[]) {
         digestKind: i.digestKind,
         tags: i.tags,
         occurrences: i.occurrences.map((o) => ({
-          id: o.id, path: o.path, line: o.line, source: o.source, residue: o.residue, scanner: o.scanner, createdBy: o.createdBy,
+          id: o.id,
+          path: o.path,
+          line: o.line,
+          source: o.source,
+          residue: o.residue,
+          scanner: o.scanner,
+          createdBy: o.createdBy,
           layer: o.layer ? { diffId: o.layer.diffId, digest: o.layer.digest, position: o.layerPosition } : null,
-          deletedIn: o.deletedInLayer ? { diffId: o.deletedInLayer.diffId, digest: o.deletedInLayer.digest, position: o.deletedInPosition } : null,
-          firstSeenAt: o.firstSeenAt, lastSeenAt: o.lastSeenAt,
+          deletedIn: o.deletedInLayer
+            ? { diffId: o.deletedInLayer.diffId, digest: o.deletedInLayer.digest, position: o.deletedInPosition }
+            : null,
+          firstSeenAt: o.firstSeenAt,
+          lastSeenAt: o.lastSeenAt,
         })),
       })),
     })),

@@ -7,7 +7,12 @@ import { credentialKind, kindOf, type CredentialKind } from "./credential-kind";
 export type IdentityKindName = "hmac" | "scanner_hash" | "layer_location" | "location";
 
 /** Strongest first: a key from the value proves the credential, a location only says where one is. */
-export const IDENTITY_STRENGTH: Record<IdentityKindName, number> = { hmac: 0, scanner_hash: 1, layer_location: 2, location: 3 };
+export const IDENTITY_STRENGTH: Record<IdentityKindName, number> = {
+  hmac: 0,
+  scanner_hash: 1,
+  layer_location: 2,
+  location: 3,
+};
 
 /** One keyed hash a secret can be found by. A secret has every key any of its findings brought. */
 export type SecretKey = { key: string; kind: IdentityKindName };
@@ -52,18 +57,29 @@ export function keyedHash(serverKey: Buffer): KeyedHash {
  *    every image that shares the layer; else the location in one image, the weakest.
  * Findings without their value are joined to the others at the same place by lib/secrets/link-findings.ts.
  */
-export function secretEvidence(f: NormalizedFinding, hmac: KeyedHash, where: { layerKey: string; imageKey: string }): SecretEvidence {
+export function secretEvidence(
+  f: NormalizedFinding,
+  hmac: KeyedHash,
+  where: { layerKey: string; imageKey: string },
+): SecretEvidence {
   // Written for a report of 100,000 findings: no closures or spreads per finding.
   const keys: SecretKey[] = [];
   const value = f.raw ? credentialOf(f.raw) : undefined;
   if (value !== undefined) {
-    keys.push({ key: hmac(`sha256:${sha256Hex(value)}`), kind: "hmac" }, { key: hmac(`sha1:${sha1Hex(value)}`), kind: "hmac" });
+    keys.push(
+      { key: hmac(`sha256:${sha256Hex(value)}`), kind: "hmac" },
+      { key: hmac(`sha1:${sha1Hex(value)}`), kind: "hmac" },
+    );
     for (const part of f.parts ?? []) {
       const v = credentialOf(part);
-      keys.push({ key: hmac(`sha256:${sha256Hex(v)}`), kind: "hmac" }, { key: hmac(`sha1:${sha1Hex(v)}`), kind: "hmac" });
+      keys.push(
+        { key: hmac(`sha256:${sha256Hex(v)}`), kind: "hmac" },
+        { key: hmac(`sha1:${sha1Hex(v)}`), kind: "hmac" },
+      );
     }
   }
-  if (f.valueHashes) for (const h of f.valueHashes) keys.push({ key: hmac(`${h.algorithm}:${h.hex.toLowerCase()}`), kind: "hmac" });
+  if (f.valueHashes)
+    for (const h of f.valueHashes) keys.push({ key: hmac(`${h.algorithm}:${h.hex.toLowerCase()}`), kind: "hmac" });
   const valueKnown = keys.length > 0;
   if (f.scannerHash) keys.push({ key: hmac(`sha256:${f.scannerHash.toLowerCase()}`), kind: "scanner_hash" });
   if (!keys.length) {
@@ -116,7 +132,8 @@ function maskedPreview(masked: string | undefined, length: number | undefined): 
   return masked?.trim() ? previewOf(masked, "scanner", length) : "(value not in report)";
 }
 
-const SENSITIVE_ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/gi;
+const SENSITIVE_ASSIGNMENT =
+  /\b([A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/gi;
 
 /**
  * Makes image history text (`created_by`, as `docker history --no-trunc` prints it) safe to store: every secret

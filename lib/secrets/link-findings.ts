@@ -46,10 +46,16 @@ export function linkByPlace(evidence: PlacedEvidence[]): EvidenceLink[] {
   }
   for (const items of byPath.values()) {
     if (items.length < 2) continue;
-    const byLayer = groupBy(items.filter((e) => e.layer), (e) => e.layer!);
+    const byLayer = groupBy(
+      items.filter((e) => e.layer),
+      (e) => e.layer!,
+    );
     const byImage = groupBy(items, (e) => e.image);
     const placeOf = (e: PlacedEvidence) =>
-      (e.layer ? [...(byLayer.get(e.layer) ?? []), ...(byImage.get(e.image) ?? []).filter((o) => !o.layer)] : (byImage.get(e.image) ?? [])).filter((o) => o.group !== e.group);
+      (e.layer
+        ? [...(byLayer.get(e.layer) ?? []), ...(byImage.get(e.image) ?? []).filter((o) => !o.layer)]
+        : (byImage.get(e.image) ?? [])
+      ).filter((o) => o.group !== e.group);
     for (const e of items) if (!e.valueKnown) linkMasked(e, placeOf(e), links);
     linkPairs(items, placeOf, links);
   }
@@ -72,7 +78,8 @@ function sameCredential(a: PlacedEvidence, b: PlacedEvidence): boolean {
 }
 
 function linkPairs(items: PlacedEvidence[], placeOf: (e: PlacedEvidence) => PlacedEvidence[], links: EvidenceLink[]) {
-  const isPart = (e: PlacedEvidence, part: "id" | "secret") => e.credential.family === "aws" && e.credential.part === part;
+  const isPart = (e: PlacedEvidence, part: "id" | "secret") =>
+    e.credential.family === "aws" && e.credential.part === part;
   const candidates: { id: PlacedEvidence; secret: PlacedEvidence; distance: number }[] = [];
   for (const secret of items.filter((e) => isPart(e, "secret"))) {
     const ids = placeOf(secret).filter((o) => isPart(o, "id"));
@@ -80,8 +87,16 @@ function linkPairs(items: PlacedEvidence[], placeOf: (e: PlacedEvidence) => Plac
       if (id.line > 0 && secret.line > 0) {
         const distance = Math.abs(secret.line - id.line);
         // On equal distance the id written above its secret goes first.
-        if (distance <= PAIR_LINES) candidates.push({ id, secret, distance: distance * 2 + (id.line > secret.line ? 1 : 0) });
-      } else if (new Set(ids.map((o) => o.group)).size === 1 && new Set(placeOf(id).filter((o) => isPart(o, "secret")).map((o) => o.group)).size === 1) {
+        if (distance <= PAIR_LINES)
+          candidates.push({ id, secret, distance: distance * 2 + (id.line > secret.line ? 1 : 0) });
+      } else if (
+        new Set(ids.map((o) => o.group)).size === 1 &&
+        new Set(
+          placeOf(id)
+            .filter((o) => isPart(o, "secret"))
+            .map((o) => o.group),
+        ).size === 1
+      ) {
         candidates.push({ id, secret, distance: Number.MAX_SAFE_INTEGER });
       }
     }

@@ -20,7 +20,8 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   const and: Prisma.SecretWhereInput[] = [];
   if (q.remediation === "none") and.push({ steps: { none: {} } });
   if (q.remediation === "planned") and.push({ steps: { some: {} }, remediatedAt: null });
-  if (q.remediation === "overdue") and.push({ steps: { some: { dueAt: { lt: now }, state: { in: ["todo", "in_progress", "done"] } } } });
+  if (q.remediation === "overdue")
+    and.push({ steps: { some: { dueAt: { lt: now }, state: { in: ["todo", "in_progress", "done"] } } } });
   if (q.remediation === "remediated") and.push({ remediatedAt: { not: null } });
   if (q.control) and.push(controlWhere(q.control));
   if (q.assignee) and.push({ assigneeId: q.assignee === "none" ? null : q.assignee });
@@ -36,7 +37,8 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   if (q.repository) occ.push({ repository: { name: q.repository } });
   if (occ.length) and.push({ occurrences: { some: { AND: occ } } });
   // Occurrences name the tool as toolName, else the parser id; ScanSecret keeps the per-scan link.
-  if (q.scanner) and.push({ scans: { some: { scan: { OR: [{ toolName: q.scanner }, { toolName: null, scanner: q.scanner }] } } } });
+  if (q.scanner)
+    and.push({ scans: { some: { scan: { OR: [{ toolName: q.scanner }, { toolName: null, scanner: q.scanner }] } } } });
   if (q.scan) and.push({ scans: { some: { scanId: q.scan } } });
   return and.length ? { AND: and } : {};
 }
@@ -61,15 +63,19 @@ const TEXT_MATCH_IDS = 10_000;
 async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   const like = `%${text.replace(/[\\%_]/g, "\\$&")}%`;
   const db = getDb();
-  const idsOf = async <T,>(query: Prisma.Sql, limit = TEXT_MATCH_IDS): Promise<T[] | null> => {
-    const [row] = await db.$queryRaw<{ ids: T[] | null }[]>`SELECT array_agg(id) AS ids FROM (${query} LIMIT ${limit + 1}) m`;
+  const idsOf = async <T>(query: Prisma.Sql, limit = TEXT_MATCH_IDS): Promise<T[] | null> => {
+    const [row] = await db.$queryRaw<
+      { ids: T[] | null }[]
+    >`SELECT array_agg(id) AS ids FROM (${query} LIMIT ${limit + 1}) m`;
     const ids = row?.ids ?? [];
     return ids.length > limit ? null : ids; // null: too many to list
   };
   const [secretIds, pathIds, repositoryIds] = await Promise.all([
     // ILIKE in a UTF-8 database lowers both sides and runs LIKE: written out, the pattern is lowered once, not per
     // row (half the time over every secret on PGlite).
-    idsOf<string>(Prisma.sql`SELECT id FROM "Secret" WHERE lower("ruleId") LIKE lower(${like}) OR lower(detector) LIKE lower(${like}) OR lower(title) LIKE lower(${like})`),
+    idsOf<string>(
+      Prisma.sql`SELECT id FROM "Secret" WHERE lower("ruleId") LIKE lower(${like}) OR lower(detector) LIKE lower(${like}) OR lower(title) LIKE lower(${like})`,
+    ),
     idsOf<number>(Prisma.sql`SELECT id FROM "Path" WHERE value ILIKE ${like}`),
     idsOf<string>(Prisma.sql`SELECT id FROM "Repository" WHERE name ILIKE ${like}`),
   ]);
@@ -82,13 +88,19 @@ async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   }
   const contains = { contains: text, mode: "insensitive" as const };
   // Each branch as its ids when listed, as the text condition when too many, left out when nothing matched.
-  const arm = <T,>(ids: T[] | null, listed: (ids: T[]) => Prisma.SecretWhereInput, unlisted: Prisma.SecretWhereInput) =>
+  const arm = <T>(ids: T[] | null, listed: (ids: T[]) => Prisma.SecretWhereInput, unlisted: Prisma.SecretWhereInput) =>
     ids === null ? [unlisted] : ids.length ? [listed(ids)] : [];
   return {
     OR: [
-      ...arm(secretIds, (ids) => ({ id: { in: ids } }), { OR: [{ ruleId: contains }, { detector: contains }, { title: contains }] }),
-      ...arm(pathIds, (ids) => ({ occurrences: { some: { pathId: { in: ids } } } }), { occurrences: { some: { pathRef: { value: contains } } } }),
-      ...arm(repositoryIds, (ids) => ({ occurrences: { some: { repositoryId: { in: ids } } } }), { occurrences: { some: { repository: { name: contains } } } }),
+      ...arm(secretIds, (ids) => ({ id: { in: ids } }), {
+        OR: [{ ruleId: contains }, { detector: contains }, { title: contains }],
+      }),
+      ...arm(pathIds, (ids) => ({ occurrences: { some: { pathId: { in: ids } } } }), {
+        occurrences: { some: { pathRef: { value: contains } } },
+      }),
+      ...arm(repositoryIds, (ids) => ({ occurrences: { some: { repositoryId: { in: ids } } } }), {
+        occurrences: { some: { repository: { name: contains } } },
+      }),
     ],
   };
 }
@@ -105,9 +117,23 @@ export async function listSecrets(q: ListSecretsQuery) {
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
       select: {
-        id: true, detector: true, ruleId: true, title: true, redactedPreview: true, severity: true, triageState: true, verifiedLive: true,
-        regression: true, identityKind: true, occurrenceCount: true, imageCount: true, residueCount: true, firstSeenAt: true, lastSeenAt: true,
-        remediatedAt: true, assignee: { select: { name: true } },
+        id: true,
+        detector: true,
+        ruleId: true,
+        title: true,
+        redactedPreview: true,
+        severity: true,
+        triageState: true,
+        verifiedLive: true,
+        regression: true,
+        identityKind: true,
+        occurrenceCount: true,
+        imageCount: true,
+        residueCount: true,
+        firstSeenAt: true,
+        lastSeenAt: true,
+        remediatedAt: true,
+        assignee: { select: { name: true } },
       },
     }),
   ]);

@@ -55,7 +55,11 @@ const DECISION_ORDER = ["confirmed", "accepted_risk", "resolved", "false_positiv
  * Groups are re-read under MERGE_LOCK from the keys they own, so a secret already merged by another upload is
  * followed to where it went.
  */
-export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Date; scanId?: string }): Promise<Map<string, string>> {
+export async function mergeSecrets(
+  tx: Tx,
+  groups: MergeGroup[],
+  ctx: { now: Date; scanId?: string },
+): Promise<Map<string, string>> {
   const survivorOf = new Map<string, string>();
   if (!groups.length) return survivorOf;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MERGE_LOCK}::bigint)`;
@@ -76,7 +80,10 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
   for (const g of groups) {
     const members = [...new Set(g.secretIds.map(current))].map((id) => byId.get(id)).filter((m): m is Member => !!m);
     const overlapping = merged.filter((m) => m.members.some((x) => members.includes(x)));
-    const joined = { members: [...new Set([...members, ...overlapping.flatMap((m) => m.members)])], reasons: new Set([...g.reasons, ...overlapping.flatMap((m) => [...m.reasons])]) };
+    const joined = {
+      members: [...new Set([...members, ...overlapping.flatMap((m) => m.members)])],
+      reasons: new Set([...g.reasons, ...overlapping.flatMap((m) => [...m.reasons])]),
+    };
     for (const o of overlapping) merged.splice(merged.indexOf(o), 1);
     merged.push(joined);
   }
@@ -176,7 +183,11 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
   await tx.$executeRaw`SELECT residue_exposure_recount(ARRAY(SELECT DISTINCT "imageId" FROM "Occurrence" WHERE "secretId" = ANY(${survivors}::text[])))`;
   // Stored trend weeks counted the merged secrets apart: computed again when next asked for.
   await tx.$executeRaw`DELETE FROM "TrendWeek"`;
-  await ensureRemediationPlans(tx, plans.filter((p) => p.after.confirmed).map((p) => p.survivor.id), ctx.now);
+  await ensureRemediationPlans(
+    tx,
+    plans.filter((p) => p.after.confirmed).map((p) => p.survivor.id),
+    ctx.now,
+  );
   await refreshRemediated(tx, survivors, ctx.now);
 
   await recordAudit(
@@ -187,16 +198,31 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
         action: "secret.merged",
         entityType: "Secret",
         entityId: p.survivor.id,
-        before: { secrets: p.members.map((m) => ({ id: m.id, state: m.triageState, identityKind: m.identityKind, occurrences: m.occurrenceCount })) },
+        before: {
+          secrets: p.members.map((m) => ({
+            id: m.id,
+            state: m.triageState,
+            identityKind: m.identityKind,
+            occurrences: m.occurrenceCount,
+          })),
+        },
         after: {
           mergedFrom: p.losers.map((l) => l.id),
           reasons: p.reasons,
           state: p.after.state,
-          droppedSteps: dropped.filter((d) => d.survivor === p.survivor.id).map((d) => ({ id: d.id, kind: d.kind, state: d.state })),
+          droppedSteps: dropped
+            .filter((d) => d.survivor === p.survivor.id)
+            .map((d) => ({ id: d.id, kind: d.kind, state: d.state })),
           scanId: ctx.scanId ?? null,
         },
       },
-      ...p.losers.map((l) => ({ action: "secret.merged_into", entityType: "Secret", entityId: l.id, before: { state: l.triageState }, after: { into: p.survivor.id, reasons: p.reasons } })),
+      ...p.losers.map((l) => ({
+        action: "secret.merged_into",
+        entityType: "Secret",
+        entityId: l.id,
+        before: { state: l.triageState },
+        after: { into: p.survivor.id, reasons: p.reasons },
+      })),
     ]),
     ctx.now,
   );
@@ -205,15 +231,29 @@ export async function mergeSecrets(tx: Tx, groups: MergeGroup[], ctx: { now: Dat
 
 /** The survivor (first seen) and what it becomes: the strongest description, the decision that keeps it in view. */
 function planMerge(members: Member[], reasons: string[]) {
-  const byAge = [...members].sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || (a.id < b.id ? -1 : 1));
+  const byAge = [...members].sort(
+    (a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || (a.id < b.id ? -1 : 1),
+  );
   const survivor = byAge[0]!;
   const losers = byAge.slice(1);
-  const strongest = [...byAge].sort((a, b) => IDENTITY_STRENGTH[a.identityKind] - IDENTITY_STRENGTH[b.identityKind])[0]!;
-  const decided = byAge.filter((m) => m.triageState !== "open").sort((a, b) => DECISION_ORDER.indexOf(a.triageState) - DECISION_ORDER.indexOf(b.triageState));
+  const strongest = [...byAge].sort(
+    (a, b) => IDENTITY_STRENGTH[a.identityKind] - IDENTITY_STRENGTH[b.identityKind],
+  )[0]!;
+  const decided = byAge
+    .filter((m) => m.triageState !== "open")
+    .sort((a, b) => DECISION_ORDER.indexOf(a.triageState) - DECISION_ORDER.indexOf(b.triageState));
   const decision = decided[0] ?? survivor;
   // A resolved credential that another secret still showed somewhere is back, as a regression is.
-  const stillExposed = decision.triageState === "resolved" && byAge.some((m) => m !== decision && (m.triageState === "open" || m.triageState === "confirmed") && m.occurrenceCount > 0);
-  const confirmed = byAge.map((m) => m.confirmedAt).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const stillExposed =
+    decision.triageState === "resolved" &&
+    byAge.some(
+      (m) => m !== decision && (m.triageState === "open" || m.triageState === "confirmed") && m.occurrenceCount > 0,
+    );
+  const confirmed =
+    byAge
+      .map((m) => m.confirmedAt)
+      .filter((d): d is Date => !!d)
+      .sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   const state = stillExposed ? (confirmed ? "confirmed" : "open") : decision.triageState;
   return {
     survivor,

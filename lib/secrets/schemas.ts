@@ -18,7 +18,12 @@ export const listSecretsQuerySchema = z.object({
   scan: z.string().max(64).optional().describe("Only secrets seen by this scan."),
   residue: z.enum(["1", "0"]).optional().describe("1: only secrets in a layer whose file a later layer deleted."),
   verified: z.enum(["1", "0"]).optional(),
-  remediation: z.enum(["none", "planned", "overdue", "remediated"]).optional().describe("none: no plan; planned: plan not finished; overdue: a step past its due date; remediated: every step verified."),
+  remediation: z
+    .enum(["none", "planned", "overdue", "remediated"])
+    .optional()
+    .describe(
+      "none: no plan; planned: plan not finished; overdue: a step past its due date; remediated: every step verified.",
+    ),
   control: z.string().max(64).optional().describe("Only secrets whose finding types map to this compliance control."),
   assignee: z.string().max(64).optional().describe('A user id, or "none".'),
   q: z.string().trim().max(200).optional().describe("Text search on rule, detector, path and repository."),

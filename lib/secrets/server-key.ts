@@ -14,7 +14,10 @@ export function ensureServerKey(): Buffer {
   if (cached) return cached;
   const fromEnv = process.env.RESIDUE_SECRET_KEY?.trim();
   if (fromEnv) {
-    const key = /^[0-9a-f]+$/i.test(fromEnv) && fromEnv.length % 2 === 0 ? Buffer.from(fromEnv, "hex") : Buffer.from(fromEnv, "base64");
+    const key =
+      /^[0-9a-f]+$/i.test(fromEnv) && fromEnv.length % 2 === 0
+        ? Buffer.from(fromEnv, "hex")
+        : Buffer.from(fromEnv, "base64");
     if (key.length < 32) throw new Error("RESIDUE_SECRET_KEY must encode at least 32 bytes (64 hex characters).");
     return (cached = key);
   }
@@ -29,4 +32,3 @@ export function ensureServerKey(): Buffer {
   }
   return (cached = Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex"));
 }
-

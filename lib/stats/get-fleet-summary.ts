@@ -13,7 +13,15 @@ export type FleetSummary = {
 /** Headline counts for the home page, in one round trip. */
 export async function getFleetSummary(): Promise<FleetSummary> {
   const [row] = await getDb().$queryRaw<
-    { scans: bigint; secrets: bigint; open: bigint; images: bigint; registries: bigint; residue: bigint; last_scan: Date | null }[]
+    {
+      scans: bigint;
+      secrets: bigint;
+      open: bigint;
+      images: bigint;
+      registries: bigint;
+      residue: bigint;
+      last_scan: Date | null;
+    }[]
   >`
     SELECT
       (SELECT count(*) FROM "Scan" WHERE status = 'completed') AS scans,

@@ -17,8 +17,10 @@ export async function recordTagEvents(actor: Actor, input: TagEventsInput, now =
   assertCan(actor, "upload");
   const events = input.events.map((e, i) => {
     const ref = parseImageRef(e.image);
-    if (e.action === "pushed" && (!ref.tag || !ref.digest)) throw new ResidueError("bad_request", `events.${i}: a push needs a tag and a digest (name:tag@sha256:…).`);
-    if (e.action === "deleted" && !ref.tag && !ref.digest) throw new ResidueError("bad_request", `events.${i}: a deletion needs a tag or a digest.`);
+    if (e.action === "pushed" && (!ref.tag || !ref.digest))
+      throw new ResidueError("bad_request", `events.${i}: a push needs a tag and a digest (name:tag@sha256:…).`);
+    if (e.action === "deleted" && !ref.tag && !ref.digest)
+      throw new ResidueError("bad_request", `events.${i}: a deletion needs a tag or a digest.`);
     return { ...e, ref, at: e.at ?? now };
   });
   return getDb().$transaction(async (tx) => {
@@ -29,16 +31,40 @@ export async function recordTagEvents(actor: Actor, input: TagEventsInput, now =
       if (e.action === "pushed") await pushTag(tx, repoId, e.ref, e.at);
       else await deleteTags(tx, repoId, e.ref, e.at);
     }
-    await recordAudit(tx, actor, { action: "tags.recorded", entityType: "Tag", entityId: [...repoIds].sort().join(","), after: { events: input.events.length } }, now);
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "tags.recorded",
+        entityType: "Tag",
+        entityId: [...repoIds].sort().join(","),
+        after: { events: input.events.length },
+      },
+      now,
+    );
     const verified = await verifyPurges(tx, [...repoIds].sort(), now);
-    await refreshRemediated(tx, verified.map((v) => v.secretId), now);
+    await refreshRemediated(
+      tx,
+      verified.map((v) => v.secretId),
+      now,
+    );
     return { recorded: events.length, verifiedPurges: verified.length };
   });
 }
 
 async function repositoryId(tx: Tx, ref: ImageRef) {
-  const registry = await tx.registry.upsert({ where: { host: ref.registry }, create: { host: ref.registry }, update: {}, select: { id: true } });
-  const repo = await tx.repository.upsert({ where: { registryId_name: { registryId: registry.id, name: ref.repository } }, create: { registryId: registry.id, name: ref.repository }, update: {}, select: { id: true } });
+  const registry = await tx.registry.upsert({
+    where: { host: ref.registry },
+    create: { host: ref.registry },
+    update: {},
+    select: { id: true },
+  });
+  const repo = await tx.repository.upsert({
+    where: { registryId_name: { registryId: registry.id, name: ref.repository } },
+    create: { registryId: registry.id, name: ref.repository },
+    update: {},
+    select: { id: true },
+  });
   return repo.id;
 }
 
@@ -59,9 +85,16 @@ async function pushTag(tx: Tx, repositoryId: string, ref: ImageRef, at: Date) {
 }
 
 async function deleteTags(tx: Tx, repositoryId: string, ref: ImageRef, at: Date) {
-  const where: Prisma.TagWhereInput = ref.tag ? { repositoryId, name: ref.tag } : { repositoryId, image: { digest: ref.digest! } };
+  const where: Prisma.TagWhereInput = ref.tag
+    ? { repositoryId, name: ref.tag }
+    : { repositoryId, image: { digest: ref.digest! } };
   const tags = await tx.tag.findMany({ where: { ...where, deletedAt: null }, select: { id: true, imageId: true } });
   if (!tags.length) return;
-  await tx.tag.updateMany({ where: { id: { in: tags.map((t) => t.id) } }, data: { imageId: null, deletedAt: at, updatedAt: at } });
-  await tx.tagEvent.createMany({ data: tags.map((t) => ({ tagId: t.id, imageId: t.imageId, action: "deleted" as const, at, source: "api" })) });
+  await tx.tag.updateMany({
+    where: { id: { in: tags.map((t) => t.id) } },
+    data: { imageId: null, deletedAt: at, updatedAt: at },
+  });
+  await tx.tagEvent.createMany({
+    data: tags.map((t) => ({ tagId: t.id, imageId: t.imageId, action: "deleted" as const, at, source: "api" })),
+  });
 }

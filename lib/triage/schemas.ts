@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-const ids = z.array(z.string().min(1).max(64)).min(1, "Select at least one secret").max(1000, "At most 1,000 secrets at once");
+const ids = z
+  .array(z.string().min(1).max(64))
+  .min(1, "Select at least one secret")
+  .max(1000, "At most 1,000 secrets at once");
 const reason = z.string().trim().min(3, "Give a reason (at least 3 characters)").max(2000);
 
 /** A triage decision. False positive needs a reason; accepted risk needs a reason and an expiry in the future. */
@@ -19,4 +22,7 @@ export type TriageChange = z.infer<typeof triageChangeSchema>;
 
 export const bulkTriageSchema = z.object({ ids, change: triageChangeSchema });
 export const assignSchema = z.object({ ids, assigneeId: z.string().min(1).max(64).nullable() });
-export const commentSchema = z.object({ secretId: z.string().min(1).max(64), body: z.string().trim().min(1, "Write something").max(4000) });
+export const commentSchema = z.object({
+  secretId: z.string().min(1).max(64),
+  body: z.string().trim().min(1, "Write something").max(4000),
+});

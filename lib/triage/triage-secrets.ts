@@ -22,7 +22,12 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
     const c = input.change;
     const acceptedUntil = c.state === "accepted_risk" ? c.acceptedUntil : null;
     const reason = c.reason?.trim() || null;
-    const changed = before.filter((s) => s.triageState !== c.state || s.triageReason !== reason || s.acceptedUntil?.getTime() !== acceptedUntil?.getTime());
+    const changed = before.filter(
+      (s) =>
+        s.triageState !== c.state ||
+        s.triageReason !== reason ||
+        s.acceptedUntil?.getTime() !== acceptedUntil?.getTime(),
+    );
     if (!changed.length) return { changed: 0 };
     const changedIds = changed.map((s) => s.id);
     // Any number of ids as one array parameter. Setting "resolved" by hand clears the regression flag only when a
@@ -39,8 +44,16 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
       // secret has its rebuild verified now, not at the next upload.
       const repos = await tx.$queryRaw<{ id: string }[]>`
         SELECT DISTINCT "repositoryId" AS id FROM "RemediationStep" WHERE kind = 'rebuild' AND "secretId" = ANY(${changedIds}::text[]) ORDER BY 1`;
-      const verified = await verifyRebuilds(tx, repos.map((r) => r.id), now);
-      await refreshRemediated(tx, verified.map((v) => v.secretId), now);
+      const verified = await verifyRebuilds(
+        tx,
+        repos.map((r) => r.id),
+        now,
+      );
+      await refreshRemediated(
+        tx,
+        verified.map((v) => v.secretId),
+        now,
+      );
     }
     await recordAudit(
       tx,
@@ -58,7 +71,11 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
   });
 }
 
-export async function assignSecrets(actor: Actor, input: { ids: string[]; assigneeId: string | null }, now = new Date()) {
+export async function assignSecrets(
+  actor: Actor,
+  input: { ids: string[]; assigneeId: string | null },
+  now = new Date(),
+) {
   assertCan(actor, "triage");
   const ids = [...new Set(input.ids)].sort();
   return getDb().$transaction(async (tx) => {
@@ -66,7 +83,18 @@ export async function assignSecrets(actor: Actor, input: { ids: string[]; assign
     const before = await lockSecrets(tx, ids);
     const changed = before.filter((s) => s.assigneeId !== input.assigneeId);
     await tx.$executeRaw`UPDATE "Secret" SET "assigneeId" = ${input.assigneeId}, "updatedAt" = ${now}::timestamp WHERE id = ANY(${changed.map((s) => s.id)}::text[])`;
-    await recordAudit(tx, actor, changed.map((s) => ({ action: "secret.assigned", entityType: "Secret", entityId: s.id, before: { assigneeId: s.assigneeId }, after: { assigneeId: input.assigneeId } })), now);
+    await recordAudit(
+      tx,
+      actor,
+      changed.map((s) => ({
+        action: "secret.assigned",
+        entityType: "Secret",
+        entityId: s.id,
+        before: { assigneeId: s.assigneeId },
+        after: { assigneeId: input.assigneeId },
+      })),
+      now,
+    );
     return { changed: changed.length };
   });
 }
@@ -75,18 +103,34 @@ export async function addComment(actor: Actor, input: { secretId: string; body: 
   assertCan(actor, "triage");
   return getDb().$transaction(async (tx) => {
     await lockSecrets(tx, [input.secretId]);
-    const comment = await tx.comment.create({ data: { secretId: input.secretId, body: input.body, authorId: actor.kind === "user" ? actor.userId : null } });
-    await recordAudit(tx, actor, { action: "secret.commented", entityType: "Secret", entityId: input.secretId, after: { commentId: comment.id } });
+    const comment = await tx.comment.create({
+      data: { secretId: input.secretId, body: input.body, authorId: actor.kind === "user" ? actor.userId : null },
+    });
+    await recordAudit(tx, actor, {
+      action: "secret.commented",
+      entityType: "Secret",
+      entityId: input.secretId,
+      after: { commentId: comment.id },
+    });
     return comment;
   });
 }
 
 /** Row locks in id order (no deadlocks between two bulk edits); every id must exist. */
 async function lockSecrets(tx: Tx, ids: string[]) {
-  const rows = await tx.$queryRaw<{ id: string; triageState: string; triageReason: string | null; acceptedUntil: Date | null; assigneeId: string | null }[]>`
+  const rows = await tx.$queryRaw<
+    {
+      id: string;
+      triageState: string;
+      triageReason: string | null;
+      acceptedUntil: Date | null;
+      assigneeId: string | null;
+    }[]
+  >`
     SELECT id, "triageState"::text AS "triageState", "triageReason", "acceptedUntil", "assigneeId"
     FROM "Secret" WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
-  if (rows.length !== ids.length) throw new ResidueError("not_found", `${ids.length - rows.length} of the selected secrets no longer exist.`);
+  if (rows.length !== ids.length)
+    throw new ResidueError("not_found", `${ids.length - rows.length} of the selected secrets no longer exist.`);
   return rows;
 }
 
@@ -113,7 +157,13 @@ export async function reopenExpiredRisks(now = new Date(), force = false) {
     await recordAudit(
       tx,
       { kind: "system", label: "system: risk acceptance expired" },
-      expired.map((s) => ({ action: "secret.triaged", entityType: "Secret", entityId: s.id, before: { state: "accepted_risk", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() }, after: { state: "open", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() } })),
+      expired.map((s) => ({
+        action: "secret.triaged",
+        entityType: "Secret",
+        entityId: s.id,
+        before: { state: "accepted_risk", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() },
+        after: { state: "open", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() },
+      })),
       now,
     );
     return expired.length;

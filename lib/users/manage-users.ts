@@ -18,10 +18,26 @@ async function insertUser(tx: Tx, actor: Actor, input: NewUserInput) {
   if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
     throw new ResidueError("conflict", `A user with email ${input.email} already exists.`);
   }
-  const user = await tx.user.create({ data: { email: input.email, name: input.name, role: input.role }, select: USER_FIELDS });
+  const user = await tx.user.create({
+    data: { email: input.email, name: input.name, role: input.role },
+    select: USER_FIELDS,
+  });
   // better-auth's credential account: password hashed by better-auth (scrypt), never by us.
-  await tx.account.create({ data: { id: crypto.randomUUID(), accountId: user.id, providerId: "credential", userId: user.id, password: await hashPassword(input.password) } });
-  await recordAudit(tx, actor, { action: "user.created", entityType: "User", entityId: user.id, after: { email: user.email, name: user.name, role: user.role } });
+  await tx.account.create({
+    data: {
+      id: crypto.randomUUID(),
+      accountId: user.id,
+      providerId: "credential",
+      userId: user.id,
+      password: await hashPassword(input.password),
+    },
+  });
+  await recordAudit(tx, actor, {
+    action: "user.created",
+    entityType: "User",
+    entityId: user.id,
+    after: { email: user.email, name: user.name, role: user.role },
+  });
   return user;
 }
 
@@ -54,12 +70,18 @@ export async function updateUser(actor: Actor, input: UpdateUserInput) {
     if (!before) throw new ResidueError("not_found", "User not found.");
     const demotes = (input.role && input.role !== "admin") || input.disabled;
     if (demotes && before.role === "admin") {
-      if (actor.kind === "user" && actor.userId === before.id) throw new ResidueError("conflict", "You cannot demote or disable your own account.");
+      if (actor.kind === "user" && actor.userId === before.id)
+        throw new ResidueError("conflict", "You cannot demote or disable your own account.");
       const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
       if (admins <= 1) throw new ResidueError("conflict", "This is the last active admin.");
     }
-    const disabledAt = input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
-    const after = await tx.user.update({ where: { id: input.id }, data: { role: input.role ?? before.role, disabledAt }, select: USER_FIELDS });
+    const disabledAt =
+      input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
+    const after = await tx.user.update({
+      where: { id: input.id },
+      data: { role: input.role ?? before.role, disabledAt },
+      select: USER_FIELDS,
+    });
     // Disabling or changing a role ends the user's sessions at once.
     await tx.session.deleteMany({ where: { userId: input.id } });
     await recordAudit(tx, actor, {
@@ -75,7 +97,10 @@ export async function updateUser(actor: Actor, input: UpdateUserInput) {
 
 export async function listUsers(actor: Actor) {
   assertCan(actor, "read");
-  return getDb().user.findMany({ orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }], select: USER_FIELDS });
+  return getDb().user.findMany({
+    orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
+    select: USER_FIELDS,
+  });
 }
 
 /** People who can own triage and remediation work: active triagers and admins (viewers are read-only). */

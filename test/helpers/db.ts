@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { openAdapter, type AdapterHandle } from "@/lib/db/adapter";
 import { applyMigrations } from "@/lib/db/migrate";
-import { closeDb, useDatabase, type Db } from "@/lib/db";
+import { closeDb, attachDatabase, type Db } from "@/lib/db";
 
 /** Which database the integration tests run on: TEST_DATABASE_URL (an admin URL) means PostgreSQL. */
 export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
@@ -10,7 +10,11 @@ export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "
 export type TestDb = { db: Db; handle: AdapterHandle; url?: string; drop: () => Promise<void> };
 
 /** A fresh, empty database (own PG database or in-memory PGlite), with no migrations applied. */
-export async function createEmptyDatabase(): Promise<{ handle: AdapterHandle; url?: string; drop: () => Promise<void> }> {
+export async function createEmptyDatabase(): Promise<{
+  handle: AdapterHandle;
+  url?: string;
+  drop: () => Promise<void>;
+}> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
     const handle = openAdapter({ pgliteDir: "memory://" });
@@ -42,7 +46,7 @@ export async function setupTestDb(): Promise<TestDb> {
   process.env.RESIDUE_SECRET_KEY ??= "a".repeat(64);
   const empty = await createEmptyDatabase();
   await applyMigrations(empty.handle.factory);
-  const db = await useDatabase(empty.handle);
+  const db = await attachDatabase(empty.handle);
   return {
     db,
     handle: empty.handle,

@@ -56,19 +56,40 @@ export async function buildLayers(img: TestImage) {
   const layers = [];
   for (const l of img.layers) {
     const entries: { name: string; body?: Buffer; type?: "file" | "directory" }[] = [];
-    for (const d of l.opaque ?? []) entries.push({ name: `${d.replace(/^\//, "")}/.wh..wh..opq`, body: Buffer.alloc(0) });
-    for (const w of l.whiteouts ?? []) entries.push({ name: path.posix.join(path.posix.dirname(w), `.wh.${path.posix.basename(w)}`).replace(/^\//, ""), body: Buffer.alloc(0) });
-    for (const [name, body] of Object.entries(l.files ?? {})) entries.push({ name: name.replace(/^\//, ""), body: Buffer.isBuffer(body) ? body : Buffer.from(body) });
+    for (const d of l.opaque ?? [])
+      entries.push({ name: `${d.replace(/^\//, "")}/.wh..wh..opq`, body: Buffer.alloc(0) });
+    for (const w of l.whiteouts ?? [])
+      entries.push({
+        name: path.posix.join(path.posix.dirname(w), `.wh.${path.posix.basename(w)}`).replace(/^\//, ""),
+        body: Buffer.alloc(0),
+      });
+    for (const [name, body] of Object.entries(l.files ?? {}))
+      entries.push({ name: name.replace(/^\//, ""), body: Buffer.isBuffer(body) ? body : Buffer.from(body) });
     const tar = await tarOf(entries);
     const blob = compress(tar, l.compression ?? "gzip");
-    layers.push({ diffId: sha(tar), digest: sha(blob), blob, createdBy: l.createdBy, compression: l.compression ?? "gzip" });
+    layers.push({
+      diffId: sha(tar),
+      digest: sha(blob),
+      blob,
+      createdBy: l.createdBy,
+      compression: l.compression ?? "gzip",
+    });
   }
   const history: { created_by: string; empty_layer?: boolean }[] = [];
   layers.forEach((l, i) => {
-    for (const e of img.emptyHistory ?? []) if (e.before === i) history.push({ created_by: e.createdBy, empty_layer: true });
+    for (const e of img.emptyHistory ?? [])
+      if (e.before === i) history.push({ created_by: e.createdBy, empty_layer: true });
     history.push({ created_by: l.createdBy });
   });
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Env: img.env ?? ["PATH=/usr/bin"], ...(img.labels ? { Labels: img.labels } : {}) }, rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) }, history }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      config: { Env: img.env ?? ["PATH=/usr/bin"], ...(img.labels ? { Labels: img.labels } : {}) },
+      rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
+      history,
+    }),
+  );
   return { layers, config, configDigest: sha(config) };
 }
 
@@ -82,20 +103,45 @@ export async function dockerArchive(img: TestImage): Promise<string> {
   const manifest = Buffer.from(JSON.stringify([{ Config: cfgName, RepoTags: [img.tag], Layers: layerNames }]));
   const file = tmp("image.tar");
   // manifest.json last, as docker writes it: readers must not depend on order.
-  fs.writeFileSync(file, await tarOf([...b.layers.map((l, i) => ({ name: layerNames[i]!, body: l.blob })), { name: cfgName, body: b.config }, { name: "manifest.json", body: manifest }]));
+  fs.writeFileSync(
+    file,
+    await tarOf([
+      ...b.layers.map((l, i) => ({ name: layerNames[i]!, body: l.blob })),
+      { name: cfgName, body: b.config },
+      { name: "manifest.json", body: manifest },
+    ]),
+  );
   return file;
 }
 
 async function ociEntries(img: TestImage) {
   const b = await buildLayers(img);
-  const mt = { gzip: "application/vnd.oci.image.layer.v1.tar+gzip", zstd: "application/vnd.oci.image.layer.v1.tar+zstd", none: "application/vnd.oci.image.layer.v1.tar" } as const;
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.manifest.v1+json",
-    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: b.configDigest, size: b.config.length },
-    layers: b.layers.map((l) => ({ mediaType: mt[l.compression], digest: l.digest, size: l.blob.length })),
-  }));
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha(manifest), size: manifest.length, annotations: { "io.containerd.image.name": img.tag } }] }));
+  const mt = {
+    gzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+    zstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+    none: "application/vnd.oci.image.layer.v1.tar",
+  } as const;
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: b.configDigest, size: b.config.length },
+      layers: b.layers.map((l) => ({ mediaType: mt[l.compression], digest: l.digest, size: l.blob.length })),
+    }),
+  );
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          digest: sha(manifest),
+          size: manifest.length,
+          annotations: { "io.containerd.image.name": img.tag },
+        },
+      ],
+    }),
+  );
   const blob = (d: string) => `blobs/sha256/${d.slice(7)}`;
   return {
     manifestDigest: sha(manifest),
@@ -129,5 +175,8 @@ export async function ociArchive(img: TestImage): Promise<string> {
 
 /** A PEM private key generated now (secretlint's private-key rule wants a real one). */
 export function privateKeyPem(): string {
-  return crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  return crypto
+    .generateKeyPairSync("rsa", { modulusLength: 1024 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
 }

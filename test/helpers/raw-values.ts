@@ -8,14 +8,24 @@ export function rawValuesInFixtures(): string[] {
     if (typeof v === "string" && v.length >= 6 && !/^REDACTED$/i.test(v) && !/\*{3,}/.test(v)) out.add(v);
   };
   const json = (f: string) => JSON.parse(readFixture(f).toString());
-  const lines = (f: string) => readFixture(f).toString().split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  for (const f of ["gitleaks/gitleaks8_many.json", "gitleaks-upstream/json_simple.json", "gitleaks-upstream/template_jsonextra.json"]) {
+  const lines = (f: string) =>
+    readFixture(f)
+      .toString()
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+  for (const f of [
+    "gitleaks/gitleaks8_many.json",
+    "gitleaks-upstream/json_simple.json",
+    "gitleaks-upstream/template_jsonextra.json",
+  ]) {
     for (const x of json(f)) {
       add(x.Secret);
       add(x.Match);
     }
   }
-  for (const f of ["gitleaks/version_7.5.0.json", "gitleaks/redacted_data_many.json"]) for (const x of json(f)) add(x.offender);
+  for (const f of ["gitleaks/version_7.5.0.json", "gitleaks/redacted_data_many.json"])
+    for (const x of json(f)) add(x.offender);
   for (const r of json("sarif/gitleaks_7.5.0.sarif").runs[0].results) add(r.properties.offender);
   for (const l of lines("trufflehog/v3_git.json")) {
     add(l.Raw);

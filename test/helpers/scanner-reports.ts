@@ -26,7 +26,12 @@ export function trufflehogLines(img: PlantedImage, planted: Planted[]): string {
   return planted
     .map((p) => {
       const file = "history" in p.at ? `image-metadata:history:${p.at.history}:created-by` : `/${p.at.path}`;
-      const docker = { file, image: img.ref.repository, tag: img.ref.tag, ...("layer" in p.at ? { layer: img.layers[p.at.layer]!.digest } : {}) };
+      const docker = {
+        file,
+        image: img.ref.repository,
+        tag: img.ref.tag,
+        ...("layer" in p.at ? { layer: img.layers[p.at.layer]!.digest } : {}),
+      };
       return JSON.stringify({
         SourceMetadata: { Data: { Docker: docker } },
         SourceID: 1,
@@ -46,7 +51,12 @@ export function trufflehogLines(img: PlantedImage, planted: Planted[]): string {
     .join("\n");
 }
 
-const GITLEAKS_RULE = { aws: "aws-access-token", npm: "npm-access-token", github: "github-pat", "private-key": "private-key" } as const;
+const GITLEAKS_RULE = {
+  aws: "aws-access-token",
+  npm: "npm-access-token",
+  github: "github-pat",
+  "private-key": "private-key",
+} as const;
 /** gitleaks v8 `dir` over the image's final filesystem: deleted files and history are not in it. */
 export function gitleaksJson(planted: Planted[], finalFs: (p: Planted) => boolean): string {
   return JSON.stringify(
@@ -78,7 +88,12 @@ export function gitleaksJson(planted: Planted[], finalFs: (p: Planted) => boolea
   );
 }
 
-const GG = { aws: ["AWS Keys", ["client_id", "client_secret"]], npm: ["NPM Token", ["apikey"]], github: ["GitHub Token", ["apikey"]], "private-key": ["Generic Private Key", ["apikey"]] } as const;
+const GG = {
+  aws: ["AWS Keys", ["client_id", "client_secret"]],
+  npm: ["NPM Token", ["apikey"]],
+  github: ["GitHub Token", ["apikey"]],
+  "private-key": ["Generic Private Key", ["apikey"]],
+} as const;
 /** ggshield `secret scan docker --json`: files named "<diffID>:/<path>", matches masked, ignore_sha as ggshield computes it. */
 export function ggshieldJson(img: PlantedImage, planted: Planted[]): string {
   const files = planted.filter((p) => "layer" in p.at);
@@ -89,7 +104,13 @@ export function ggshieldJson(img: PlantedImage, planted: Planted[]): string {
       const at = p.at as { layer: number; path: string; lines: number[] };
       const [type, matchTypes] = GG[p.kind];
       const matches = p.values.map((v, i) => ({ match: v, type: matchTypes[i]! }));
-      const ignoreSha = sha("sha256", [...matches].sort((a, b) => (a.type < b.type ? -1 : 1)).map((m) => `${m.match},${m.type}`).join(""));
+      const ignoreSha = sha(
+        "sha256",
+        [...matches]
+          .sort((a, b) => (a.type < b.type ? -1 : 1))
+          .map((m) => `${m.match},${m.type}`)
+          .join(""),
+      );
       return {
         mode: "FILE",
         filename: `${img.layers[at.layer]!.diffId}:/${at.path}`,
@@ -121,14 +142,21 @@ export function ggshieldJson(img: PlantedImage, planted: Planted[]): string {
 }
 
 const TRIVY = {
-  aws: [["aws-access-key-id", "AWS Access Key ID"], ["aws-secret-access-key", "AWS Secret Access Key"]],
+  aws: [
+    ["aws-access-key-id", "AWS Access Key ID"],
+    ["aws-secret-access-key", "AWS Secret Access Key"],
+  ],
   npm: [["npm-access-token", "npm access token"]],
   github: [["github-pat", "GitHub Personal Access Token"]],
   "private-key": [["private-key", "Asymmetric Private Key"]],
 } as const;
 /** trivy image JSON: one result per file, every value masked with "*", each secret with the layer it is in. */
 export function trivyJson(img: PlantedImage, planted: Planted[]): string {
-  const layerOf = (i: number) => ({ Digest: img.layers[i]!.digest, DiffID: img.layers[i]!.diffId, CreatedBy: img.layers[i]!.createdBy });
+  const layerOf = (i: number) => ({
+    Digest: img.layers[i]!.digest,
+    DiffID: img.layers[i]!.diffId,
+    CreatedBy: img.layers[i]!.createdBy,
+  });
   return JSON.stringify({
     SchemaVersion: 2,
     Trivy: { Version: "0.58.1" },
@@ -170,7 +198,19 @@ export function detectSecretsBaseline(planted: Planted[], finalFs: (p: Planted) 
   for (const p of planted) {
     if (!("layer" in p.at) || !finalFs(p) || p.kind === "private-key") continue;
     const at = p.at;
-    results[at.path] = p.values.map((v, i) => ({ type: p.kind === "aws" && i === 0 ? "AWS Access Key" : "Secret Keyword", filename: at.path, hashed_secret: sha("sha1", v), is_verified: false, line_number: at.lines[i] }));
+    results[at.path] = p.values.map((v, i) => ({
+      type: p.kind === "aws" && i === 0 ? "AWS Access Key" : "Secret Keyword",
+      filename: at.path,
+      hashed_secret: sha("sha1", v),
+      is_verified: false,
+      line_number: at.lines[i],
+    }));
   }
-  return JSON.stringify({ version: "1.5.0", plugins_used: [{ name: "AWSKeyDetector" }, { name: "KeywordDetector" }], filters_used: [], results, generated_at: "2026-12-02T00:00:00Z" });
+  return JSON.stringify({
+    version: "1.5.0",
+    plugins_used: [{ name: "AWSKeyDetector" }, { name: "KeywordDetector" }],
+    filters_used: [],
+    results,
+    generated_at: "2026-12-02T00:00:00Z",
+  });
 }

@@ -4,7 +4,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 
 /** Weekly trends by their direct definition, as getTrends returns them: every week joined to every occurrence. */
 export const trendsByDefinition = async (db: Db, asOf: Date, weeks: number, groupBy: "registry" | "repository") =>
-  (await db.$queryRaw<{ week: Date; grp: string; open: number; images: number }[]>`
+  (
+    await db.$queryRaw<{ week: Date; grp: string; open: number; images: number }[]>`
   WITH weeks AS (
     SELECT LEAST(w + interval '7 days', ${asOf}::timestamp) AS w_end, w AS w_start
     FROM generate_series(date_trunc('week', ${asOf}::timestamp) - (${weeks - 1}::int * interval '1 week'), date_trunc('week', ${asOf}::timestamp), interval '1 week') AS w
@@ -20,4 +21,10 @@ export const trendsByDefinition = async (db: Db, asOf: Date, weeks: number, grou
   SELECT ot.w_start AS week, ${groupBy === "registry" ? Prisma.sql`g.host` : Prisma.sql`g.host || '/' || r.name`} AS grp, count(DISTINCT ot.id)::int AS open, count(DISTINCT o."imageId")::int AS images
   FROM open_then ot JOIN "Occurrence" o ON o."secretId" = ot.id AND o."firstSeenAt" <= ot.w_end
   JOIN "Repository" r ON r.id = o."repositoryId" JOIN "Registry" g ON g.id = r."registryId"
-  GROUP BY ot.w_start, grp ORDER BY ot.w_start, grp`).map((p) => ({ week: p.week.toISOString().slice(0, 10), group: p.grp, openSecrets: p.open, affectedImages: p.images }));
+  GROUP BY ot.w_start, grp ORDER BY ot.w_start, grp`
+  ).map((p) => ({
+    week: p.week.toISOString().slice(0, 10),
+    group: p.grp,
+    openSecrets: p.open,
+    affectedImages: p.images,
+  }));

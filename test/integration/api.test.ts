@@ -45,7 +45,10 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     expect((await post("[]", { token: "rsd_nope" })).status).toBe(401);
     const forbidden = await post("[]", { token: read });
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ code: "forbidden", message: expect.stringContaining("scans:write") });
+    expect(await forbidden.json()).toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("scans:write"),
+    });
     const revoked = await createApiToken(system, { name: "old", scopes: ["scans:write"] });
     await revokeApiToken(system, revoked.id);
     expect((await post("[]", { token: revoked.token })).status).toBe(401);
@@ -59,14 +62,22 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     const res = await post(body, { token: upload, query: "?image=ghcr.io/acme/api:1.4.2" });
     expect(res.status).toBe(201);
     const json = await res.json();
-    expect(json).toMatchObject({ duplicate: false, scanner: "trivy", image: "ghcr.io/acme/api:1.4.2", counts: { findings: 2, newSecrets: 2, skipped: 0 } });
+    expect(json).toMatchObject({
+      duplicate: false,
+      scanner: "trivy",
+      image: "ghcr.io/acme/api:1.4.2",
+      counts: { findings: 2, newSecrets: 2, skipped: 0 },
+    });
     const again = await post(body, { token: upload, query: "?image=ghcr.io/acme/api:1.4.2" });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ duplicate: true, scanId: json.scanId });
   });
 
   it("accepts gzip and multipart", async () => {
-    const gz = await post(zlib.gzipSync(readFixture("gitleaks/gitleaks8_many.json")), { token: upload, headers: { "content-encoding": "gzip" } });
+    const gz = await post(zlib.gzipSync(readFixture("gitleaks/gitleaks8_many.json")), {
+      token: upload,
+      headers: { "content-encoding": "gzip" },
+    });
     expect(gz.status).toBe(201);
     const form = new FormData();
     form.set("file", new Blob([readFixture("secretlint/secretlint_many_vuln.json")]), "report.json");
@@ -85,7 +96,9 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     expect(res.status).toBe(201);
     const json = await res.json();
     expect(json).toMatchObject({ scanner: "residue", counts: { findings: 12_000, skipped: 0 } });
-    expect(json.counts.newSecrets).toBe(new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHashes![0]!.hex)).size);
+    expect(json.counts.newSecrets).toBe(
+      new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHashes![0]!.hex)).size,
+    );
     expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("residue-upload-")).length).toBe(before);
   });
 
@@ -110,7 +123,10 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     try {
       const res = await post(readFixture("sarif/gitleaks_7.5.0.sarif"), { token: upload });
       expect(res.status).toBe(413);
-      const bomb = await post(zlib.gzipSync(Buffer.alloc(50_000, 32)), { token: upload, headers: { "content-encoding": "gzip" } });
+      const bomb = await post(zlib.gzipSync(Buffer.alloc(50_000, 32)), {
+        token: upload,
+        headers: { "content-encoding": "gzip" },
+      });
       expect(bomb.status).toBe(413);
     } finally {
       delete process.env.RESIDUE_MAX_UPLOAD_BYTES;
@@ -121,15 +137,28 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
 describe("GET /api/v1/secrets", () => {
   it("lists and details secrets without any raw value", async () => {
     await post(readFixture("trufflehog/v3_git.json"), { token: upload, query: "?image=ghcr.io/acme/api:9" });
-    const list = await listSecretsRoute(new NextRequest("http://localhost/api/v1/secrets?sort=severity&pageSize=100", { headers: { authorization: `Bearer ${read}` } }), ctx());
+    const list = await listSecretsRoute(
+      new NextRequest("http://localhost/api/v1/secrets?sort=severity&pageSize=100", {
+        headers: { authorization: `Bearer ${read}` },
+      }),
+      ctx(),
+    );
     expect(list.status).toBe(200);
     const body = await list.json();
     expect(body.total).toBeGreaterThan(3);
-    const detail = await getSecretRoute(new NextRequest(`http://localhost/api/v1/secrets/${body.secrets[0].id}`, { headers: { authorization: `Bearer ${read}` } }), ctx({ id: body.secrets[0].id }));
+    const detail = await getSecretRoute(
+      new NextRequest(`http://localhost/api/v1/secrets/${body.secrets[0].id}`, {
+        headers: { authorization: `Bearer ${read}` },
+      }),
+      ctx({ id: body.secrets[0].id }),
+    );
     expect(detail.status).toBe(200);
     const text = JSON.stringify(body) + (await detail.text());
     expect(rawValuesInFixtures().filter((v) => text.includes(v))).toEqual([]);
-    const missing = await getSecretRoute(new NextRequest("http://localhost/api/v1/secrets/nope", { headers: { authorization: `Bearer ${read}` } }), ctx({ id: "nope" }));
+    const missing = await getSecretRoute(
+      new NextRequest("http://localhost/api/v1/secrets/nope", { headers: { authorization: `Bearer ${read}` } }),
+      ctx({ id: "nope" }),
+    );
     expect(missing.status).toBe(404);
   });
 });
@@ -137,7 +166,10 @@ describe("GET /api/v1/secrets", () => {
 describe.runIf(testDatabaseKind === "postgresql")("concurrent uploads", () => {
   it("20 overlapping uploads at once end in the same state as one by one", async () => {
     const base = readFixture("trufflehog/v3_git.json").toString();
-    const reports = Array.from({ length: 20 }, (_, i) => ({ content: Buffer.from(base + "\n".repeat(i + 1)), image: `ghcr.io/fleet/svc-${i % 5}:1.${i % 3}` }));
+    const reports = Array.from({ length: 20 }, (_, i) => ({
+      content: Buffer.from(base + "\n".repeat(i + 1)),
+      image: `ghcr.io/fleet/svc-${i % 5}:1.${i % 3}`,
+    }));
     const snapshot = async () =>
       t.db.$queryRawUnsafe<{ n: bigint }[]>(`
         SELECT count(*) AS n FROM "Secret"

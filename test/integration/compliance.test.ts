@@ -16,7 +16,8 @@ let t: TestDb;
 let triager: UserActor;
 const system = { kind: "system", label: "test" } as const;
 const read = async (s: ReadableStream<Uint8Array>) => new Response(s).text();
-const statusOf = (summary: Awaited<ReturnType<typeof getComplianceSummary>>, id: string) => summary.find((c) => c.control.id === id)!;
+const statusOf = (summary: Awaited<ReturnType<typeof getComplianceSummary>>, id: string) =>
+  summary.find((c) => c.control.id === id)!;
 
 beforeAll(async () => {
   t = await setupTestDb();
@@ -27,12 +28,31 @@ afterAll(() => t.drop());
 
 describe(`compliance on ${testDatabaseKind}`, () => {
   it("status rules, in order", () => {
-    const none = { openSecrets: 0, openCritical: 0, openLive: 0, confirmedSecrets: 0, rotatedSecrets: 0, rotationsUnverified: 0, overdueSteps: 0, overdueRotations: 0, mttrHours: null, affectedImages: 0, affectedRegistries: 0, scans: 1 };
+    const none = {
+      openSecrets: 0,
+      openCritical: 0,
+      openLive: 0,
+      confirmedSecrets: 0,
+      rotatedSecrets: 0,
+      rotationsUnverified: 0,
+      overdueSteps: 0,
+      overdueRotations: 0,
+      mttrHours: null,
+      affectedImages: 0,
+      affectedRegistries: 0,
+      scans: 1,
+    };
     expect(controlStatus(none).status).toBe("meeting");
-    expect(controlStatus({ ...none, scans: 0 })).toEqual({ status: "no_evidence", reasons: ["no scan in scope by this date"] });
+    expect(controlStatus({ ...none, scans: 0 })).toEqual({
+      status: "no_evidence",
+      reasons: ["no scan in scope by this date"],
+    });
     expect(controlStatus({ ...none, openSecrets: 2 })).toEqual({ status: "at_risk", reasons: ["2 open secrets"] });
     expect(controlStatus({ ...none, overdueSteps: 1 }).status).toBe("at_risk");
-    expect(controlStatus({ ...none, openSecrets: 1, overdueRotations: 1 })).toMatchObject({ status: "failing", reasons: ["1 critical/high secret unrotated past the SLA"] });
+    expect(controlStatus({ ...none, openSecrets: 1, overdueRotations: 1 })).toMatchObject({
+      status: "failing",
+      reasons: ["1 critical/high secret unrotated past the SLA"],
+    });
     expect(controlStatus({ ...none, openSecrets: 1, openLive: 1 }).status).toBe("failing");
   });
 
@@ -43,20 +63,39 @@ describe(`compliance on ${testDatabaseKind}`, () => {
 
   it("figures per control, failing once a critical rotation is past its SLA, and the same numbers later for a past date", async () => {
     const day1 = new Date("2026-11-01T10:00:00Z");
-    await ingestReport({ content: readFixture("gitleaks/version_7.5.0.json"), image: "ghcr.io/acme/api:1.0", uploader: system, now: day1 });
-    await ingestReport({ content: readFixture("trivy-upstream/secrets.json.golden"), image: "registry.gitlab.com/acme/worker:7", uploader: system, now: day1 });
+    await ingestReport({
+      content: readFixture("gitleaks/version_7.5.0.json"),
+      image: "ghcr.io/acme/api:1.0",
+      uploader: system,
+      now: day1,
+    });
+    await ingestReport({
+      content: readFixture("trivy-upstream/secrets.json.golden"),
+      image: "registry.gitlab.com/acme/worker:7",
+      uploader: system,
+      now: day1,
+    });
     const day2 = new Date("2026-11-02T10:00:00Z");
     const before = await getComplianceSummary(day2);
     const nhi = statusOf(before, "OWASP-NHI-02");
     expect(nhi.status).toBe("at_risk");
     const open = await t.db.secret.count();
-    expect(nhi.figures).toMatchObject({ openSecrets: open, affectedRegistries: 2, confirmedSecrets: 0, overdueSteps: 0 });
+    expect(nhi.figures).toMatchObject({
+      openSecrets: open,
+      affectedRegistries: 2,
+      confirmedSecrets: 0,
+      overdueSteps: 0,
+    });
     expect(nhi.figures.affectedImages).toBe(2);
 
     // Confirm the critical ones an hour later: their rotations are due a day after that.
     const critical = await t.db.secret.findMany({ where: { severity: "critical" }, select: { id: true } });
     expect(critical.length).toBeGreaterThan(0);
-    await triageSecrets(triager, { ids: critical.map((c) => c.id), change: { state: "confirmed" } }, new Date("2026-11-02T11:00:00Z"));
+    await triageSecrets(
+      triager,
+      { ids: critical.map((c) => c.id), change: { state: "confirmed" } },
+      new Date("2026-11-02T11:00:00Z"),
+    );
     const day4 = new Date("2026-11-04T10:00:00Z");
     const later = statusOf(await getComplianceSummary(day4), "OWASP-NHI-02");
     expect(later.status).toBe("failing");
@@ -64,9 +103,15 @@ describe(`compliance on ${testDatabaseKind}`, () => {
 
     // A false positive marked on day 5 does not change the figures as of day 2.
     const other = await t.db.secret.findFirstOrThrow({ where: { severity: { not: "critical" } } });
-    await triageSecrets(triager, { ids: [other.id], change: { state: "false_positive", reason: "example key" } }, new Date("2026-11-05T00:00:00Z"));
+    await triageSecrets(
+      triager,
+      { ids: [other.id], change: { state: "false_positive", reason: "example key" } },
+      new Date("2026-11-05T00:00:00Z"),
+    );
     expect(statusOf(await getComplianceSummary(day2), "OWASP-NHI-02").figures).toEqual(nhi.figures);
-    expect(statusOf(await getComplianceSummary(new Date("2026-11-06T00:00:00Z")), "OWASP-NHI-02").figures.openSecrets).toBe(open - 1);
+    expect(
+      statusOf(await getComplianceSummary(new Date("2026-11-06T00:00:00Z")), "OWASP-NHI-02").figures.openSecrets,
+    ).toBe(open - 1);
 
     // Scoped to one registry.
     const gitlab = statusOf(await getComplianceSummary(day4, { registry: "registry.gitlab.com" }), "OWASP-NHI-02");
@@ -74,7 +119,8 @@ describe(`compliance on ${testDatabaseKind}`, () => {
   });
 
   it("weekly trends rebuild open secrets and images per registry from history", async () => {
-    const { points } = (await getTrends({ asOf: new Date("2026-11-06T00:00:00Z"), weeks: 3, groupBy: "registry" })).value;
+    const { points } = (await getTrends({ asOf: new Date("2026-11-06T00:00:00Z"), weeks: 3, groupBy: "registry" }))
+      .value;
     const lastWeek = points.filter((p) => p.week === "2026-11-02");
     expect(lastWeek.map((p) => p.group).sort()).toEqual(["ghcr.io", "registry.gitlab.com"]);
     expect(points.filter((p) => p.week === "2026-10-19")).toEqual([]); // before anything was seen
@@ -85,11 +131,15 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     const first = await getTrends(now());
     expect(first.refreshing).toBe(false);
     const images = fleetImages(1, { repositories: 1, bases: 1 });
-    await ingestReport({ content: Buffer.from(trufflehogLines(images[0]!, 5, { secretPool: 5, seed: 77 })), uploader: system });
+    await ingestReport({
+      content: Buffer.from(trufflehogLines(images[0]!, 5, { secretPool: 5, seed: 77 })),
+      uploader: system,
+    });
     const stale = await getTrends(now());
     expect(stale).toMatchObject({ refreshing: true, computedAt: first.computedAt, value: first.value });
     let fresh = stale;
-    for (let i = 0; i < 100 && fresh.refreshing; i++) fresh = await new Promise((r) => setTimeout(r, 50)).then(() => getTrends(now()));
+    for (let i = 0; i < 100 && fresh.refreshing; i++)
+      fresh = await new Promise((r) => setTimeout(r, 50)).then(() => getTrends(now()));
     expect(fresh.refreshing).toBe(false);
     expect(fresh.computedAt.getTime()).toBeGreaterThan(first.computedAt.getTime());
     expect(fresh.value).not.toEqual(first.value); // the new secrets count in this week
@@ -98,7 +148,8 @@ describe(`compliance on ${testDatabaseKind}`, () => {
   });
 
   it("exports every secret as CSV and JSON, with mappings and no raw value from any fixture", async () => {
-    for (const f of allFixtures()) await ingestReport({ content: readFixture(f), uploader: system }).catch(() => undefined);
+    for (const f of allFixtures())
+      await ingestReport({ content: readFixture(f), uploader: system }).catch(() => undefined);
     const n = await t.db.secret.count();
     const everything = { asOf: new Date(), scope: {} };
     const csv = await read(exportStream("csv", everything));
@@ -118,16 +169,43 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     const at = (day: number, hour = 10) => new Date(Date.UTC(2026, 8, 1 + day, hour)); // from Tue 1 Sep 2026
     for (let i = 0; i < 24; i++) {
       const img = images[i % images.length]!;
-      await ingestReport({ content: Buffer.from(trufflehogLines(img, 30, { secretPool: 60, seed: i })), uploader: system, now: at(i * 3) });
+      await ingestReport({
+        content: Buffer.from(trufflehogLines(img, 30, { secretPool: 60, seed: i })),
+        uploader: system,
+        now: at(i * 3),
+      });
     }
-    const ids = (await t.db.secret.findMany({ where: { identityKind: "hmac", firstSeenAt: { lt: at(80) } }, select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
-    await triageSecrets(triager, { ids: ids.slice(0, 10), change: { state: "false_positive", reason: "test data" } }, at(20));
+    const ids = (
+      await t.db.secret.findMany({
+        where: { identityKind: "hmac", firstSeenAt: { lt: at(80) } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      })
+    ).map((s) => s.id);
+    await triageSecrets(
+      triager,
+      { ids: ids.slice(0, 10), change: { state: "false_positive", reason: "test data" } },
+      at(20),
+    );
     await triageSecrets(triager, { ids: ids.slice(5, 10), change: { state: "open" } }, at(35)); // reopened
     await triageSecrets(triager, { ids: ids.slice(10, 20), change: { state: "confirmed" } }, at(30, 0));
-    await triageSecrets(triager, { ids: ids.slice(20, 25), change: { state: "accepted_risk", reason: "internal only", acceptedUntil: at(120) } }, at(42));
-    await t.db.secret.updateMany({ where: { id: { in: [...ids.slice(10, 13), ...ids.slice(30, 33)] } }, data: { remediatedAt: at(50) } });
+    await triageSecrets(
+      triager,
+      { ids: ids.slice(20, 25), change: { state: "accepted_risk", reason: "internal only", acceptedUntil: at(120) } },
+      at(42),
+    );
+    await t.db.secret.updateMany({
+      where: { id: { in: [...ids.slice(10, 13), ...ids.slice(30, 33)] } },
+      data: { remediatedAt: at(50) },
+    });
 
-    for (const [asOf, weeks, groupBy] of [[at(75), 12, "registry"], [at(75), 12, "repository"], [at(27, 0), 6, "repository"], [at(62), 3, "registry"], [new Date("2026-10-19T00:00:00Z"), 8, "registry"]] as const) {
+    for (const [asOf, weeks, groupBy] of [
+      [at(75), 12, "registry"],
+      [at(75), 12, "repository"],
+      [at(27, 0), 6, "repository"],
+      [at(62), 3, "registry"],
+      [new Date("2026-10-19T00:00:00Z"), 8, "registry"],
+    ] as const) {
       const want = await trendsByDefinition(t.db, asOf, weeks, groupBy);
       expect(want.length).toBeGreaterThan(0);
       expect((await getTrends({ asOf, weeks, groupBy })).value.points).toEqual(want);
@@ -135,7 +213,7 @@ describe(`compliance on ${testDatabaseKind}`, () => {
   });
 
   it("neutralises spreadsheet formulas and quotes CSV cells", () => {
-    expect(csvCell("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell("-1+2")).toBe("'-1+2");
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell(null)).toBe("");

@@ -38,35 +38,56 @@ const expectKeptEqualsRecount = async () => {
   expect(await kept()).toEqual(want);
   return want;
 };
-const secretIds = async () => (await t.db.secret.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
+const secretIds = async () =>
+  (await t.db.secret.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
 
 describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
   it("equals a recount from the occurrences after every kind of write: ingest, triage, expiry, regression, direct updates, deletes", async () => {
     // Every fixture (all finding types: residue, history, config, final filesystem), then a fleet with shared secrets.
-    for (const f of allFixtures()) await ingestReport({ content: readFixture(f), uploader: system, now: at(0) }).catch(() => undefined);
+    for (const f of allFixtures())
+      await ingestReport({ content: readFixture(f), uploader: system, now: at(0) }).catch(() => undefined);
     const images = fleetImages(8, { repositories: 4, bases: 2 });
-    const report = (i: number) => Buffer.from((i % 2 ? trufflehogLines : residueSarif)(images[i % 8]!, 30, { secretPool: 60, seed: i }));
+    const report = (i: number) =>
+      Buffer.from((i % 2 ? trufflehogLines : residueSarif)(images[i % 8]!, 30, { secretPool: 60, seed: i }));
     for (let i = 0; i < 16; i++) await ingestReport({ content: report(i), uploader: system, now: at(i) });
     const first = await expectKeptEqualsRecount();
     expect(first.length).toBeGreaterThan(8);
-    for (const k of ["residue", "present", "inherited"]) expect(first.some((r) => Number(r[k]) > 0), k).toBe(true);
+    for (const k of ["residue", "present", "inherited"])
+      expect(
+        first.some((r) => Number(r[k]) > 0),
+        k,
+      ).toBe(true);
 
     const ids = await secretIds();
-    await triageSecrets(triager, { ids: ids.slice(0, 12), change: { state: "false_positive", reason: "test data" } }, at(20));
+    await triageSecrets(
+      triager,
+      { ids: ids.slice(0, 12), change: { state: "false_positive", reason: "test data" } },
+      at(20),
+    );
     await expectKeptEqualsRecount();
     await triageSecrets(triager, { ids: ids.slice(6, 12), change: { state: "open" } }, at(21));
     await triageSecrets(triager, { ids: ids.slice(12, 24), change: { state: "confirmed" } }, at(21));
     await expectKeptEqualsRecount();
 
     // Accepted risk that expires: the expiry sweep reopens it.
-    await triageSecrets(triager, { ids: ids.slice(24, 30), change: { state: "accepted_risk", reason: "internal", acceptedUntil: at(30) } }, at(22));
+    await triageSecrets(
+      triager,
+      { ids: ids.slice(24, 30), change: { state: "accepted_risk", reason: "internal", acceptedUntil: at(30) } },
+      at(22),
+    );
     await expectKeptEqualsRecount();
     await reopenExpiredRisks(at(31), true);
     expect(await t.db.secret.count({ where: { id: { in: ids.slice(24, 30) }, triageState: "open" } })).toBe(6);
     await expectKeptEqualsRecount();
 
     // Resolved, then found again by later scans: a regression reopens them, counting old and new occurrences.
-    const fleetSecrets = (await t.db.secret.findMany({ where: { identityKind: "hmac", detector: { not: "" } }, select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
+    const fleetSecrets = (
+      await t.db.secret.findMany({
+        where: { identityKind: "hmac", detector: { not: "" } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      })
+    ).map((s) => s.id);
     await triageSecrets(triager, { ids: fleetSecrets, change: { state: "resolved", reason: "rotated" } }, at(32));
     expect((await kept()).some((r) => Number(r.open) > 0)).toBe(true); // fixtures' secrets stay open
     await expectKeptEqualsRecount();
@@ -76,19 +97,33 @@ describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
 
     // Writes outside the app's functions are kept too (the rollup lives in the database).
     await t.db.secret.updateMany({ where: { id: { in: ids.slice(12, 18) } }, data: { remediatedAt: at(45) } });
-    await t.db.secret.updateMany({ where: { id: { in: ids.slice(30, 36) } }, data: { inHistory: true, inConfig: true } });
+    await t.db.secret.updateMany({
+      where: { id: { in: ids.slice(30, 36) } },
+      data: { inHistory: true, inConfig: true },
+    });
     const updated = await expectKeptEqualsRecount();
-    for (const k of ["history", "config"]) expect(updated.some((r) => Number(r[k]) > 0), k).toBe(true);
+    for (const k of ["history", "config"])
+      expect(
+        updated.some((r) => Number(r[k]) > 0),
+        k,
+      ).toBe(true);
     const victim = await t.db.image.findFirstOrThrow({ where: { occurrences: { some: {} } }, orderBy: { id: "asc" } });
     await t.db.image.delete({ where: { id: victim.id } });
     await t.db.secret.delete({ where: { id: ids.at(-1)! } });
-    await t.db.occurrence.deleteMany({ where: { id: (await t.db.occurrence.findFirstOrThrow({ orderBy: { id: "desc" } })).id } });
+    await t.db.occurrence.deleteMany({
+      where: { id: (await t.db.occurrence.findFirstOrThrow({ orderBy: { id: "desc" } })).id },
+    });
     // An image whose last occurrence goes loses its row: the home page counts the rows as the images with findings.
-    const emptied = await t.db.image.findFirstOrThrow({ where: { occurrences: { some: {} } }, orderBy: { id: "desc" } });
+    const emptied = await t.db.image.findFirstOrThrow({
+      where: { occurrences: { some: {} } },
+      orderBy: { id: "desc" },
+    });
     await t.db.occurrence.deleteMany({ where: { imageId: emptied.id } });
     const last = await expectKeptEqualsRecount();
     expect(last.some((r) => r.imageId === victim.id || r.imageId === emptied.id)).toBe(false);
-    const [withFindings] = await t.db.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT "imageId")::int AS n FROM "Occurrence"`;
+    const [withFindings] = await t.db.$queryRaw<
+      { n: number }[]
+    >`SELECT count(DISTINCT "imageId")::int AS n FROM "Occurrence"`;
     expect((await getFleetSummary()).affectedImages).toBe(withFindings!.n);
   });
 

@@ -28,18 +28,36 @@ async function reset() {
   await t.db.$executeRawUnsafe(`TRUNCATE "Registry", "Layer", "Scan", "Secret", "AuditEvent" CASCADE`);
 }
 
-const rows = async (table: string) => Number((await t.db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`))[0]!.n);
+const rows = async (table: string) =>
+  Number((await t.db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`))[0]!.n);
 
 describe(`ingest on ${testDatabaseKind}`, () => {
   beforeEach(reset);
 
   it("is idempotent: the same report again adds no rows and says duplicate", async () => {
     const first = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
-    expect(first).toMatchObject({ duplicate: false, counts: { findings: 8, secrets: 2, newSecrets: 2, newOccurrences: 4 } });
-    const before = { s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), ss: await rows("ScanSecret") };
+    expect(first).toMatchObject({
+      duplicate: false,
+      counts: { findings: 8, secrets: 2, newSecrets: 2, newOccurrences: 4 },
+    });
+    const before = {
+      s: await rows("Secret"),
+      o: await rows("Occurrence"),
+      sc: await rows("Scan"),
+      ss: await rows("ScanSecret"),
+    };
     const again = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
-    expect(again).toMatchObject({ duplicate: true, scanId: first.scanId, counts: { newSecrets: 0, newOccurrences: 0 } });
-    expect({ s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), ss: await rows("ScanSecret") }).toEqual(before);
+    expect(again).toMatchObject({
+      duplicate: true,
+      scanId: first.scanId,
+      counts: { newSecrets: 0, newOccurrences: 0 },
+    });
+    expect({
+      s: await rows("Secret"),
+      o: await rows("Occurrence"),
+      sc: await rows("Scan"),
+      ss: await rows("ScanSecret"),
+    }).toEqual(before);
   });
 
   it("correlates one secret across images in different registries", async () => {
@@ -59,33 +77,63 @@ describe(`ingest on ${testDatabaseKind}`, () => {
   it("text search finds secrets by rule, path and repository name, with LIKE characters taken literally", async () => {
     await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/payments-api:1.0" });
     await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "docker.io/other/thing:2" });
-    const ids = async (q: string) => (await listSecrets(listSecretsQuerySchema.parse({ q }))).secrets.map((s) => s.id).sort();
-    const all = (await t.db.secret.findMany({ select: { id: true, ruleId: true, occurrences: { select: { path: true, repository: { select: { name: true } } } } } }));
-    const expected = (pred: (s: (typeof all)[number]) => boolean) => all.filter(pred).map((s) => s.id).sort();
-    expect(await ids("PAYMENTS-api")).toEqual(expected((s) => s.occurrences.some((o) => o.repository.name === "acme/payments-api")));
+    const ids = async (q: string) =>
+      (await listSecrets(listSecretsQuerySchema.parse({ q }))).secrets.map((s) => s.id).sort();
+    const all = await t.db.secret.findMany({
+      select: {
+        id: true,
+        ruleId: true,
+        occurrences: { select: { path: true, repository: { select: { name: true } } } },
+      },
+    });
+    const expected = (pred: (s: (typeof all)[number]) => boolean) =>
+      all
+        .filter(pred)
+        .map((s) => s.id)
+        .sort();
+    expect(await ids("PAYMENTS-api")).toEqual(
+      expected((s) => s.occurrences.some((o) => o.repository.name === "acme/payments-api")),
+    );
     expect((await ids("payments-api")).length).toBe(3);
     const somePath = all[0]!.occurrences[0]!.path;
-    expect(await ids(somePath)).toEqual(expected((s) => s.occurrences.some((o) => o.path.toLowerCase().includes(somePath.toLowerCase())) || s.ruleId.toLowerCase().includes(somePath.toLowerCase())));
-    expect(await ids("%")).toEqual(expected((s) => s.ruleId.includes("%") || s.occurrences.some((o) => o.path.includes("%") || o.repository.name.includes("%"))));
+    expect(await ids(somePath)).toEqual(
+      expected(
+        (s) =>
+          s.occurrences.some((o) => o.path.toLowerCase().includes(somePath.toLowerCase())) ||
+          s.ruleId.toLowerCase().includes(somePath.toLowerCase()),
+      ),
+    );
+    expect(await ids("%")).toEqual(
+      expected(
+        (s) =>
+          s.ruleId.includes("%") || s.occurrences.some((o) => o.path.includes("%") || o.repository.name.includes("%")),
+      ),
+    );
     expect(await ids("no-such-thing-anywhere")).toEqual([]);
   });
 
   it("filters by the scan and by the scanner that reported a secret; a duplicate upload repeats the counts", async () => {
     const trufflehog = await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/api:1.0" });
     const gitleaks = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
-    const ids = async (p: Record<string, string>) => (await listSecrets(listSecretsQuerySchema.parse(p))).secrets.map((s) => s.id).sort();
-    const seenBy = async (scanId: string) => (await t.db.scanSecret.findMany({ where: { scanId }, select: { secretId: true } })).map((r) => r.secretId).sort();
+    const ids = async (p: Record<string, string>) =>
+      (await listSecrets(listSecretsQuerySchema.parse(p))).secrets.map((s) => s.id).sort();
+    const seenBy = async (scanId: string) =>
+      (await t.db.scanSecret.findMany({ where: { scanId }, select: { secretId: true } })).map((r) => r.secretId).sort();
     expect(await ids({ scan: trufflehog.scanId })).toEqual(await seenBy(trufflehog.scanId));
     expect(await ids({ scan: gitleaks.scanId })).toHaveLength(2);
     expect(await ids({ scanner: "gitleaks" })).toEqual(await seenBy(gitleaks.scanId));
     expect(await ids({ scanner: "trufflehog" })).toEqual(await seenBy(trufflehog.scanId));
     expect(await ids({ scanner: "nobody" })).toEqual([]);
     const again = await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "ghcr.io/acme/api:1.0" });
-    expect(again.counts).toMatchObject({ secrets: gitleaks.counts.secrets, alreadyKnown: gitleaks.counts.newOccurrences });
+    expect(again.counts).toMatchObject({
+      secrets: gitleaks.counts.secrets,
+      alreadyKnown: gitleaks.counts.newOccurrences,
+    });
   });
 
   it("keeps every secret's counters and flags equal to a full recount over its occurrences, upload after upload", async () => {
-    const recount = () => t.db.$queryRawUnsafe<object[]>(`
+    const recount = () =>
+      t.db.$queryRawUnsafe<object[]>(`
       SELECT s.id, s."occurrenceCount" = c.n AS n, s."imageCount" = c.images AS images, s."residueCount" = c.residue AS residue,
              s."repositoryCount" = c.repos AS repos, s."registryCount" = c.registries AS registries, s."layerCount" = c.layers AS layers,
              s."inFinalFs" = c.present AS present, s."inHistory" = c.history AS history, s."inConfig" = c.config AS config,
@@ -107,11 +155,19 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     await ingest(sarif);
     expect(await recount()).toEqual([]);
     for (const [i, img] of images.entries()) {
-      await ingest(i % 3 === 0 ? residueSarif(img, 120, { secretPool: 60, seed: i }) : i % 3 === 1 ? trivyReport(img, 40, { secretPool: 60, seed: i }) : trufflehogLines(img, 40, { secretPool: 60, seed: i }));
+      await ingest(
+        i % 3 === 0
+          ? residueSarif(img, 120, { secretPool: 60, seed: i })
+          : i % 3 === 1
+            ? trivyReport(img, 40, { secretPool: 60, seed: i })
+            : trufflehogLines(img, 40, { secretPool: 60, seed: i }),
+      );
       expect(await recount()).toEqual([]);
     }
     await ingest(readFixture("trufflehog/v3_git.json"), { image: "ghcr.io/acme/api:1.0" });
-    await ingest(readFixture("trufflehog/v3_git.json").toString() + "\n", { image: "registry.gitlab.com/acme/worker:2.3" });
+    await ingest(readFixture("trufflehog/v3_git.json").toString() + "\n", {
+      image: "registry.gitlab.com/acme/worker:2.3",
+    });
     expect(await recount()).toEqual([]);
     expect(await t.db.secret.count({ where: { registryCount: { gt: 1 } } })).toBeGreaterThan(0);
     expect(await t.db.secret.count({ where: { residueCount: { gt: 0 } } })).toBeGreaterThan(0);
@@ -124,7 +180,12 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "residue-jsonl-")), "report.jsonl");
     fs.writeFileSync(file, report);
     const spooled = { file, size: Buffer.byteLength(report), sha256: sha256Hex(report) };
-    const stored = async () => ({ secrets: await rows("Secret"), occurrences: await rows("Occurrence"), layers: await rows("Layer"), images: await rows("Image") });
+    const stored = async () => ({
+      secrets: await rows("Secret"),
+      occurrences: await rows("Occurrence"),
+      layers: await rows("Layer"),
+      images: await rows("Image"),
+    });
     const streamed = await ingestReport({ content: spooled, uploader });
     const fromFile = await stored();
     await reset();
@@ -136,21 +197,34 @@ describe(`ingest on ${testDatabaseKind}`, () => {
   });
 
   it("the home page's fleet counts equal counting the occurrences", async () => {
-    for (const [i, img] of fleetImages(6, { repositories: 3, bases: 2 }).entries()) await ingest(trivyReport(img, 20, { secretPool: 30, seed: i }));
+    for (const [i, img] of fleetImages(6, { repositories: 3, bases: 2 }).entries())
+      await ingest(trivyReport(img, 20, { secretPool: 30, seed: i }));
     await ingest(readFixture("gitleaks/version_7.5.0.json"), { image: "registry.gitlab.com/acme/api:1.0" });
     await ingest(readFixture("trivy/scheme_2_no_vuln.json"), { image: "quay.io/acme/clean:1.0" }); // an image, a registry, nothing found
     expect(await rows("Image")).toBeGreaterThan(7);
     const [want] = await t.db.$queryRawUnsafe<{ images: number; registries: number }[]>(
-      `SELECT count(DISTINCT o."imageId")::int AS images, count(DISTINCT r."registryId")::int AS registries FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId"`);
+      `SELECT count(DISTINCT o."imageId")::int AS images, count(DISTINCT r."registryId")::int AS registries FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId"`,
+    );
     expect(want!.registries).toBeGreaterThan(1);
-    expect(await getFleetSummary()).toMatchObject({ affectedImages: want!.images, registries: want!.registries, secrets: await rows("Secret") });
+    expect(await getFleetSummary()).toMatchObject({
+      affectedImages: want!.images,
+      registries: want!.registries,
+      secrets: await rows("Secret"),
+    });
   });
 
   it("text search matching more than 10,000 secrets finds the same secrets as one matching a few", async () => {
     const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
     await ingest(residueSarif(img, 11_000, { secretPool: 1_000_000, seed: 4 })); // 10,202 distinct secrets
     const expected = async (like: string) =>
-      (await t.db.$queryRawUnsafe<{ id: string }[]>(`SELECT DISTINCT "secretId" AS id FROM "Occurrence" WHERE path ILIKE $1`, like)).map((r) => r.id).sort();
+      (
+        await t.db.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT DISTINCT "secretId" AS id FROM "Occurrence" WHERE path ILIKE $1`,
+          like,
+        )
+      )
+        .map((r) => r.id)
+        .sort();
     const found = async (q: string) => {
       const r = await listSecrets(listSecretsQuerySchema.parse({ q, pageSize: "100" }));
       return { total: r.total };
@@ -164,7 +238,12 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect((await found("module-1")).total).toBe((await expected("%module-1%")).length);
 
     // One path behind more occurrences than the id limit: filtered by the path's id, not by a list of secrets.
-    const hot = Array.from({ length: 10_050 }, (_, i) => ({ RuleID: "generic-api-key", File: "app/shared/hot.env", Secret: `hot-secret-value-${i}-abcdef0123`, StartLine: i + 1 }));
+    const hot = Array.from({ length: 10_050 }, (_, i) => ({
+      RuleID: "generic-api-key",
+      File: "app/shared/hot.env",
+      Secret: `hot-secret-value-${i}-abcdef0123`,
+      StartLine: i + 1,
+    }));
     await ingest(JSON.stringify(hot), { image: "ghcr.io/acme/hot:1" });
     const hotTotal = (await found("SHARED/hot.env")).total;
     expect(hotTotal).toBe((await expected("%shared/hot.env%")).length);
@@ -172,17 +251,29 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     expect((await found("acme/hot")).total).toBe(10_050); // the repository branch, past the limit the same way
   });
 
-  it.runIf(testDatabaseKind === "pglite")("the embedded database is vacuumed after ingests have written 20,000 rows (it has no autovacuum)", async () => {
-    const allVisible = async () => (await t.db.$queryRawUnsafe<{ n: number }[]>(`SELECT relallvisible::int AS n FROM pg_class WHERE relname = 'Occurrence'`))[0]!.n;
-    const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
-    expect(await allVisible()).toBe(0); // truncated: a new, never vacuumed table
-    await ingest(residueSarif(img, 21_000, { secretPool: 500, seed: 2 }));
-    await maintenanceIdle();
-    expect(await allVisible()).toBeGreaterThan(0);
-  });
+  it.runIf(testDatabaseKind === "pglite")(
+    "the embedded database is vacuumed after ingests have written 20,000 rows (it has no autovacuum)",
+    async () => {
+      const allVisible = async () =>
+        (
+          await t.db.$queryRawUnsafe<{ n: number }[]>(
+            `SELECT relallvisible::int AS n FROM pg_class WHERE relname = 'Occurrence'`,
+          )
+        )[0]!.n;
+      const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
+      expect(await allVisible()).toBe(0); // truncated: a new, never vacuumed table
+      await ingest(residueSarif(img, 21_000, { secretPool: 500, seed: 2 }));
+      await maintenanceIdle();
+      expect(await allVisible()).toBeGreaterThan(0);
+    },
+  );
 
   it("stores paths too long for an index entry by their beginning and a hash, keeping long paths apart", async () => {
-    const long = (tail: string) => Array.from({ length: 3200 }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919 + ((i * i) % 31)) % 36]).join("") + tail;
+    const long = (tail: string) =>
+      Array.from(
+        { length: 3200 },
+        (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919 + ((i * i) % 31)) % 36],
+      ).join("") + tail;
     const report = JSON.stringify([
       { RuleID: "generic-api-key", File: long("/a.env"), Secret: "s3cr3t-value-1234567890abcdef", StartLine: 1 },
       { RuleID: "generic-api-key", File: long("/b.env"), Secret: "s3cr3t-value-1234567890abcdef", StartLine: 1 },
@@ -207,16 +298,32 @@ describe(`ingest on ${testDatabaseKind}`, () => {
 
   it("a failing upload leaves nothing behind", async () => {
     await ingest(readFixture("trivy-upstream/secrets.json.golden"), { image: "ghcr.io/acme/api:1.0" });
-    const before = { s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), i: await rows("Image") };
-    await expect(ingest(readFixture("gitleaks/gitleaks8_many.json"), { image: "NOT A REF" })).rejects.toThrow(/Invalid image reference/);
+    const before = {
+      s: await rows("Secret"),
+      o: await rows("Occurrence"),
+      sc: await rows("Scan"),
+      i: await rows("Image"),
+    };
+    await expect(ingest(readFixture("gitleaks/gitleaks8_many.json"), { image: "NOT A REF" })).rejects.toThrow(
+      /Invalid image reference/,
+    );
     // Force a database error mid-ingest, after the scan, images and secrets are written: a trigger on Occurrence.
-    await t.db.$executeRawUnsafe(`CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
-    await t.db.$executeRawUnsafe(`CREATE TRIGGER test_fail BEFORE INSERT ON "Occurrence" FOR EACH ROW EXECUTE FUNCTION test_fail()`);
+    await t.db.$executeRawUnsafe(
+      `CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`,
+    );
+    await t.db.$executeRawUnsafe(
+      `CREATE TRIGGER test_fail BEFORE INSERT ON "Occurrence" FOR EACH ROW EXECUTE FUNCTION test_fail()`,
+    );
     const broken = JSON.stringify([{ RuleID: "r", File: "/a/b", Secret: "s3cr3t-value-123456" }]);
     await expect(ingest(broken, { image: "ghcr.io/acme/other:1" })).rejects.toThrow();
     await t.db.$executeRawUnsafe(`DROP TRIGGER test_fail ON "Occurrence"`);
     await t.db.$executeRawUnsafe(`DROP FUNCTION test_fail()`);
-    expect({ s: await rows("Secret"), o: await rows("Occurrence"), sc: await rows("Scan"), i: await rows("Image") }).toEqual(before);
+    expect({
+      s: await rows("Secret"),
+      o: await rows("Occurrence"),
+      sc: await rows("Scan"),
+      i: await rows("Image"),
+    }).toEqual(before);
   });
 
   it("a resolved secret seen in a new digest reopens as a regression; a false positive stays suppressed", async () => {
@@ -224,7 +331,10 @@ describe(`ingest on ${testDatabaseKind}`, () => {
     await ingest(report, { image: "ghcr.io/acme/api:1.0" });
     const all = (await listSecrets(listSecretsQuerySchema.parse({}))).secrets;
     await t.db.secret.update({ where: { id: all[0]!.id }, data: { triageState: "resolved" } });
-    await t.db.secret.update({ where: { id: all[1]!.id }, data: { triageState: "false_positive", triageReason: "test key" } });
+    await t.db.secret.update({
+      where: { id: all[1]!.id },
+      data: { triageState: "false_positive", triageReason: "test key" },
+    });
     await ingest(report + "\n", { image: `ghcr.io/acme/api@sha256:${"c".repeat(64)}` });
     const after = await t.db.secret.findMany({ where: { id: { in: [all[0]!.id, all[1]!.id] } } });
     expect(after.find((s) => s.id === all[0]!.id)).toMatchObject({ triageState: "open", regression: true });
@@ -233,10 +343,14 @@ describe(`ingest on ${testDatabaseKind}`, () => {
 
   it("never stores a raw secret value: every fixture ingested, every table dumped", async () => {
     for (const f of allFixtures()) await ingest(readFixture(f)).catch(() => undefined);
-    const tables = await t.db.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    const tables = await t.db.$queryRawUnsafe<{ tablename: string }[]>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+    );
     let dump = "";
     for (const { tablename } of tables) {
-      const r = await t.db.$queryRawUnsafe<{ j: string }[]>(`SELECT coalesce(json_agg(t)::text, '') AS j FROM "${tablename}" t`);
+      const r = await t.db.$queryRawUnsafe<{ j: string }[]>(
+        `SELECT coalesce(json_agg(t)::text, '') AS j FROM "${tablename}" t`,
+      );
       dump += r[0]!.j;
     }
     const raws = rawValuesInFixtures();

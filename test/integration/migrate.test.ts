@@ -52,7 +52,10 @@ describe(`migration runner on ${testDatabaseKind}`, () => {
     const dir = copyMigrations();
     const bad = path.join(dir, "29991231000000_broken");
     fs.mkdirSync(bad);
-    fs.writeFileSync(path.join(bad, "migration.sql"), `CREATE TABLE "Half" (id int);\nALTER TABLE "NoSuchTable" ADD COLUMN x int;\n`);
+    fs.writeFileSync(
+      path.join(bad, "migration.sql"),
+      `CREATE TABLE "Half" (id int);\nALTER TABLE "NoSuchTable" ADD COLUMN x int;\n`,
+    );
     const err = await applyMigrations(db.handle.factory, { dir }).catch((e) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect(err.migration).toBe("29991231000000_broken");

@@ -11,7 +11,15 @@ import { applyStepEvent } from "@/lib/remediation/steps";
 import { addComment, triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { buildLayers, dockerArchive, privateKeyPem, type TestImage } from "@/test/helpers/image-archive";
-import { detectSecretsBaseline, ggshieldJson, gitleaksJson, trivyJson, trufflehogLines, type Planted, type PlantedImage } from "@/test/helpers/scanner-reports";
+import {
+  detectSecretsBaseline,
+  ggshieldJson,
+  gitleaksJson,
+  trivyJson,
+  trufflehogLines,
+  type Planted,
+  type PlantedImage,
+} from "@/test/helpers/scanner-reports";
 
 const system = { kind: "system", label: "test" } as const;
 let t: TestDb;
@@ -26,7 +34,11 @@ afterAll(() => t.drop());
 
 async function post(body: string, query = "") {
   const res = await uploadScan(
-    new NextRequest(`http://localhost/api/v1/scans${query}`, { method: "POST", body, headers: { authorization: `Bearer ${token}` } }),
+    new NextRequest(`http://localhost/api/v1/scans${query}`, {
+      method: "POST",
+      body,
+      headers: { authorization: `Bearer ${token}` },
+    }),
     ctx(),
   );
   const json = await res.json();
@@ -34,12 +46,16 @@ async function post(body: string, query = "") {
   return json;
 }
 async function getSecret(id: string) {
-  const res = await getSecretRoute(new NextRequest(`http://localhost/api/v1/secrets/${id}`, { headers: { authorization: `Bearer ${token}` } }), ctx({ id }));
+  const res = await getSecretRoute(
+    new NextRequest(`http://localhost/api/v1/secrets/${id}`, { headers: { authorization: `Bearer ${token}` } }),
+    ctx({ id }),
+  );
   expect(res.status).toBe(200);
   return res.json();
 }
 
-const random = (n: number, alphabet: string) => Array.from(crypto.randomBytes(n), (b) => alphabet[b % alphabet.length]).join("");
+const random = (n: number, alphabet: string) =>
+  Array.from(crypto.randomBytes(n), (b) => alphabet[b % alphabet.length]).join("");
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -56,10 +72,23 @@ async function scenario(repository: string) {
   const img: TestImage = {
     tag: `registry.example.com/${repository}:1.0`,
     layers: [
-      { createdBy: "ADD rootfs.tar / # base", files: { "etc/ssl/private/server.key": pem, "etc/os-release": "ID=base\n" } },
-      { createdBy: "COPY .npmrc /root/.npmrc # buildkit", files: { "root/.npmrc": `//registry.npmjs.org/:_authToken=${npm}\n` } },
-      { createdBy: `|1 GITHUB_TOKEN=${gh} /bin/sh -c npm ci && rm /root/.npmrc`, whiteouts: ["/root/.npmrc"], files: { "app/package.json": "{}" } },
-      { createdBy: "COPY .env /app/.env # buildkit", files: { "app/.env": `AWS_ACCESS_KEY_ID=${aws[0]}\nAWS_SECRET_ACCESS_KEY=${aws[1]}\n` } },
+      {
+        createdBy: "ADD rootfs.tar / # base",
+        files: { "etc/ssl/private/server.key": pem, "etc/os-release": "ID=base\n" },
+      },
+      {
+        createdBy: "COPY .npmrc /root/.npmrc # buildkit",
+        files: { "root/.npmrc": `//registry.npmjs.org/:_authToken=${npm}\n` },
+      },
+      {
+        createdBy: `|1 GITHUB_TOKEN=${gh} /bin/sh -c npm ci && rm /root/.npmrc`,
+        whiteouts: ["/root/.npmrc"],
+        files: { "app/package.json": "{}" },
+      },
+      {
+        createdBy: "COPY .env /app/.env # buildkit",
+        files: { "app/.env": `AWS_ACCESS_KEY_ID=${aws[0]}\nAWS_SECRET_ACCESS_KEY=${aws[1]}\n` },
+      },
     ],
   };
   const built = await buildLayers(img);
@@ -85,12 +114,20 @@ async function scenario(repository: string) {
     trivy: { body: trivyJson(image, planted), query: "" },
     "detect-secrets": { body: detectSecretsBaseline(planted, finalFs), query: imageParam },
   };
-  return { reports, raws: [...aws, npm, gh, pem], repository: `registry.example.com/${repository}`.split("/").slice(1).join("/") };
+  return {
+    reports,
+    raws: [...aws, npm, gh, pem],
+    repository: `registry.example.com/${repository}`.split("/").slice(1).join("/"),
+  };
 }
 type Scanner = keyof Awaited<ReturnType<typeof scenario>>["reports"];
 
 const secretsOf = (repository: string) =>
-  t.db.secret.findMany({ where: { occurrences: { some: { repository: { name: repository } } } }, select: { id: true, detector: true, identityKind: true }, orderBy: { id: "asc" } });
+  t.db.secret.findMany({
+    where: { occurrences: { some: { repository: { name: repository } } } },
+    select: { id: true, detector: true, identityKind: true },
+    orderBy: { id: "asc" },
+  });
 
 // Which scanners report each credential of the scenario: gitleaks and detect-secrets see only the final
 // filesystem, ggshield and trivy only files, detect-secrets has no private-key hash to compare.
@@ -129,7 +166,11 @@ describe(`one credential, one secret, whichever scanners report it, on ${testDat
     const otherRepo = await scenario("team/merge-other");
     // The same AWS key pair, seen as values only, elsewhere: a separate secret until evidence links them.
     const pair = s.raws.slice(0, 2);
-    const otherBody = otherRepo.reports.trufflehog.body.split("\n").find((l) => l.includes('"AWS"'))!.replaceAll(otherRepo.raws[0]!, pair[0]!).replaceAll(otherRepo.raws[1]!, pair[1]!);
+    const otherBody = otherRepo.reports.trufflehog.body
+      .split("\n")
+      .find((l) => l.includes('"AWS"'))!
+      .replaceAll(otherRepo.raws[0]!, pair[0]!)
+      .replaceAll(otherRepo.raws[1]!, pair[1]!);
     await post(otherBody);
     const [valued] = await secretsOf(otherRepo.repository);
     expect(valued!.id).not.toBe(masked!.id);
@@ -140,19 +181,26 @@ describe(`one credential, one secret, whichever scanners report it, on ${testDat
     expect(aws).toHaveLength(1);
     expect(await secretsOf(s.repository)).toHaveLength(4);
     expect(await t.db.secret.findUnique({ where: { id: valued!.id } })).toBeNull();
-    const merged = await t.db.secret.findUniqueOrThrow({ where: { id: aws[0]!.id }, include: { comments: true, steps: true, occurrences: { include: { repository: true } } } });
+    const merged = await t.db.secret.findUniqueOrThrow({
+      where: { id: aws[0]!.id },
+      include: { comments: true, steps: true, occurrences: { include: { repository: true } } },
+    });
     expect(merged.id).toBe(masked!.id); // the first seen survives
     expect(merged).toMatchObject({ triageState: "confirmed", identityKind: "hmac" });
     expect(merged.redactedPreview).toMatch(/^AKIA•{4} \(20 chars\)$/);
     expect(merged.comments.map((c) => c.body)).toEqual(["rotating with the platform team"]);
     expect(merged.steps.find((x) => x.kind === "rotate")).toMatchObject({ id: rotate.id, state: "in_progress" });
-    expect(new Set(merged.occurrences.map((o) => o.repository.name))).toEqual(new Set([s.repository, otherRepo.repository]));
+    expect(new Set(merged.occurrences.map((o) => o.repository.name))).toEqual(
+      new Set([s.repository, otherRepo.repository]),
+    );
     expect(merged.steps.filter((x) => x.kind === "rebuild").length).toBe(2); // a plan for the repository it brought along
 
     const moved = await getSecret(valued!.id);
     expect(moved).toMatchObject({ movedFrom: valued!.id, mergedFrom: 1, secret: { id: masked!.id } });
     const activity = await getSecretActivity(masked!.id);
-    expect(activity.timeline.map((e) => e.label)).toEqual(expect.arrayContaining(["secret.merged", "secret.merged_into", "secret.triaged"]));
+    expect(activity.timeline.map((e) => e.label)).toEqual(
+      expect.arrayContaining(["secret.merged", "secret.merged_into", "secret.triaged"]),
+    );
     await expectCountersEqualRecount();
 
     // Idempotent: the same evidence again merges nothing, and the same bytes are a duplicate.
@@ -167,23 +215,41 @@ describe(`one credential, one secret, whichever scanners report it, on ${testDat
   it("uploads that merge the same secrets at the same time end as one secret and one merge", async () => {
     const s = await scenario("team/race");
     await post(s.reports.trivy.body);
-    await post(s.reports.gitleaks.body.replace(/"File":"app\/\.env"/g, '"File":"srv/other.env"'), s.reports.gitleaks.query);
+    await post(
+      s.reports.gitleaks.body.replace(/"File":"app\/\.env"/g, '"File":"srv/other.env"'),
+      s.reports.gitleaks.query,
+    );
     const merges = await t.db.secretMerge.count();
-    await Promise.all([post(s.reports.residue.body), post(s.reports.trufflehog.body), post(s.reports.ggshield.body, s.reports.ggshield.query)]);
+    await Promise.all([
+      post(s.reports.residue.body),
+      post(s.reports.trufflehog.body),
+      post(s.reports.ggshield.body, s.reports.ggshield.query),
+    ]);
     const secrets = await secretsOf(s.repository);
     expect(secrets).toHaveLength(4);
     expect(await t.db.secretMerge.count()).toBeGreaterThan(merges);
-    const keys = await t.db.secretKey.groupBy({ by: ["secretId"], where: { secretId: { in: secrets.map((x) => x.id) } }, _count: true });
+    const keys = await t.db.secretKey.groupBy({
+      by: ["secretId"],
+      where: { secretId: { in: secrets.map((x) => x.id) } },
+      _count: true,
+    });
     expect(keys).toHaveLength(4);
     await expectCountersEqualRecount();
   });
 });
 
 async function expectNoRawValue(raws: string[]) {
-  const tables = await t.db.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+  const tables = await t.db.$queryRawUnsafe<{ tablename: string }[]>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+  );
   let dump = "";
-  for (const { tablename } of tables) dump += (await t.db.$queryRawUnsafe<{ j: string }[]>(`SELECT coalesce(json_agg(t)::text, '') AS j FROM "${tablename}" t`))[0]!.j;
-  const leaked = raws.filter((v) => dump.includes(v) || dump.includes(JSON.stringify(v).slice(1, -1)) || dump.includes(v.slice(8, 30)));
+  for (const { tablename } of tables)
+    dump += (
+      await t.db.$queryRawUnsafe<{ j: string }[]>(`SELECT coalesce(json_agg(t)::text, '') AS j FROM "${tablename}" t`)
+    )[0]!.j;
+  const leaked = raws.filter(
+    (v) => dump.includes(v) || dump.includes(JSON.stringify(v).slice(1, -1)) || dump.includes(v.slice(8, 30)),
+  );
   expect(leaked).toEqual([]);
 }
 

@@ -25,13 +25,31 @@ describe(`re-masking stored previews on ${testDatabaseKind}`, () => {
       ["nothing in the report", "(value not in report)"],
     ];
     for (const [i, [, preview]] of rows.entries()) {
-      await t.db.secret.create({ data: { identityKey: `k${i}`, identityKind: "location", detector: "d", ruleId: "r", redactedPreview: preview, severity: "high" } });
+      await t.db.secret.create({
+        data: {
+          identityKey: `k${i}`,
+          identityKind: "location",
+          detector: "d",
+          ruleId: "r",
+          redactedPreview: preview,
+          severity: "high",
+        },
+      });
     }
     const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, "20261202001500_remask_previews", "migration.sql"), "utf8");
     await t.db.$executeRawUnsafe(sql);
     await t.db.$executeRawUnsafe(sql); // idempotent
-    const after = (await t.db.secret.findMany({ orderBy: { identityKey: "asc" }, select: { redactedPreview: true } })).map((s) => s.redactedPreview);
-    expect(after).toEqual(["ghp_••••", "GITH••••", "•••• (72 chars)", previewOf(TOKEN), "AKIA••••", "(value not in report)"]);
+    const after = (
+      await t.db.secret.findMany({ orderBy: { identityKey: "asc" }, select: { redactedPreview: true } })
+    ).map((s) => s.redactedPreview);
+    expect(after).toEqual([
+      "ghp_••••",
+      "GITH••••",
+      "•••• (72 chars)",
+      previewOf(TOKEN),
+      "AKIA••••",
+      "(value not in report)",
+    ]);
     for (const p of after) expect(p).not.toContain(TOKEN.slice(4, 12));
   });
 });

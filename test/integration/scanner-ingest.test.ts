@@ -26,13 +26,24 @@ async function scanAndIngest(tag: string, layers: TestLayer[]) {
 }
 
 describe(`residue scan → ingest on ${testDatabaseKind}`, () => {
-  const baseLayer: TestLayer = { createdBy: "ADD rootfs / # base", files: { "etc/ssl/private/base.key": privateKeyPem(), "etc/os-release": "ID=base\n" } };
+  const baseLayer: TestLayer = {
+    createdBy: "ADD rootfs / # base",
+    files: { "etc/ssl/private/base.key": privateKeyPem(), "etc/os-release": "ID=base\n" },
+  };
 
   it("two images in two repositories sharing a base layer that holds a key: one secret, two images, inherited", async () => {
-    const a = await scanAndIngest("ghcr.io/acme/api:1.0", [baseLayer, { createdBy: "COPY api /app", files: { "app/api.js": "1" } }]);
-    const b = await scanAndIngest("docker.io/acme/worker:3", [baseLayer, { createdBy: "COPY worker /app", files: { "app/worker.js": "2" } }]);
+    const a = await scanAndIngest("ghcr.io/acme/api:1.0", [
+      baseLayer,
+      { createdBy: "COPY api /app", files: { "app/api.js": "1" } },
+    ]);
+    const b = await scanAndIngest("docker.io/acme/worker:3", [
+      baseLayer,
+      { createdBy: "COPY worker /app", files: { "app/worker.js": "2" } },
+    ]);
     expect(a.scan.findings[0]!.layer!.diffId).toBe(b.scan.findings[0]!.layer!.diffId);
-    const secrets = await t.db.secret.findMany({ include: { occurrences: { include: { image: { include: { repository: true } } } } } });
+    const secrets = await t.db.secret.findMany({
+      include: { occurrences: { include: { image: { include: { repository: true } } } } },
+    });
     expect(secrets).toHaveLength(1);
     expect(secrets[0]!.identityKind).toBe("hmac");
     expect(secrets[0]!.imageCount).toBe(2);
@@ -56,13 +67,21 @@ describe(`residue scan → ingest on ${testDatabaseKind}`, () => {
     expect(page.history.map((h) => h.source)).toEqual(["history"]);
     expect(page.stack[0]!.sharedWith).toMatchObject({ repositories: 1 });
     expect(page.counts).toMatchObject({ residue: 1, history: 1, inherited: 1 });
-    const dump = JSON.stringify(await t.db.$queryRawUnsafe(`SELECT json_agg(x) FROM (SELECT * FROM "Occurrence" o JOIN "ImageLayer" il ON true) x`));
+    const dump = JSON.stringify(
+      await t.db.$queryRawUnsafe(
+        `SELECT json_agg(x) FROM (SELECT * FROM "Occurrence" o JOIN "ImageLayer" il ON true) x`,
+      ),
+    );
     expect(dump).not.toContain(GH);
     expect(dump).not.toContain("hunter2hunter2");
   });
 
   it("the gate fails an image with an unrotated secret, passes once rotation is recorded, and refuses unknown images", async () => {
-    const digest = (await t.db.image.findFirstOrThrow({ where: { repository: { name: "acme/api" }, tags: { some: { name: "1.1" } } } })).digest;
+    const digest = (
+      await t.db.image.findFirstOrThrow({
+        where: { repository: { name: "acme/api" }, tags: { some: { name: "1.1" } } },
+      })
+    ).digest;
     const failing = await evaluateGate({ image: "ghcr.io/acme/api:1.1", unknown: "fail" });
     expect(failing.decision).toBe("fail");
     expect(failing.reasons.length).toBe(3);
@@ -74,11 +93,20 @@ describe(`residue scan → ingest on ${testDatabaseKind}`, () => {
     const ids = failing.reasons.map((r) => r.secretId!);
     await triageSecrets(triager, { ids, change: { state: "confirmed" } });
     for (const s of await t.db.remediationStep.findMany({ where: { secretId: { in: ids }, kind: "rotate" } })) {
-      await applyStepEvent(triager, { stepId: s.id, event: { type: "complete", rotation: { rotatedBy: "ops", rotatedAt: new Date(), how: "vault" } } });
+      await applyStepEvent(triager, {
+        stepId: s.id,
+        event: { type: "complete", rotation: { rotatedBy: "ops", rotatedAt: new Date(), how: "vault" } },
+      });
     }
-    expect(await evaluateGate({ image: "ghcr.io/acme/api:1.1", unknown: "fail" })).toMatchObject({ decision: "pass", reasons: [] });
+    expect(await evaluateGate({ image: "ghcr.io/acme/api:1.1", unknown: "fail" })).toMatchObject({
+      decision: "pass",
+      reasons: [],
+    });
 
-    expect(await evaluateGate({ image: "ghcr.io/acme/never:1", unknown: "fail" })).toMatchObject({ decision: "fail", reasons: [{ code: "unknown_image" }] });
+    expect(await evaluateGate({ image: "ghcr.io/acme/never:1", unknown: "fail" })).toMatchObject({
+      decision: "fail",
+      reasons: [{ code: "unknown_image" }],
+    });
     expect((await evaluateGate({ image: "ghcr.io/acme/never:1", unknown: "pass" })).decision).toBe("pass");
   });
 });
@@ -90,9 +118,15 @@ describe(`one image, two archive formats, on ${testDatabaseKind}`, () => {
     const fromOci = await scanImage(dir);
     const fromDocker = await scanImage(await dockerArchive({ tag: "ghcr.io/acme/same:1.1", layers }));
     expect(fromOci.image.configDigest).toBe(fromDocker.image.configDigest);
-    await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(fromOci))), uploader: system, image: "ghcr.io/acme/same:1.1" });
+    await ingestReport({
+      content: Buffer.from(JSON.stringify(toSarif(fromOci))),
+      uploader: system,
+      image: "ghcr.io/acme/same:1.1",
+    });
     await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(fromDocker))), uploader: system });
     const images = await t.db.image.findMany({ where: { repository: { name: "acme/same" } } });
-    expect(images.map((i) => ({ digest: i.digest, kind: i.digestKind }))).toEqual([{ digest: fromDocker.image.configDigest, kind: "config" }]);
+    expect(images.map((i) => ({ digest: i.digest, kind: i.digestKind }))).toEqual([
+      { digest: fromDocker.image.configDigest, kind: "config" },
+    ]);
   });
 });

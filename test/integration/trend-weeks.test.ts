@@ -21,19 +21,40 @@ beforeAll(async () => {
   // keys shared between them, triage changes back and forth; then this week's scans, now.
   const images = fleetImages(8, { repositories: 4, bases: 2 });
   const start = Date.now() - 100 * DAY;
-  const ids = async () => (await t.db.secret.findMany({ select: { id: true }, orderBy: { firstSeenAt: "asc" } })).map((s) => s.id);
+  const ids = async () =>
+    (await t.db.secret.findMany({ select: { id: true }, orderBy: { firstSeenAt: "asc" } })).map((s) => s.id);
   for (let i = 0; i < 30; i++) {
     const at = new Date(start + i * 3 * DAY);
     const img = images[i % images.length]!;
-    const report = i % 2 ? trufflehogLines(img, 25, { secretPool: 60, seed: i }) : residueSarif(img, 25, { secretPool: 60, seed: i });
+    const report =
+      i % 2
+        ? trufflehogLines(img, 25, { secretPool: 60, seed: i })
+        : residueSarif(img, 25, { secretPool: 60, seed: i });
     await ingestReport({ content: Buffer.from(report), uploader: system, now: at });
     const known = await ids();
-    if (i === 10) await triageSecrets(triager, { ids: known.slice(0, 8), change: { state: "false_positive", reason: "test data" } }, at);
+    if (i === 10)
+      await triageSecrets(
+        triager,
+        { ids: known.slice(0, 8), change: { state: "false_positive", reason: "test data" } },
+        at,
+      );
     if (i === 14) await triageSecrets(triager, { ids: known.slice(4, 8), change: { state: "open" } }, at); // reopened
     if (i === 18) await triageSecrets(triager, { ids: known.slice(8, 16), change: { state: "confirmed" } }, at);
-    if (i === 22) await triageSecrets(triager, { ids: known.slice(16, 20), change: { state: "accepted_risk", reason: "internal only", acceptedUntil: new Date(Date.now() + 30 * DAY) } }, at);
+    if (i === 22)
+      await triageSecrets(
+        triager,
+        {
+          ids: known.slice(16, 20),
+          change: { state: "accepted_risk", reason: "internal only", acceptedUntil: new Date(Date.now() + 30 * DAY) },
+        },
+        at,
+      );
   }
-  for (const img of images.slice(0, 3)) await ingestReport({ content: Buffer.from(trufflehogLines(img, 10, { secretPool: 80, seed: 99 })), uploader: system });
+  for (const img of images.slice(0, 3))
+    await ingestReport({
+      content: Buffer.from(trufflehogLines(img, 10, { secretPool: 80, seed: 99 })),
+      uploader: system,
+    });
 });
 afterAll(() => t.drop());
 
@@ -49,9 +70,14 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
       // Read back: the same figures, and read from storage (a changed stored figure shows).
       expect((await getTrends(now(), { fresh: true })).value).toEqual(rebuilt);
       const lastEnded = new Date(`${rebuilt.weeks[14]}T00:00:00Z`);
-      const marked = await t.db.trendWeekGroup.updateMany({ where: { groupBy, week: lastEnded }, data: { openSecrets: 9999 } });
+      const marked = await t.db.trendWeekGroup.updateMany({
+        where: { groupBy, week: lastEnded },
+        data: { openSecrets: 9999 },
+      });
       expect(marked.count).toBeGreaterThan(0);
-      expect((await getTrends(now(), { fresh: true })).value.points.filter((p) => p.openSecrets === 9999)).toHaveLength(marked.count);
+      expect((await getTrends(now(), { fresh: true })).value.points.filter((p) => p.openSecrets === 9999)).toHaveLength(
+        marked.count,
+      );
 
       // A write dated in the past (an import) changes weeks that had ended: they are computed again.
       // A secret never triaged, open since before that week.
@@ -59,7 +85,11 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
         SELECT id FROM "Secret" s WHERE "triageState" = 'open' AND "firstSeenAt" < ${lastEnded}
           AND NOT EXISTS (SELECT 1 FROM "AuditEvent" a WHERE a."entityId" = s.id AND a.action = 'secret.triaged')
         ORDER BY id LIMIT 1`;
-      await triageSecrets(triager, { ids: [open!.id], change: { state: "false_positive", reason: "backdated" } }, new Date(lastEnded.getTime() + DAY));
+      await triageSecrets(
+        triager,
+        { ids: [open!.id], change: { state: "false_positive", reason: "backdated" } },
+        new Date(lastEnded.getTime() + DAY),
+      );
       const after = (await getTrends(now(), { fresh: true })).value;
       expect(after.points.some((p) => p.openSecrets === 9999)).toBe(false);
       expect(after.points).toEqual(await trendsByDefinition(t.db, new Date(), 16, groupBy));
@@ -84,14 +114,22 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     // the others are read as stored (a changed stored figure shows).
     const nowWant = await trendsByDefinition(t.db, new Date(), 16, "registry");
     await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true });
-    const ended = (await t.db.trendWeek.findMany({ where: { groupBy: "registry" }, orderBy: { week: "asc" } })).map((w) => w.week);
+    const ended = (await t.db.trendWeek.findMany({ where: { groupBy: "registry" }, orderBy: { week: "asc" } })).map(
+      (w) => w.week,
+    );
     expect(ended).toHaveLength(15);
-    const marked = await t.db.trendWeekGroup.updateMany({ where: { groupBy: "registry", week: ended[13] }, data: { openSecrets: 9999 } });
+    const marked = await t.db.trendWeekGroup.updateMany({
+      where: { groupBy: "registry", week: ended[13] },
+      data: { openSecrets: 9999 },
+    });
     expect(marked.count).toBeGreaterThan(0);
     await t.db.trendWeek.deleteMany({ where: { groupBy: "registry", week: ended[14] } });
-    const points = (await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true })).value.points;
+    const points = (await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true })).value
+      .points;
     expect(points.filter((p) => p.openSecrets === 9999)).toHaveLength(marked.count);
-    expect(points.filter((p) => p.openSecrets !== 9999)).toEqual(nowWant.filter((p) => p.week !== ended[13]!.toISOString().slice(0, 10)));
+    expect(points.filter((p) => p.openSecrets !== 9999)).toEqual(
+      nowWant.filter((p) => p.week !== ended[13]!.toISOString().slice(0, 10)),
+    );
     expect(await t.db.trendWeek.count({ where: { groupBy: "registry" } })).toBe(15);
   });
 });

@@ -18,22 +18,53 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { page: _p, pageSize: _s, ...filters } = q;
   return (
     <>
-      <PageHeader title="Administration" description="Every change of state: who (user or token), what, before and after, when. Filters live in the URL." />
+      <PageHeader
+        title="Administration"
+        description="Every change of state: who (user or token), what, before and after, when. Filters live in the URL."
+      />
       <AdminTabs current="/admin/audit" />
-      <form method="get" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter audit events">
-        <label className="text-sm font-medium text-slate-700">Actor<input name="actor" defaultValue={q.actor} placeholder="email or token:name" className={inputClass} /></label>
-        <label className="text-sm font-medium text-slate-700">Action
+      <form
+        method="get"
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
+        aria-label="Filter audit events"
+      >
+        <label className="text-sm font-medium text-slate-700">
+          Actor
+          <input name="actor" defaultValue={q.actor} placeholder="email or token:name" className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Action
           <select name="action" defaultValue={q.action ?? ""} className={inputClass}>
             <option value="">Any</option>
-            {actions.map((a) => <option key={a} value={a}>{a}</option>)}
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Entity<input name="entityType" defaultValue={q.entityType} placeholder="Secret, User…" className={inputClass} /></label>
-        <label className="text-sm font-medium text-slate-700">From<input type="date" name="from" defaultValue={q.from} className={inputClass} /></label>
-        <label className="text-sm font-medium text-slate-700">To<input type="date" name="to" defaultValue={q.to} className={inputClass} /></label>
+        <label className="text-sm font-medium text-slate-700">
+          Entity
+          <input name="entityType" defaultValue={q.entityType} placeholder="Secret, User…" className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          From
+          <input type="date" name="from" defaultValue={q.from} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          To
+          <input type="date" name="to" defaultValue={q.to} className={inputClass} />
+        </label>
         <div className="flex items-end gap-2">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Filter</button>
-          <a href="/admin/audit" className="px-2 py-2 text-sm text-slate-600 underline">Reset</a>
+          <button
+            type="submit"
+            className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+          >
+            Filter
+          </button>
+          <a href="/admin/audit" className="px-2 py-2 text-sm text-slate-600 underline">
+            Reset
+          </a>
         </div>
         {q.entityId ? <input type="hidden" name="entityId" value={q.entityId} /> : null}
       </form>
@@ -41,21 +72,40 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Audit events</caption>
           <thead className="bg-slate-50 text-left">
-            <tr>{["When (UTC)", "Actor", "Action", "Entity", "Before", "After"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">{h}</th>)}</tr>
+            <tr>
+              {["When (UTC)", "Actor", "Action", "Entity", "Before", "After"].map((h) => (
+                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
+                  {h}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
             {events.length === 0 ? (
-              <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-600">No events match these filters.</td></tr>
-            ) : events.map((e) => (
-              <tr key={e.id}>
-                <td className="px-3 py-2 whitespace-nowrap tabular-nums">{e.at.toISOString().slice(0, 19).replace("T", " ")}</td>
-                <td className="px-3 py-2">{e.actorLabel}</td>
-                <td className="px-3 py-2"><code className="text-xs">{e.action}</code></td>
-                <td className="px-3 py-2 text-xs">{e.entityType}<div className="font-mono text-slate-500">{e.entityId}</div></td>
-                <td className="max-w-xs px-3 py-2 font-mono text-xs break-all text-slate-600">{json(e.before)}</td>
-                <td className="max-w-xs px-3 py-2 font-mono text-xs break-all">{json(e.after)}</td>
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+                  No events match these filters.
+                </td>
               </tr>
-            ))}
+            ) : (
+              events.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-3 py-2 whitespace-nowrap tabular-nums">
+                    {e.at.toISOString().slice(0, 19).replace("T", " ")}
+                  </td>
+                  <td className="px-3 py-2">{e.actorLabel}</td>
+                  <td className="px-3 py-2">
+                    <code className="text-xs">{e.action}</code>
+                  </td>
+                  <td className="px-3 py-2 text-xs">
+                    {e.entityType}
+                    <div className="font-mono text-slate-500">{e.entityId}</div>
+                  </td>
+                  <td className="max-w-xs px-3 py-2 font-mono text-xs break-all text-slate-600">{json(e.before)}</td>
+                  <td className="max-w-xs px-3 py-2 font-mono text-xs break-all">{json(e.after)}</td>
+                </tr>
+              ))
+            )}
           </tbody>
         </table>
       </div>

@@ -16,28 +16,50 @@ export default async function UsersPage() {
   const users = await listUsers(me);
   return (
     <>
-      <PageHeader title="Administration" description="Who can sign in, and what each role may do. Changing a role or disabling an account ends its sessions at once." />
+      <PageHeader
+        title="Administration"
+        description="Who can sign in, and what each role may do. Changing a role or disabling an account ends its sessions at once."
+      />
       <AdminTabs current="/admin/users" />
       <CreateUserForm minPassword={MIN_PASSWORD_LENGTH} />
       <dl className="my-4 grid gap-2 text-xs text-slate-600 sm:grid-cols-3">
         {Object.entries(ROLE_LABELS).map(([r, l]) => (
-          <div key={r}><dt className="inline font-semibold text-slate-800">{l.label}: </dt><dd className="inline">{l.description}</dd></div>
+          <div key={r}>
+            <dt className="inline font-semibold text-slate-800">{l.label}: </dt>
+            <dd className="inline">{l.description}</dd>
+          </div>
         ))}
       </dl>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Users</caption>
           <thead className="bg-slate-50 text-left">
-            <tr>{["Name", "Email", "Status", "Created", "Role and access"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">{h}</th>)}</tr>
+            <tr>
+              {["Name", "Email", "Status", "Created", "Role and access"].map((h) => (
+                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
+                  {h}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {users.map((u) => (
               <tr key={u.id}>
                 <td className="px-3 py-2">{u.name}</td>
                 <td className="px-3 py-2">{u.email}</td>
-                <td className="px-3 py-2">{u.disabledAt ? <Badge tone="high">disabled</Badge> : <Badge tone="good">active</Badge>}</td>
+                <td className="px-3 py-2">
+                  {u.disabledAt ? <Badge tone="high">disabled</Badge> : <Badge tone="good">active</Badge>}
+                </td>
                 <td className="px-3 py-2 whitespace-nowrap">{u.createdAt.toISOString().slice(0, 10)}</td>
-                <td className="px-3 py-2"><UserRowControls id={u.id} email={u.email} role={u.role} disabled={!!u.disabledAt} self={u.id === me.userId} /></td>
+                <td className="px-3 py-2">
+                  <UserRowControls
+                    id={u.id}
+                    email={u.email}
+                    role={u.role}
+                    disabled={!!u.disabledAt}
+                    self={u.id === me.userId}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -13,14 +13,22 @@ import { hours, minute } from "@/components/ui/format";
 export const metadata = { title: "Compliance report" };
 export const dynamic = "force-dynamic";
 
-export default async function ComplianceReportPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+export default async function ComplianceReportPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string>>;
+}) {
   const me = await requirePageUser("read");
   const q = complianceQuerySchema.parse(await searchParams);
   const to = asOfDate(q);
   const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(to.getTime() - 30 * 86_400_000);
   const scope = { registry: q.registry, repository: q.repository };
   const [summary, period] = await Promise.all([getComplianceSummary(to, scope), getPeriodActivity(from, to, scope)]);
-  const exportQuery = new URLSearchParams(Object.entries({ asOf: q.asOf, registry: q.registry, repository: q.repository }).filter((e): e is [string, string] => !!e[1]));
+  const exportQuery = new URLSearchParams(
+    Object.entries({ asOf: q.asOf, registry: q.registry, repository: q.repository }).filter(
+      (e): e is [string, string] => !!e[1],
+    ),
+  );
   const d = (x: Date) => x.toISOString().slice(0, 10);
   return (
     <article className="mx-auto max-w-4xl bg-white p-8 text-sm shadow-sm print:max-w-none print:p-0 print:shadow-none">
@@ -28,33 +36,86 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">Residue · secrets in container image layers</p>
           <h1 className="mt-1 text-2xl font-semibold">Compliance report</h1>
-          <p className="mt-1 text-slate-600">Period {d(from)} to {d(to)} · scope {scopeLabel(scope)} · catalogue {CATALOGUE_VERSION}</p>
-          <p className="text-slate-600">Prepared {minute(new Date())} UTC for {me.name}. Contains no secret values: previews show at most a few leading characters.</p>
+          <p className="mt-1 text-slate-600">
+            Period {d(from)} to {d(to)} · scope {scopeLabel(scope)} · catalogue {CATALOGUE_VERSION}
+          </p>
+          <p className="text-slate-600">
+            Prepared {minute(new Date())} UTC for {me.name}. Contains no secret values: previews show at most a few
+            leading characters.
+          </p>
         </div>
         <PrintButton />
       </header>
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3 print:hidden" aria-label="Report period">
-        <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={q.from ?? d(from)} className="mt-1 block rounded border border-slate-300 px-2 py-1" /></label>
-        <label className="text-xs font-medium">To (as of)<input type="date" name="asOf" defaultValue={q.asOf ?? d(to)} className="mt-1 block rounded border border-slate-300 px-2 py-1" /></label>
+        <label className="text-xs font-medium">
+          From
+          <input
+            type="date"
+            name="from"
+            defaultValue={q.from ?? d(from)}
+            className="mt-1 block rounded border border-slate-300 px-2 py-1"
+          />
+        </label>
+        <label className="text-xs font-medium">
+          To (as of)
+          <input
+            type="date"
+            name="asOf"
+            defaultValue={q.asOf ?? d(to)}
+            className="mt-1 block rounded border border-slate-300 px-2 py-1"
+          />
+        </label>
         {q.registry ? <input type="hidden" name="registry" value={q.registry} /> : null}
         {q.repository ? <input type="hidden" name="repository" value={q.repository} /> : null}
-        <button type="submit" className="rounded border border-slate-300 px-3 py-1">Update</button>
+        <button type="submit" className="rounded border border-slate-300 px-3 py-1">
+          Update
+        </button>
       </form>
 
       <section className="mt-6" aria-labelledby="summary">
-        <h2 id="summary" className="text-lg font-semibold">Summary</h2>
-        <p className="mt-1">In the period: {period.scans} scans ingested, {period.found} secrets found, {period.confirmed} confirmed, {period.remediated} remediated.</p>
+        <h2 id="summary" className="text-lg font-semibold">
+          Summary
+        </h2>
+        <p className="mt-1">
+          In the period: {period.scans} scans ingested, {period.found} secrets found, {period.confirmed} confirmed,{" "}
+          {period.remediated} remediated.
+        </p>
         <table className="mt-3 w-full border-collapse text-left">
-          <thead><tr className="border-b border-slate-300">{["Control", "Status", "Open", "Images", "Registries", "Rotation (verified)", "Unverified", "MTTR", "Overdue", "Scans"].map((h) => <th key={h} scope="col" className="py-1 pr-3 font-semibold">{h}</th>)}</tr></thead>
+          <thead>
+            <tr className="border-b border-slate-300">
+              {[
+                "Control",
+                "Status",
+                "Open",
+                "Images",
+                "Registries",
+                "Rotation (verified)",
+                "Unverified",
+                "MTTR",
+                "Overdue",
+                "Scans",
+              ].map((h) => (
+                <th key={h} scope="col" className="py-1 pr-3 font-semibold">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
           <tbody>
             {summary.map(({ control, figures: f, status, rotationCoverage }) => (
               <tr key={control.id} className="border-b border-slate-100">
                 <td className="py-1 pr-3">{control.title}</td>
-                <td className="py-1 pr-3"><StatusBadge status={status} /></td>
+                <td className="py-1 pr-3">
+                  <StatusBadge status={status} />
+                </td>
                 <td className="py-1 pr-3 tabular-nums">{f.openSecrets}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.affectedImages}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.affectedRegistries}</td>
-                <td className="py-1 pr-3 tabular-nums">{rotationCoverage == null ? "—" : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`}</td>
+                <td className="py-1 pr-3 tabular-nums">
+                  {rotationCoverage == null
+                    ? "—"
+                    : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`}
+                </td>
                 <td className="py-1 pr-3 tabular-nums">{f.rotationsUnverified}</td>
                 <td className="py-1 pr-3 tabular-nums">{hours(f.mttrHours)}</td>
                 <td className="py-1 pr-3 tabular-nums">{f.overdueSteps}</td>
@@ -66,37 +127,70 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
       </section>
 
       <section className="mt-8" aria-labelledby="detail">
-        <h2 id="detail" className="text-lg font-semibold">Per control</h2>
+        <h2 id="detail" className="text-lg font-semibold">
+          Per control
+        </h2>
         {summary.map(({ control, status, reasons }) => (
           <div key={control.id} className="mt-4 break-inside-avoid border-l-4 border-slate-200 pl-4">
-            <h3 className="font-semibold">{control.title} <StatusBadge status={status} /></h3>
-            <p className="text-xs text-slate-500">{control.framework} {control.version} · {control.id}</p>
+            <h3 className="font-semibold">
+              {control.title} <StatusBadge status={status} />
+            </h3>
+            <p className="text-xs text-slate-500">
+              {control.framework} {control.version} · {control.id}
+            </p>
             <p className="mt-1">{control.description}</p>
-            {reasons.length ? <p className="mt-1 font-medium">Status because: {reasons.join("; ")}.</p> : <p className="mt-1">No open finding in scope.</p>}
+            {reasons.length ? (
+              <p className="mt-1 font-medium">Status because: {reasons.join("; ")}.</p>
+            ) : (
+              <p className="mt-1">No open finding in scope.</p>
+            )}
             <ul className="mt-1 list-disc pl-5">
-              {(Object.entries(control.mappings) as [FindingType, string][]).map(([t, why]) => <li key={t}><span className="font-medium">{FINDING_TYPES[t].split(":")[0]}</span> — {why}</li>)}
+              {(Object.entries(control.mappings) as [FindingType, string][]).map(([t, why]) => (
+                <li key={t}>
+                  <span className="font-medium">{FINDING_TYPES[t].split(":")[0]}</span> — {why}
+                </li>
+              ))}
             </ul>
           </div>
         ))}
       </section>
 
       <section className="mt-8 break-before-page" aria-labelledby="worst">
-        <h2 id="worst" className="text-lg font-semibold">Open secrets at the end of the period (most severe first)</h2>
+        <h2 id="worst" className="text-lg font-semibold">
+          Open secrets at the end of the period (most severe first)
+        </h2>
         <p className="mt-1">
           {period.open === period.openSecrets.length
             ? `All ${period.open} open secret${period.open === 1 ? "" : "s"} in scope.`
             : `The ${period.openSecrets.length.toLocaleString("en")} most severe of ${period.open.toLocaleString("en")} open secrets in scope; every one is in the export.`}{" "}
-          <a href={`/api/ui/compliance/export?${new URLSearchParams({ ...Object.fromEntries(exportQuery), format: "csv" })}`} className="text-indigo-700 underline print:hidden">Export CSV</a>
+          <a
+            href={`/api/ui/compliance/export?${new URLSearchParams({ ...Object.fromEntries(exportQuery), format: "csv" })}`}
+            className="text-indigo-700 underline print:hidden"
+          >
+            Export CSV
+          </a>
         </p>
         {period.openSecrets.length === 0 ? null : (
           <table className="mt-2 w-full border-collapse text-left">
-            <thead><tr className="border-b border-slate-300">{["Severity", "Rule", "Preview", "State", "Images", "First seen"].map((h) => <th key={h} scope="col" className="py-1 pr-3 font-semibold">{h}</th>)}</tr></thead>
+            <thead>
+              <tr className="border-b border-slate-300">
+                {["Severity", "Rule", "Preview", "State", "Images", "First seen"].map((h) => (
+                  <th key={h} scope="col" className="py-1 pr-3 font-semibold">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
               {period.openSecrets.map((s) => (
                 <tr key={s.id} className="border-b border-slate-100">
-                  <td className="py-1 pr-3"><Badge tone={s.severity}>{s.severity}</Badge></td>
+                  <td className="py-1 pr-3">
+                    <Badge tone={s.severity}>{s.severity}</Badge>
+                  </td>
                   <td className="py-1 pr-3">{s.title ?? s.ruleId}</td>
-                  <td className="py-1 pr-3"><code>{s.redactedPreview}</code></td>
+                  <td className="py-1 pr-3">
+                    <code>{s.redactedPreview}</code>
+                  </td>
                   <td className="py-1 pr-3">{s.triageState}</td>
                   <td className="py-1 pr-3 tabular-nums">{s.imageCount}</td>
                   <td className="py-1 pr-3">{d(s.firstSeenAt)}</td>
@@ -108,22 +202,41 @@ export default async function ComplianceReportPage({ searchParams }: { searchPar
       </section>
 
       <section className="mt-8 break-inside-avoid" aria-labelledby="signoff">
-        <h2 id="signoff" className="text-lg font-semibold">Sign-off</h2>
-        <p className="mt-1">Figures as of {minute(to)} UTC for {scopeLabel(scope)}, catalogue {CATALOGUE_VERSION}, generated {minute(new Date())} UTC by {me.name}.</p>
+        <h2 id="signoff" className="text-lg font-semibold">
+          Sign-off
+        </h2>
+        <p className="mt-1">
+          Figures as of {minute(to)} UTC for {scopeLabel(scope)}, catalogue {CATALOGUE_VERSION}, generated{" "}
+          {minute(new Date())} UTC by {me.name}.
+        </p>
         <dl className="mt-3 grid grid-cols-1 gap-6 sm:grid-cols-3">
           {["Prepared by", "Reviewed by", "Approved by"].map((role) => (
             <div key={role}>
               <dt className="text-xs text-slate-500">{role}</dt>
-              <dd className="mt-6 border-b border-slate-400" aria-label={`${role}: name, signature and date`}>&nbsp;</dd>
+              <dd className="mt-6 border-b border-slate-400" aria-label={`${role}: name, signature and date`}>
+                &nbsp;
+              </dd>
             </div>
           ))}
         </dl>
       </section>
 
       <section className="mt-8 break-inside-avoid" aria-labelledby="method">
-        <h2 id="method" className="text-lg font-semibold">Method</h2>
-        <ul className="mt-1 list-disc pl-5">{STATUS_RULES.map((r) => <li key={r.status}><span className="font-medium">{r.status.replace("_", " ")}</span>: {r.rule}</li>)}</ul>
-        <p className="mt-2">Secrets are identified by a keyed hash (HMAC-SHA256) of their value; the value itself is never stored. A remediation step counts only on evidence: a clean rescan of a rebuilt digest, tag records showing no tag on an affected digest, a later report that the credential is no longer live, or an administrator&apos;s attestation.</p>
+        <h2 id="method" className="text-lg font-semibold">
+          Method
+        </h2>
+        <ul className="mt-1 list-disc pl-5">
+          {STATUS_RULES.map((r) => (
+            <li key={r.status}>
+              <span className="font-medium">{r.status.replace("_", " ")}</span>: {r.rule}
+            </li>
+          ))}
+        </ul>
+        <p className="mt-2">
+          Secrets are identified by a keyed hash (HMAC-SHA256) of their value; the value itself is never stored. A
+          remediation step counts only on evidence: a clean rescan of a rebuilt digest, tag records showing no tag on an
+          affected digest, a later report that the credential is no longer live, or an administrator&apos;s attestation.
+        </p>
       </section>
     </article>
   );

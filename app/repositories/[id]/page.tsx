@@ -20,32 +20,70 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
   const name = `${repo.registry.host}/${repo.name}`;
   return (
     <>
-      <PageHeader title={name} description={<>Tags and digests seen in reports and tag records. <Link className="text-indigo-700 underline" href={`/secrets?registry=${encodeURIComponent(repo.registry.host)}&repository=${encodeURIComponent(repo.name)}`}>Secrets in this repository</Link></>} />
+      <PageHeader
+        title={name}
+        description={
+          <>
+            Tags and digests seen in reports and tag records.{" "}
+            <Link
+              className="text-indigo-700 underline"
+              href={`/secrets?registry=${encodeURIComponent(repo.registry.host)}&repository=${encodeURIComponent(repo.name)}`}
+            >
+              Secrets in this repository
+            </Link>
+          </>
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
         <section aria-labelledby="tags" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
-          <h2 id="tags" className="mb-2 font-semibold">Tags</h2>
-          {tags.length === 0 ? <p className="text-slate-600">No tags recorded.</p> : (
+          <h2 id="tags" className="mb-2 font-semibold">
+            Tags
+          </h2>
+          {tags.length === 0 ? (
+            <p className="text-slate-600">No tags recorded.</p>
+          ) : (
             <ul className="space-y-1">
               {tags.map((t) => (
                 <li key={t.name} className="flex items-center gap-2">
                   <Badge tone={t.deletedAt ? "neutral" : "good"}>{t.name}</Badge>
-                  {t.deletedAt ? <span className="text-slate-500">deleted {day(t.deletedAt)}</span> : <span className="font-mono text-xs">{t.image ? shortDigest(t.image.digest) : ""}</span>}
+                  {t.deletedAt ? (
+                    <span className="text-slate-500">deleted {day(t.deletedAt)}</span>
+                  ) : (
+                    <span className="font-mono text-xs">{t.image ? shortDigest(t.image.digest) : ""}</span>
+                  )}
                 </li>
               ))}
             </ul>
           )}
         </section>
-        <section aria-labelledby="digests" className="overflow-x-auto rounded-lg border border-slate-200 bg-white text-sm">
-          <h2 id="digests" className="px-4 pt-4 font-semibold">Digests</h2>
+        <section
+          aria-labelledby="digests"
+          className="overflow-x-auto rounded-lg border border-slate-200 bg-white text-sm"
+        >
+          <h2 id="digests" className="px-4 pt-4 font-semibold">
+            Digests
+          </h2>
           <table className="mt-2 min-w-full divide-y divide-slate-200">
-            <thead className="bg-slate-50 text-left"><tr>{["Digest", "First seen", "Last seen", "Secrets", "Residue", "Scans"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">{h}</th>)}</tr></thead>
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                {["Digest", "First seen", "Last seen", "Secrets", "Residue", "Scans"].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {images.map((i) => (
                 <tr key={i.id}>
-                  <td className="px-3 py-2"><ImageLink digest={i.digest} digestKind={i.digestKind} repositoryId={repo.id} /></td>
+                  <td className="px-3 py-2">
+                    <ImageLink digest={i.digest} digestKind={i.digestKind} repositoryId={repo.id} />
+                  </td>
                   <td className="px-3 py-2">{day(i.firstSeenAt)}</td>
                   <td className="px-3 py-2">{day(i.lastSeenAt)}</td>
-                  <td className="px-3 py-2 tabular-nums">{i.secrets ? <Badge tone="high">{i.secrets}</Badge> : <Badge tone="good">clean</Badge>}</td>
+                  <td className="px-3 py-2 tabular-nums">
+                    {i.secrets ? <Badge tone="high">{i.secrets}</Badge> : <Badge tone="good">clean</Badge>}
+                  </td>
                   <td className="px-3 py-2 tabular-nums">{i.residue}</td>
                   <td className="px-3 py-2 tabular-nums">{i.scans}</td>
                 </tr>

@@ -41,7 +41,10 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/secrets" className="hover:underline">Secrets</Link> / {s.ruleId}
+        <Link href="/secrets" className="hover:underline">
+          Secrets
+        </Link>{" "}
+        / {s.ruleId}
       </nav>
       <PageHeader
         title={s.title ?? s.ruleId}
@@ -51,7 +54,10 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
             <Badge>{TRIAGE_LABEL[s.triageState]}</Badge>
             {s.regression ? <Badge tone="warn">regression</Badge> : null}
             {s.verifiedLive ? <Badge tone="critical">verified live</Badge> : null}
-            <span>{s.detector} · rule <code>{s.ruleId}</code> · preview <code data-testid="secret-preview">{s.redactedPreview}</code></span>
+            <span>
+              {s.detector} · rule <code>{s.ruleId}</code> · preview{" "}
+              <code data-testid="secret-preview">{s.redactedPreview}</code>
+            </span>
           </span>
         }
       />
@@ -60,17 +66,28 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
         <StatCard label="Repositories" value={b.repositories} />
         <StatCard label="Images (digests)" value={b.images} />
         <StatCard label="Layers" value={b.layers} />
-        <StatCard label="Occurrences" value={b.occurrences} hint={s.residueCount ? `${s.residueCount} deleted in a later layer` : undefined} />
+        <StatCard
+          label="Occurrences"
+          value={b.occurrences}
+          hint={s.residueCount ? `${s.residueCount} deleted in a later layer` : undefined}
+        />
       </dl>
 
       <section className="mt-6 grid gap-4 md:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
           <h2 className="font-semibold">Identity</h2>
-          <p className="mt-1 text-slate-700">{IDENTITY_LABEL[s.identityKind]}.{s.valueLength ? ` The value is ${s.valueLength} characters long.` : ""} Residue never stores the value itself.</p>
-          <p className="mt-2 text-slate-600">First seen {day(s.firstSeenAt)}, last seen {day(s.lastSeenAt)}.</p>
+          <p className="mt-1 text-slate-700">
+            {IDENTITY_LABEL[s.identityKind]}.{s.valueLength ? ` The value is ${s.valueLength} characters long.` : ""}{" "}
+            Residue never stores the value itself.
+          </p>
+          <p className="mt-2 text-slate-600">
+            First seen {day(s.firstSeenAt)}, last seen {day(s.lastSeenAt)}.
+          </p>
           <p className="mt-2 text-slate-600">
             Reported by {detail.scanners.length ? detail.scanners.join(", ") : "no scanner on record"}.
-            {detail.mergedFrom ? ` ${detail.mergedFrom === 1 ? "One secret was" : `${detail.mergedFrom} secrets were`} found to be this credential and merged into it (see the timeline).` : ""}
+            {detail.mergedFrom
+              ? ` ${detail.mergedFrom === 1 ? "One secret was" : `${detail.mergedFrom} secrets were`} found to be this credential and merged into it (see the timeline).`
+              : ""}
           </p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
@@ -91,35 +108,75 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
       </section>
 
       <section className="mt-6" aria-labelledby="where">
-        <h2 id="where" className="mb-2 text-lg font-semibold">Where it occurs</h2>
-        {b.truncated ? <p className="mb-2 text-sm text-amber-700">Showing the 1,000 most recent occurrences of {b.occurrences.toLocaleString("en-US")}.</p> : null}
+        <h2 id="where" className="mb-2 text-lg font-semibold">
+          Where it occurs
+        </h2>
+        {b.truncated ? (
+          <p className="mb-2 text-sm text-amber-700">
+            Showing the 1,000 most recent occurrences of {b.occurrences.toLocaleString("en-US")}.
+          </p>
+        ) : null}
         <ul className="space-y-3">
           {tree.map((reg) => (
             <li key={reg.host} className="rounded-lg border border-slate-200 bg-white">
               <details open>
-                <summary className="cursor-pointer px-4 py-2 font-medium">{reg.host} <span className="text-sm font-normal text-slate-500">({reg.repositories.length} repositories)</span></summary>
+                <summary className="cursor-pointer px-4 py-2 font-medium">
+                  {reg.host}{" "}
+                  <span className="text-sm font-normal text-slate-500">({reg.repositories.length} repositories)</span>
+                </summary>
                 <ul className="space-y-2 px-4 pb-3">
                   {reg.repositories.map((repo) => (
                     <li key={repo.id}>
                       <details open>
-                        <summary className="cursor-pointer font-mono text-sm">{repo.name} <Link href={`/repositories/${repo.id}`} className="ml-2 font-sans text-xs text-indigo-700 underline">repository</Link></summary>
+                        <summary className="cursor-pointer font-mono text-sm">
+                          {repo.name}{" "}
+                          <Link
+                            href={`/repositories/${repo.id}`}
+                            className="ml-2 font-sans text-xs text-indigo-700 underline"
+                          >
+                            repository
+                          </Link>
+                        </summary>
                         <ul className="ml-4 mt-1 space-y-2">
                           {repo.images.map((img) => (
                             <li key={img.id} className="text-sm">
                               <details>
                                 <summary className="cursor-pointer">
                                   <ImageLink digest={img.digest} digestKind={img.digestKind} repositoryId={repo.id} />{" "}
-                                  {img.tags.map((t) => <Badge key={t}>{t}</Badge>)} <span className="text-slate-500">{img.occurrences.length} occurrence{img.occurrences.length === 1 ? "" : "s"}</span>
+                                  {img.tags.map((t) => (
+                                    <Badge key={t}>{t}</Badge>
+                                  ))}{" "}
+                                  <span className="text-slate-500">
+                                    {img.occurrences.length} occurrence{img.occurrences.length === 1 ? "" : "s"}
+                                  </span>
                                 </summary>
                                 <table className="ml-4 mt-1 text-xs">
                                   <thead>
-                                    <tr className="text-left text-slate-500"><th className="pr-4 font-medium">Layer</th><th className="pr-4 font-medium">Path</th><th className="pr-4 font-medium">Line</th><th className="pr-4 font-medium">Scanner</th><th className="font-medium">Last seen</th></tr>
+                                    <tr className="text-left text-slate-500">
+                                      <th className="pr-4 font-medium">Layer</th>
+                                      <th className="pr-4 font-medium">Path</th>
+                                      <th className="pr-4 font-medium">Line</th>
+                                      <th className="pr-4 font-medium">Scanner</th>
+                                      <th className="font-medium">Last seen</th>
+                                    </tr>
                                   </thead>
                                   <tbody>
                                     {img.occurrences.map((o) => (
                                       <tr key={o.id}>
-                                        <td className="pr-4 font-mono">{o.layer ? `${o.layer.position !== null ? `#${o.layer.position} ` : ""}${shortDigest(o.layer.diffId ?? o.layer.digest ?? "")}` : "—"}</td>
-                                        <td className="pr-4 font-mono">{o.path} {o.residue ? <Badge tone="warn">deleted in layer {o.deletedIn?.position ?? "later"}</Badge> : null} {o.source === "history" ? <Badge tone="warn">build history</Badge> : null}</td>
+                                        <td className="pr-4 font-mono">
+                                          {o.layer
+                                            ? `${o.layer.position !== null ? `#${o.layer.position} ` : ""}${shortDigest(o.layer.diffId ?? o.layer.digest ?? "")}`
+                                            : "—"}
+                                        </td>
+                                        <td className="pr-4 font-mono">
+                                          {o.path}{" "}
+                                          {o.residue ? (
+                                            <Badge tone="warn">
+                                              deleted in layer {o.deletedIn?.position ?? "later"}
+                                            </Badge>
+                                          ) : null}{" "}
+                                          {o.source === "history" ? <Badge tone="warn">build history</Badge> : null}
+                                        </td>
                                         <td className="pr-4">{o.line || "—"}</td>
                                         <td className="pr-4">{o.scanner}</td>
                                         <td>{day(o.lastSeenAt)}</td>
@@ -142,10 +199,13 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
       </section>
 
       <section className="mt-8" aria-labelledby="plan">
-        <h2 id="plan" className="mb-2 text-lg font-semibold">Remediation plan</h2>
+        <h2 id="plan" className="mb-2 text-lg font-semibold">
+          Remediation plan
+        </h2>
         {activity.steps.length === 0 ? (
           <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
-            No plan yet. Confirming the secret creates one: a rotation, and a rebuild and a purge per affected repository, due by the SLA for its severity.
+            No plan yet. Confirming the secret creates one: a rotation, and a rebuild and a purge per affected
+            repository, due by the SLA for its severity.
           </p>
         ) : (
           <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
@@ -158,15 +218,26 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                     <p className="font-medium">{label}</p>
                     <p className="mt-1 flex flex-wrap items-center gap-2">
                       <StepStateBadge state={st.state} />
-                      {st.dueAt ? <span className={overdue ? "font-medium text-red-700" : "text-slate-600"}>{overdue ? "Overdue since" : "Due"} {day(st.dueAt)}</span> : null}
+                      {st.dueAt ? (
+                        <span className={overdue ? "font-medium text-red-700" : "text-slate-600"}>
+                          {overdue ? "Overdue since" : "Due"} {day(st.dueAt)}
+                        </span>
+                      ) : null}
                       {st.owner ? <span className="text-slate-600">· {st.owner.name}</span> : null}
                     </p>
                     {st.reason ? <p className="mt-1 text-slate-600">Not applicable: {st.reason}</p> : null}
                   </div>
                   <EvidenceSummary evidence={st.evidence} />
                   {can(me.role, "remediate") ? (
-                    <StepActions step={{ id: st.id, kind: st.kind, state: st.state, ownerId: st.owner?.id ?? null }} users={users} canAttest={can(me.role, "admin")} label={label} />
-                  ) : <span />}
+                    <StepActions
+                      step={{ id: st.id, kind: st.kind, state: st.state, ownerId: st.owner?.id ?? null }}
+                      users={users}
+                      canAttest={can(me.role, "admin")}
+                      label={label}
+                    />
+                  ) : (
+                    <span />
+                  )}
                 </li>
               );
             })}
@@ -176,20 +247,33 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
 
       <section className="mt-8 grid gap-4 md:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="guidance">
-          <h2 id="guidance" className="font-semibold">Guidance for this case</h2>
+          <h2 id="guidance" className="font-semibold">
+            Guidance for this case
+          </h2>
           {guidanceFor(types).map((g) => (
             <div key={g.title} className="mt-3">
               <h3 className="font-medium text-slate-800">{g.title}</h3>
-              <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-700">{g.steps.map((x) => <li key={x}><InlineCode text={x} /></li>)}</ul>
+              <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-700">
+                {g.steps.map((x) => (
+                  <li key={x}>
+                    <InlineCode text={x} />
+                  </li>
+                ))}
+              </ul>
             </div>
           ))}
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="controls">
-          <h2 id="controls" className="font-semibold">Compliance mappings</h2>
+          <h2 id="controls" className="font-semibold">
+            Compliance mappings
+          </h2>
           <ul className="mt-2 space-y-2">
             {controlsFor(types).map((m) => (
               <li key={`${m.control.id}-${m.findingType}`}>
-                <span className="font-medium">{m.control.title}</span> <span className="text-xs text-slate-500">({m.control.framework} {m.control.version})</span>
+                <span className="font-medium">{m.control.title}</span>{" "}
+                <span className="text-xs text-slate-500">
+                  ({m.control.framework} {m.control.version})
+                </span>
                 <p className="text-slate-600">{m.rationale}</p>
               </li>
             ))}
@@ -199,30 +283,53 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
 
       <section className="mt-8 grid gap-4 md:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="comments">
-          <h2 id="comments" className="font-semibold">Comments</h2>
-          {canTriage ? <div className="mt-2"><CommentForm secretId={s.id} /></div> : null}
+          <h2 id="comments" className="font-semibold">
+            Comments
+          </h2>
+          {canTriage ? (
+            <div className="mt-2">
+              <CommentForm secretId={s.id} />
+            </div>
+          ) : null}
           <ul className="mt-3 space-y-3">
             {activity.comments.length === 0 ? <li className="text-slate-500">No comments yet.</li> : null}
             {activity.comments.map((c) => (
               <li key={c.id} className="rounded-md bg-slate-50 p-3">
                 <p className="whitespace-pre-wrap">{c.body}</p>
-                <p className="mt-1 text-xs text-slate-500">{c.author?.name ?? "system"} · {minute(c.createdAt)}</p>
+                <p className="mt-1 text-xs text-slate-500">
+                  {c.author?.name ?? "system"} · {minute(c.createdAt)}
+                </p>
               </li>
             ))}
           </ul>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="timeline">
-          <h2 id="timeline" className="font-semibold">Timeline</h2>
+          <h2 id="timeline" className="font-semibold">
+            Timeline
+          </h2>
           <ol className="mt-2 space-y-2 border-l border-slate-200 pl-4">
             {activity.timeline.map((t) => (
               <li key={t.id}>
                 <span className="tabular-nums text-xs text-slate-500">{minute(t.at)}</span>{" "}
-                {t.scanId ? <Link className="text-indigo-700 hover:underline" href={`/secrets?scan=${t.scanId}`}>{t.label}</Link> : <code className="text-xs">{t.label}</code>}
+                {t.scanId ? (
+                  <Link className="text-indigo-700 hover:underline" href={`/secrets?scan=${t.scanId}`}>
+                    {t.label}
+                  </Link>
+                ) : (
+                  <code className="text-xs">{t.label}</code>
+                )}
                 {t.actor ? <span className="text-slate-600"> by {t.actor}</span> : null}
-                {t.detail && typeof t.detail === "object" && "state" in t.detail ? <span className="text-slate-600"> → {String((t.detail as { state: unknown }).state).replace("_", " ")}</span> : null}
+                {t.detail && typeof t.detail === "object" && "state" in t.detail ? (
+                  <span className="text-slate-600">
+                    {" "}
+                    → {String((t.detail as { state: unknown }).state).replace("_", " ")}
+                  </span>
+                ) : null}
               </li>
             ))}
-            <li><span className="tabular-nums text-xs text-slate-500">{minute(s.firstSeenAt)}</span> First seen</li>
+            <li>
+              <span className="tabular-nums text-xs text-slate-500">{minute(s.firstSeenAt)}</span> First seen
+            </li>
           </ol>
         </div>
       </section>
@@ -231,15 +338,36 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
 }
 
 function EvidenceSummary({ evidence }: { evidence: unknown }) {
-  const e = (evidence ?? {}) as { rotation?: { rotatedBy: string; rotatedAt: string; how: string }; verification?: { kind: string; scanId?: string; digest?: string; by?: string; note?: string; tagEvents?: number }; regressedBy?: string };
+  const e = (evidence ?? {}) as {
+    rotation?: { rotatedBy: string; rotatedAt: string; how: string };
+    verification?: { kind: string; scanId?: string; digest?: string; by?: string; note?: string; tagEvents?: number };
+    regressedBy?: string;
+  };
   if (!e.rotation && !e.verification && !e.regressedBy) return <p className="text-slate-500">No evidence yet.</p>;
   return (
     <div className="space-y-1 text-slate-700">
-      {e.rotation ? <p>Rotated by {e.rotation.rotatedBy} on {e.rotation.rotatedAt.slice(0, 16).replace("T", " ")} — {e.rotation.how}</p> : null}
-      {e.verification?.kind === "clean_rescan" ? <p>Verified: clean rescan of <span className="font-mono text-xs">{shortDigest(e.verification.digest ?? "")}</span></p> : null}
-      {e.verification?.kind === "tags_moved" ? <p>Verified: no tag points at an affected digest ({e.verification.tagEvents} tag records)</p> : null}
-      {e.verification?.kind === "not_live" ? <p>Verified: a later scan reports the credential is no longer live</p> : null}
-      {e.verification?.kind === "attestation" ? <p>Verified by attestation of {e.verification.by}: {e.verification.note}</p> : null}
+      {e.rotation ? (
+        <p>
+          Rotated by {e.rotation.rotatedBy} on {e.rotation.rotatedAt.slice(0, 16).replace("T", " ")} — {e.rotation.how}
+        </p>
+      ) : null}
+      {e.verification?.kind === "clean_rescan" ? (
+        <p>
+          Verified: clean rescan of{" "}
+          <span className="font-mono text-xs">{shortDigest(e.verification.digest ?? "")}</span>
+        </p>
+      ) : null}
+      {e.verification?.kind === "tags_moved" ? (
+        <p>Verified: no tag points at an affected digest ({e.verification.tagEvents} tag records)</p>
+      ) : null}
+      {e.verification?.kind === "not_live" ? (
+        <p>Verified: a later scan reports the credential is no longer live</p>
+      ) : null}
+      {e.verification?.kind === "attestation" ? (
+        <p>
+          Verified by attestation of {e.verification.by}: {e.verification.note}
+        </p>
+      ) : null}
       {e.regressedBy ? <p className="text-purple-800">Reopened: seen again by a later scan</p> : null}
     </div>
   );

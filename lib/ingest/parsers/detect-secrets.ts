@@ -21,7 +21,8 @@ const baseline = z.looseObject({
 export const detectSecretsParser: ReportParser = {
   id: "detect-secrets",
   label: "detect-secrets baseline",
-  sniff: (doc) => doc.kind === "json" && isObject(doc.value) && isObject(doc.value.results) && "plugins_used" in doc.value,
+  sniff: (doc) =>
+    doc.kind === "json" && isObject(doc.value) && isObject(doc.value.results) && "plugins_used" in doc.value,
   parse(doc) {
     const report = parseShape(baseline, jsonValue(doc, "detect-secrets"), "detect-secrets");
     const findings: NormalizedFinding[] = [];

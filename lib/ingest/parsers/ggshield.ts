@@ -7,7 +7,11 @@ import { isObject, jsonValue, parseShape, positiveInt, type ReportParser } from 
 // ggshield/core/filter.py): the same for the secret in any file, commit or image, but not a hash of the value that
 // another scanner could compute. Matches are masked unless the scan ran with --show-secrets. Docker scans name
 // files "<diffID>:/<path>" (ggshield/verticals/secret/docker.py @eaa3e43).
-const occurrence = z.looseObject({ match: z.string().optional(), type: z.string().max(128).optional(), line_start: z.number().nullish() });
+const occurrence = z.looseObject({
+  match: z.string().optional(),
+  type: z.string().max(128).optional(),
+  line_start: z.number().nullish(),
+});
 const incident = z.looseObject({
   type: z.string().max(256),
   policy: z.string().optional(),
@@ -20,7 +24,9 @@ const report = z.looseObject({
   id: z.string().optional(),
   type: z.string(),
   entities_with_incidents: z.array(entity).optional(),
-  scans: z.array(z.looseObject({ id: z.string().optional(), entities_with_incidents: z.array(entity).optional() })).optional(),
+  scans: z
+    .array(z.looseObject({ id: z.string().optional(), entities_with_incidents: z.array(entity).optional() }))
+    .optional(),
   secrets_engine_version: z.string().optional(),
 });
 
@@ -32,10 +38,16 @@ export const ggshieldParser: ReportParser = {
   id: "ggshield",
   label: "ggshield JSON",
   sniff: (doc) =>
-    doc.kind === "json" && isObject(doc.value) && "total_incidents" in doc.value && ("entities_with_incidents" in doc.value || "scans" in doc.value || "type" in doc.value),
+    doc.kind === "json" &&
+    isObject(doc.value) &&
+    "total_incidents" in doc.value &&
+    ("entities_with_incidents" in doc.value || "scans" in doc.value || "type" in doc.value),
   parse(doc) {
     const r = parseShape(report, jsonValue(doc, "ggshield"), "ggshield");
-    const entities = [...(r.entities_with_incidents ?? []), ...(r.scans ?? []).flatMap((s) => s.entities_with_incidents ?? [])];
+    const entities = [
+      ...(r.entities_with_incidents ?? []),
+      ...(r.scans ?? []).flatMap((s) => s.entities_with_incidents ?? []),
+    ];
     const findings: NormalizedFinding[] = [];
     for (const e of entities) {
       const docker = DOCKER_FILE.exec(e.filename);

@@ -21,7 +21,8 @@ export interface ReportParser {
 /** Validates a report against a parser's zod schema; a violation names the JSON path. */
 export function parseShape<T extends z.ZodType>(schema: T, value: unknown, label: string): z.infer<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ResidueError("unprocessable_entity", `Not a valid ${label} report: ${formatZodError(result.error)}`);
+  if (!result.success)
+    throw new ResidueError("unprocessable_entity", `Not a valid ${label} report: ${formatZodError(result.error)}`);
   return result.data;
 }
 
@@ -38,11 +39,13 @@ export function interner<T>(): (key: string, make: () => T) => T {
   };
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The JSON value of a single-document report, or a clear error for JSON lines. */
 export function jsonValue(doc: ReportDocument, label: string): unknown {
-  if (doc.kind !== "json") throw new ResidueError("unprocessable_entity", `A ${label} report is one JSON document, not JSON lines.`);
+  if (doc.kind !== "json")
+    throw new ResidueError("unprocessable_entity", `A ${label} report is one JSON document, not JSON lines.`);
   return doc.value;
 }
 

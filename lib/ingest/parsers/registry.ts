@@ -33,7 +33,8 @@ export const FORMAT_IDS = PARSERS.map((p) => p.id) as [string, ...string[]];
 
 /** `null`, `[]` and `{}` are what several scanners print for a clean run: valid, but they name no format. */
 export function isEmptyReport(doc: ReportDocument): boolean {
-  if (doc.kind === "jsonl") return doc.lines.every((l) => l !== null && typeof l === "object" && Object.keys(l).length === 0);
+  if (doc.kind === "jsonl")
+    return doc.lines.every((l) => l !== null && typeof l === "object" && Object.keys(l).length === 0);
   const v = doc.value;
   return v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && Object.keys(v).length === 0);
 }
@@ -42,13 +43,24 @@ export function isEmptyReport(doc: ReportDocument): boolean {
 export function detectParser(doc: ReportDocument, format?: string): ReportParser {
   if (format) {
     const p = PARSERS.find((x) => x.id === format);
-    if (!p) throw new ResidueError("unsupported_report", `Unknown format "${format.slice(0, 40)}". Known formats: ${FORMAT_IDS.join(", ")}.`);
+    if (!p)
+      throw new ResidueError(
+        "unsupported_report",
+        `Unknown format "${format.slice(0, 40)}". Known formats: ${FORMAT_IDS.join(", ")}.`,
+      );
     return p;
   }
   const hits = PARSERS.filter((p) => p.sniff(doc));
   if (hits.length === 1) return hits[0]!;
-  if (hits.length > 1) throw new ResidueError("unsupported_report", `Ambiguous report: it looks like ${hits.map((p) => p.id).join(" and ")}. Pass format= to choose.`);
-  throw new ResidueError("unsupported_report", `Unrecognised report format. Residue reads ${PARSERS.map((p) => p.label).join(", ")}; pass format= if the report is one of them.`);
+  if (hits.length > 1)
+    throw new ResidueError(
+      "unsupported_report",
+      `Ambiguous report: it looks like ${hits.map((p) => p.id).join(" and ")}. Pass format= to choose.`,
+    );
+  throw new ResidueError(
+    "unsupported_report",
+    `Unrecognised report format. Residue reads ${PARSERS.map((p) => p.label).join(", ")}; pass format= if the report is one of them.`,
+  );
 }
 
 const LIMITS = { ruleId: 256, path: 4096, raw: 65_536 } as const;
@@ -67,7 +79,13 @@ export function parseReport(doc: ReportDocument, ctx: ParseContext & { format?: 
 /** JSON lines, a batch of records at a time (from memory or streamed from a file): one parser for the report. */
 export function jsonLinesParse(ctx: ParseContext & { format?: string }) {
   const parse = batchParse((first) => detectParser(first, ctx.format), ctx);
-  return { add: parse.add, finish: () => checkFindings(parse.result() ?? (ctx.format ? detectParser(EMPTY_LINES, ctx.format).parse(EMPTY_LINES, ctx) : EMPTY_REPORT())) };
+  return {
+    add: parse.add,
+    finish: () =>
+      checkFindings(
+        parse.result() ?? (ctx.format ? detectParser(EMPTY_LINES, ctx.format).parse(EMPTY_LINES, ctx) : EMPTY_REPORT()),
+      ),
+  };
 }
 
 const EMPTY_LINES: ReportDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
@@ -95,14 +113,26 @@ export function checkFindings(result: ParseResult): ParseResult {
     f.path = safe(f.path);
     if (f.layer?.createdBy) f.layer.createdBy = safe(f.layer.createdBy);
     if (f.deletedIn?.createdBy) f.deletedIn.createdBy = safe(f.deletedIn.createdBy);
-    if (!f.ruleId || f.ruleId.length > LIMITS.ruleId) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: rule id is empty or longer than ${LIMITS.ruleId} characters.`);
-    if (f.path.length > LIMITS.path) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: path is longer than ${LIMITS.path} characters.`);
+    if (!f.ruleId || f.ruleId.length > LIMITS.ruleId)
+      throw new ResidueError(
+        "unprocessable_entity",
+        `Finding ${i + 1}: rule id is empty or longer than ${LIMITS.ruleId} characters.`,
+      );
+    if (f.path.length > LIMITS.path)
+      throw new ResidueError(
+        "unprocessable_entity",
+        `Finding ${i + 1}: path is longer than ${LIMITS.path} characters.`,
+      );
     checkDigest(f.layer?.diffId, `Finding ${i + 1}: layer diffID`);
     checkDigest(f.layer?.digest, `Finding ${i + 1}: layer digest`);
     checkDigest(f.deletedIn?.diffId, `Finding ${i + 1}: deleting layer diffID`);
     checkDigest(f.deletedIn?.digest, `Finding ${i + 1}: deleting layer digest`);
     checkDigest(f.image?.digest, `Finding ${i + 1}: image digest`);
-    if (f.raw && f.raw.length > LIMITS.raw) throw new ResidueError("unprocessable_entity", `Finding ${i + 1}: the matched value is longer than ${LIMITS.raw} characters; this is not a credential.`);
+    if (f.raw && f.raw.length > LIMITS.raw)
+      throw new ResidueError(
+        "unprocessable_entity",
+        `Finding ${i + 1}: the matched value is longer than ${LIMITS.raw} characters; this is not a credential.`,
+      );
   });
   return result;
 }
@@ -112,6 +142,9 @@ export function checkFindings(result: ParseResult): ParseResult {
 const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 function checkDigest(value: string | undefined, what: string) {
   if (value !== undefined && !DIGEST.test(value)) {
-    throw new ResidueError("unprocessable_entity", `${what} is not a content digest ("sha256:" and 64 lower-case hex digits): "${value.slice(0, 40)}${value.length > 40 ? "…" : ""}".`);
+    throw new ResidueError(
+      "unprocessable_entity",
+      `${what} is not a content digest ("sha256:" and 64 lower-case hex digits): "${value.slice(0, 40)}${value.length > 40 ? "…" : ""}".`,
+    );
   }
 }

@@ -4,7 +4,17 @@ import { tryParseImageRef } from "../../images/parse-image-ref";
 import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../finding";
 import { scanSarifFile } from "../sarif-stream";
 import { looksLikeCredential } from "../../secrets/credential";
-import { interner, isObject, jsonValue, parseShape, positiveInt, severityFromScore, severityFromWord, usableRaw, type ReportParser } from "./parser";
+import {
+  interner,
+  isObject,
+  jsonValue,
+  parseShape,
+  positiveInt,
+  severityFromScore,
+  severityFromWord,
+  usableRaw,
+  type ReportParser,
+} from "./parser";
 
 // SARIF 2.1.0 from any tool. Only secret results are kept; the rest are counted as skipped.
 // Image identity: trivy's run.properties {imageName, repoTags, repoDigests, imageID}; layer evidence: the
@@ -14,9 +24,19 @@ const rule = z.looseObject({
   name: z.string().optional(),
   shortDescription: z.looseObject({ text: z.string() }).optional(),
   defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(),
-  properties: z.looseObject({ "security-severity": z.union([z.string(), z.number()]).optional(), tags: z.array(z.string()).optional() }).optional(),
+  properties: z
+    .looseObject({
+      "security-severity": z.union([z.string(), z.number()]).optional(),
+      tags: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
-const residueLayer = z.looseObject({ index: z.number().int().optional(), diffId: z.string().optional(), digest: z.string().optional(), createdBy: z.string().optional() });
+const residueLayer = z.looseObject({
+  index: z.number().int().optional(),
+  diffId: z.string().optional(),
+  digest: z.string().optional(),
+  createdBy: z.string().optional(),
+});
 const result = z.looseObject({
   ruleId: z.string().max(256).optional(),
   ruleIndex: z.number().int().optional(),
@@ -28,7 +48,12 @@ const result = z.looseObject({
         physicalLocation: z
           .looseObject({
             artifactLocation: z.looseObject({ uri: z.string().max(4096).optional() }).optional(),
-            region: z.looseObject({ startLine: z.number().optional(), snippet: z.looseObject({ text: z.string().optional() }).optional() }).optional(),
+            region: z
+              .looseObject({
+                startLine: z.number().optional(),
+                snippet: z.looseObject({ text: z.string().optional() }).optional(),
+              })
+              .optional(),
           })
           .optional(),
       }),
@@ -41,8 +66,14 @@ const result = z.looseObject({
       "residue/source": z.enum(["file", "history", "env", "config"]).optional(),
       "residue/layer": residueLayer.optional(),
       "residue/deletedIn": residueLayer.optional(),
-      "residue/valueSha256": z.string().regex(/^[0-9a-f]{64}$/).optional(),
-      "residue/valueSha1": z.string().regex(/^[0-9a-f]{40}$/).optional(),
+      "residue/valueSha256": z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      "residue/valueSha1": z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .optional(),
       "residue/raw": z.string().optional(),
       "residue/preview": z.string().max(200).optional(),
       "residue/valueLength": z.number().int().positive().max(65_536).optional(),
@@ -52,7 +83,12 @@ const result = z.looseObject({
 });
 const run = z.looseObject({
   tool: z.looseObject({
-    driver: z.looseObject({ name: z.string().max(256), version: z.string().optional(), semanticVersion: z.string().optional(), rules: z.array(rule).optional() }),
+    driver: z.looseObject({
+      name: z.string().max(256),
+      version: z.string().optional(),
+      semanticVersion: z.string().optional(),
+      rules: z.array(rule).optional(),
+    }),
   }),
   results: z.array(result).nullish(),
   properties: z
@@ -62,7 +98,11 @@ const run = z.looseObject({
       repoDigests: z.array(z.string()).nullish(),
       imageID: z.string().optional(),
       "residue/image": z
-        .looseObject({ platform: z.string().optional(), history: z.array(z.looseObject({ createdBy: z.string().optional(), emptyLayer: z.boolean() })).optional(), layers: z.array(residueLayer).optional() })
+        .looseObject({
+          platform: z.string().optional(),
+          history: z.array(z.looseObject({ createdBy: z.string().optional(), emptyLayer: z.boolean() })).optional(),
+          layers: z.array(residueLayer).optional(),
+        })
         .optional(),
     })
     .optional(),
@@ -73,7 +113,8 @@ type Rule = z.infer<typeof rule>;
 type Result = z.infer<typeof result>;
 
 // Tools whose every result is a secret finding.
-const SECRET_TOOLS = /gitleaks|trufflehog|ggshield|gitguardian|secretlint|detect-secrets|nosey ?parker|kingfisher|betterleaks|whispers|talisman|residue/i;
+const SECRET_TOOLS =
+  /gitleaks|trufflehog|ggshield|gitguardian|secretlint|detect-secrets|nosey ?parker|kingfisher|betterleaks|whispers|talisman|residue/i;
 const NOT_SECRET_TAGS = /^(vulnerability|misconfiguration|license)$/i;
 const SECRET_TAGS = /^(secrets?|credentials?|external\/cwe\/cwe-(798|259|321)|cwe-(798|259|321)(:.*)?)$/i;
 const SECRET_WORDS = /secret|credential|password|passwd|api[-_ ]?key|access[-_ ]?key|private[-_ ]?key|token/i;
@@ -81,7 +122,11 @@ const SECRET_WORDS = /secret|credential|password|passwd|api[-_ ]?key|access[-_ ]
 export const sarifParser: ReportParser = {
   id: "sarif",
   label: "SARIF 2.1.0",
-  sniff: (doc) => doc.kind === "json" && isObject(doc.value) && Array.isArray(doc.value.runs) && ("version" in doc.value || "$schema" in doc.value),
+  sniff: (doc) =>
+    doc.kind === "json" &&
+    isObject(doc.value) &&
+    Array.isArray(doc.value.runs) &&
+    ("version" in doc.value || "$schema" in doc.value),
   parse(doc) {
     const sarif = parseLog(jsonValue(doc, "SARIF"));
     const acc = sarifAccumulator(sarif.runs);
@@ -92,7 +137,11 @@ export const sarifParser: ReportParser = {
 
 function parseLog(value: unknown) {
   const sarif = parseShape(log, value, "SARIF 2.1.0");
-  if (sarif.version !== "2.1.0") throw new ResidueError("unsupported_report", `SARIF version ${sarif.version.slice(0, 20)} is not supported: Residue reads SARIF 2.1.0.`);
+  if (sarif.version !== "2.1.0")
+    throw new ResidueError(
+      "unsupported_report",
+      `SARIF version ${sarif.version.slice(0, 20)} is not supported: Residue reads SARIF 2.1.0.`,
+    );
   return sarif;
 }
 
@@ -116,8 +165,14 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
   return {
     add(runIndex: number, res: Result) {
       const ctx = contexts[runIndex];
-      if (!ctx) throw new ResidueError("unprocessable_entity", `Not a valid SARIF 2.1.0 report: a result outside runs[${runIndex}].`);
-      const ruleDef = (res.ruleId ? ctx.rules.get(res.ruleId) : undefined) ?? (res.ruleIndex !== undefined ? ctx.driver.rules?.[res.ruleIndex] : undefined);
+      if (!ctx)
+        throw new ResidueError(
+          "unprocessable_entity",
+          `Not a valid SARIF 2.1.0 report: a result outside runs[${runIndex}].`,
+        );
+      const ruleDef =
+        (res.ruleId ? ctx.rules.get(res.ruleId) : undefined) ??
+        (res.ruleIndex !== undefined ? ctx.driver.rules?.[res.ruleIndex] : undefined);
       const ruleId = res.ruleId ?? ruleDef?.id ?? gitleaksRuleFromMessage(res) ?? "unknown";
       if (isSuppressed(res) || !isSecret(ctx.secretTool, ruleId, ruleDef, res)) skipped++;
       else findings.push(toFinding(ctx.driver.name, ruleId, ruleDef, res, layerOf));
@@ -145,7 +200,9 @@ export async function parseSarifFile(file: string): Promise<ParseResult> {
   const sarif = parseLog(parseJsonText(await scanSarifFile(file)));
   const acc = sarifAccumulator(sarif.runs);
   let n = 0;
-  await scanSarifFile(file, (runIndex, json) => acc.add(runIndex, parseShape(result, parseJsonText(json), `SARIF 2.1.0 (result ${++n})`)));
+  await scanSarifFile(file, (runIndex, json) =>
+    acc.add(runIndex, parseShape(result, parseJsonText(json), `SARIF 2.1.0 (result ${++n})`)),
+  );
   return acc.result();
 }
 
@@ -157,12 +214,19 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res: Result, layerOf: typeof layerRef): NormalizedFinding {
+function toFinding(
+  tool: string,
+  ruleId: string,
+  ruleDef: Rule | undefined,
+  res: Result,
+  layerOf: typeof layerRef,
+): NormalizedFinding {
   const loc = res.locations?.[0]?.physicalLocation;
   const props = res.properties ?? {};
   const source = props["residue/source"] ?? (loc?.artifactLocation?.uri ? "file" : "config");
   // gitleaks v7 puts the secret in properties.offender, v8 in region.snippet.text (report/sarif.go @b58d3f1).
-  const raw = props["residue/raw"] ?? props.offender ?? (/gitleaks/i.test(tool) ? loc?.region?.snippet?.text : undefined);
+  const raw =
+    props["residue/raw"] ?? props.offender ?? (/gitleaks/i.test(tool) ? loc?.region?.snippet?.text : undefined);
   return {
     ruleId,
     detector: ruleDef?.name && ruleDef.name !== ruleId ? ruleDef.name : ruleId,
@@ -185,7 +249,9 @@ function toFinding(tool: string, ruleId: string, ruleDef: Rule | undefined, res:
 }
 
 function layerRef(l: z.infer<typeof residueLayer> | undefined): LayerRef | undefined {
-  return l && (l.diffId || l.digest) ? { diffId: l.diffId, digest: l.digest, createdBy: l.createdBy, index: l.index } : undefined;
+  return l && (l.diffId || l.digest)
+    ? { diffId: l.diffId, digest: l.digest, createdBy: l.createdBy, index: l.index }
+    : undefined;
 }
 
 /**
@@ -212,7 +278,8 @@ function isSuppressed(res: Result): boolean {
 // Precedence: rule security-severity (a CVSS-like number), then the result level, then the rule default.
 function severity(ruleDef: Rule | undefined, res: Result) {
   const score = Number(ruleDef?.properties?.["security-severity"]);
-  if (ruleDef?.properties?.["security-severity"] !== undefined && Number.isFinite(score)) return severityFromScore(score);
+  if (ruleDef?.properties?.["security-severity"] !== undefined && Number.isFinite(score))
+    return severityFromScore(score);
   return severityFromWord(res.level ?? ruleDef?.defaultConfiguration?.level ?? "warning");
 }
 
@@ -235,7 +302,8 @@ function uriToPath(uri: string): string {
 // repository name: the upload's image parameter names it, and the config digest keeps its identity the same as
 // the docker save of that image).
 function runImage(p: z.infer<typeof run>["properties"]): ImageInfo | undefined {
-  if (!p || !(p.imageName || p.repoTags?.length || p.repoDigests?.length || p.imageID || p["residue/image"])) return undefined;
+  if (!p || !(p.imageName || p.repoTags?.length || p.repoDigests?.length || p.imageID || p["residue/image"]))
+    return undefined;
   const named = tryParseImageRef(p.imageName) ?? tryParseImageRef(p.repoTags?.[0]);
   const pinned = p.repoDigests?.map((d) => tryParseImageRef(d)).find((d) => d?.digest);
   const ref = named ? { ...named, digest: named.digest ?? pinned?.digest } : pinned;

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { matchedText } from "../../secrets/credential";
 import type { NormalizedFinding } from "../finding";
-import { firstRecord, isObject, jsonValue, parseShape, positiveInt, severityFromWord, type ReportParser } from "./parser";
+import {
+  firstRecord,
+  isObject,
+  jsonValue,
+  parseShape,
+  positiveInt,
+  severityFromWord,
+  type ReportParser,
+} from "./parser";
 
 // secretlint --format json: [{filePath, sourceContent, messages[{ruleId, range:[start,end], loc, severity}]}].
 // sourceContent is the whole file, secrets included: only the matched range is read, then the text is dropped.
@@ -12,7 +20,11 @@ const message = z.looseObject({
   loc: z.looseObject({ start: z.looseObject({ line: z.number() }) }).optional(),
   severity: z.string().optional(),
 });
-const file = z.looseObject({ filePath: z.string().max(4096), sourceContent: z.string().optional(), messages: z.array(message) });
+const file = z.looseObject({
+  filePath: z.string().max(4096),
+  sourceContent: z.string().optional(),
+  messages: z.array(message),
+});
 
 export const secretlintParser: ReportParser = {
   id: "secretlint",

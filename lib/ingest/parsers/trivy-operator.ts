@@ -8,7 +8,11 @@ import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, type Re
 const report = z.looseObject({
   kind: z.literal("ExposedSecretReport"),
   report: z.looseObject({
-    artifact: z.looseObject({ repository: z.string().max(512), tag: z.string().max(256).optional(), digest: z.string().optional() }),
+    artifact: z.looseObject({
+      repository: z.string().max(512),
+      tag: z.string().max(256).optional(),
+      digest: z.string().optional(),
+    }),
     registry: z.looseObject({ server: z.string().max(256) }).optional(),
     scanner: z.looseObject({ version: z.string().optional() }).optional(),
     updateTimestamp: z.string().optional(),
@@ -33,7 +37,9 @@ const isReport = (v: unknown) => isObject(v) && v.kind === "ExposedSecretReport"
 export const trivyOperatorParser: ReportParser = {
   id: "trivy-operator",
   label: "trivy-operator ExposedSecretReport",
-  sniff: (doc) => doc.kind === "json" && (isReport(doc.value) || (isObject(doc.value) && Array.isArray(doc.value.items) && isReport(doc.value.items[0]))),
+  sniff: (doc) =>
+    doc.kind === "json" &&
+    (isReport(doc.value) || (isObject(doc.value) && Array.isArray(doc.value.items) && isReport(doc.value.items[0]))),
   parse(doc) {
     const value = jsonValue(doc, "trivy-operator");
     const items = isObject(value) && Array.isArray(value.items) ? value.items : [value];
@@ -43,7 +49,9 @@ export const trivyOperatorParser: ReportParser = {
       const { artifact, registry } = item.report;
       version ??= item.report.scanner?.version;
       const server = registry?.server ?? "docker.io";
-      const image = tryParseImageRef(`${server}/${artifact.repository}${artifact.tag ? `:${artifact.tag}` : ""}${artifact.digest ? `@${artifact.digest}` : ""}`);
+      const image = tryParseImageRef(
+        `${server}/${artifact.repository}${artifact.tag ? `:${artifact.tag}` : ""}${artifact.digest ? `@${artifact.digest}` : ""}`,
+      );
       for (const s of item.report.secrets ?? []) {
         findings.push({
           ruleId: s.ruleID,
@@ -58,6 +66,12 @@ export const trivyOperatorParser: ReportParser = {
         });
       }
     }
-    return { scanner: "trivy-operator", format: "trivy-operator-exposedsecretreport", scannerVersion: version, findings, skipped: 0 };
+    return {
+      scanner: "trivy-operator",
+      format: "trivy-operator-exposedsecretreport",
+      scannerVersion: version,
+      findings,
+      skipped: 0,
+    };
   },
 };

@@ -5,7 +5,12 @@ import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, type Re
 
 // trivy JSON, SchemaVersion 2 (pkg/types/report.go), the legacy schema-1 bare array, and the `trivy k8s` form.
 // Secrets[].Layer = {Digest, DiffID, CreatedBy} for image scans only (pkg/fanal/types/secret.go @dc3c56e).
-const layer = z.looseObject({ Digest: z.string().optional(), DiffID: z.string().optional(), CreatedBy: z.string().optional(), Size: z.number().optional() });
+const layer = z.looseObject({
+  Digest: z.string().optional(),
+  DiffID: z.string().optional(),
+  CreatedBy: z.string().optional(),
+  Size: z.number().optional(),
+});
 const secret = z.looseObject({
   RuleID: z.string().max(256),
   Category: z.string().max(256).optional(),
@@ -35,7 +40,9 @@ const metadata = z.looseObject({
       architecture: z.string().optional(),
       os: z.string().optional(),
       variant: z.string().optional(),
-      history: z.array(z.looseObject({ created_by: z.string().optional(), empty_layer: z.boolean().optional() })).nullish(),
+      history: z
+        .array(z.looseObject({ created_by: z.string().optional(), empty_layer: z.boolean().optional() }))
+        .nullish(),
     })
     .optional(),
 });
@@ -63,7 +70,11 @@ export const trivyParser: ReportParser = {
   sniff: (doc) => {
     if (doc.kind !== "json") return false;
     const v = doc.value;
-    if (isObject(v)) return "SchemaVersion" in v || ("ClusterName" in v && ("Vulnerabilities" in v || "Misconfigurations" in v || "Resources" in v));
+    if (isObject(v))
+      return (
+        "SchemaVersion" in v ||
+        ("ClusterName" in v && ("Vulnerabilities" in v || "Misconfigurations" in v || "Resources" in v))
+      );
     return Array.isArray(v) && isObject(v[0]) && "Target" in v[0] && ("Vulnerabilities" in v[0] || "Type" in v[0]);
   },
   parse(doc) {
@@ -75,9 +86,16 @@ export const trivyParser: ReportParser = {
     }
     if (isObject(value) && "ClusterName" in value) {
       const r = parseShape(k8s, value, "trivy k8s");
-      const results = [...(r.Vulnerabilities ?? []), ...(r.Misconfigurations ?? []), ...(r.Resources ?? [])].flatMap((x) => x.Results ?? []);
+      const results = [...(r.Vulnerabilities ?? []), ...(r.Misconfigurations ?? []), ...(r.Resources ?? [])].flatMap(
+        (x) => x.Results ?? [],
+      );
       // Each k8s result's Target starts with the image reference: "docker.io/redis:6.0.5 (debian 10.4)".
-      return { scanner: "trivy", format: "trivy-json-k8s", target: r.ClusterName, ...collect(results, (t) => tryParseImageRef(t.split(" ")[0])) };
+      return {
+        scanner: "trivy",
+        format: "trivy-json-k8s",
+        target: r.ClusterName,
+        ...collect(results, (t) => tryParseImageRef(t.split(" ")[0])),
+      };
     }
     const r = parseShape(v2, value, "trivy");
     const image = r.ArtifactType === "container_image" ? imageInfo(r.ArtifactName, r.Metadata) : undefined;
@@ -110,7 +128,10 @@ function collect(results: Result[], imageOf: (target: string) => ImageRef | unde
         source: "file",
         // trivy masks the match with "*": no value and no fingerprint leave the scanner.
         masked: s.Match?.slice(0, 200),
-        layer: s.Layer && (s.Layer.DiffID || s.Layer.Digest) ? { diffId: s.Layer.DiffID, digest: s.Layer.Digest, createdBy: s.Layer.CreatedBy } : undefined,
+        layer:
+          s.Layer && (s.Layer.DiffID || s.Layer.Digest)
+            ? { diffId: s.Layer.DiffID, digest: s.Layer.Digest, createdBy: s.Layer.CreatedBy }
+            : undefined,
         image: imageOf(res.Target),
       });
     }
@@ -121,9 +142,17 @@ function collect(results: Result[], imageOf: (target: string) => ImageRef | unde
 function imageInfo(artifactName: string | undefined, m: z.infer<typeof metadata> | undefined): ImageInfo {
   // ArtifactName may be a tar path for `trivy image --input`; RepoTags/Reference name the image then.
   const fromArchive = /\.(tar|tar\.gz|tgz|tar\.zst)$/i.test(artifactName ?? "");
-  const named = (fromArchive ? undefined : tryParseImageRef(artifactName)) ?? tryParseImageRef(m?.Reference) ?? tryParseImageRef(m?.RepoTags?.[0]);
+  const named =
+    (fromArchive ? undefined : tryParseImageRef(artifactName)) ??
+    tryParseImageRef(m?.Reference) ??
+    tryParseImageRef(m?.RepoTags?.[0]);
   const pinned = m?.RepoDigests?.map((d) => tryParseImageRef(d)).find((d) => d?.digest);
-  const ref = named ? { ...named, digest: named.digest ?? (pinned && pinned.repository === named.repository ? pinned.digest : undefined) } : pinned;
+  const ref = named
+    ? {
+        ...named,
+        digest: named.digest ?? (pinned && pinned.repository === named.repository ? pinned.digest : undefined),
+      }
+    : pinned;
   const cfg = m?.ImageConfig;
   const diffIds = m?.DiffIDs ?? [];
   const layers = m?.Layers?.length
@@ -132,7 +161,8 @@ function imageInfo(artifactName: string | undefined, m: z.infer<typeof metadata>
   return {
     ref,
     configDigest: m?.ImageID,
-    platform: cfg?.os && cfg.architecture ? [cfg.os, cfg.architecture, cfg.variant].filter(Boolean).join("/") : undefined,
+    platform:
+      cfg?.os && cfg.architecture ? [cfg.os, cfg.architecture, cfg.variant].filter(Boolean).join("/") : undefined,
     history: cfg?.history?.map((h) => ({ createdBy: h.created_by, emptyLayer: !!h.empty_layer })),
     layers,
   };

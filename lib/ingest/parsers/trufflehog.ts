@@ -3,7 +3,16 @@ import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
 import { splitAwsPair } from "../../secrets/credential-kind";
 import { historyPath } from "../../images/history-path";
 import type { NormalizedFinding } from "../finding";
-import { firstRecord, interner, isObject, jsonLines, parseShape, positiveInt, severityFromLiveness, type ReportParser } from "./parser";
+import {
+  firstRecord,
+  interner,
+  isObject,
+  jsonLines,
+  parseShape,
+  positiveInt,
+  severityFromLiveness,
+  type ReportParser,
+} from "./parser";
 
 // trufflehog v3 `--json`: one object per line (pkg/output/json.go). SourceMetadata.Data.<Source> carries the
 // location; for the docker source {file, image, layer, tag}, where `layer` is the compressed layer digest and
@@ -41,13 +50,22 @@ export const trufflehogParser: ReportParser = {
   parse(doc) {
     const records = parseShape(z.array(line), jsonLines(doc), "trufflehog");
     let target: string | undefined;
-    const [name, layer, imageOf] = [interner<string>(), interner<{ digest: string }>(), interner<ImageRef | undefined>()];
+    const [name, layer, imageOf] = [
+      interner<string>(),
+      interner<{ digest: string }>(),
+      interner<ImageRef | undefined>(),
+    ];
     const findings = records.map((r): NormalizedFinding => {
       const [sourceKind, data] = Object.entries(r.SourceMetadata?.Data ?? {})[0] ?? ["Unknown", {}];
       const loc = parseShape(locationShape, data ?? {}, "trufflehog SourceMetadata");
-      target ??= loc.repository ?? (loc.image ? `${loc.image}${loc.tag ? (loc.tag.startsWith("sha256:") ? "@" : ":") + loc.tag : ""}` : undefined);
+      target ??=
+        loc.repository ??
+        (loc.image ? `${loc.image}${loc.tag ? (loc.tag.startsWith("sha256:") ? "@" : ":") + loc.tag : ""}` : undefined);
       const history = loc.file ? HISTORY.exec(loc.file) : null;
-      const image = sourceKind === "Docker" && loc.image ? imageOf(`${loc.image}\0${loc.tag ?? ""}`, () => dockerImage(loc.image!, loc.tag)) : undefined;
+      const image =
+        sourceKind === "Docker" && loc.image
+          ? imageOf(`${loc.image}\0${loc.tag ?? ""}`, () => dockerImage(loc.image!, loc.tag))
+          : undefined;
       return {
         ruleId: name(`id:${r.DetectorName}`, () => r.DetectorName.toLowerCase()),
         detector: name(r.DetectorName, () => r.DetectorName),

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { firstRecord, isObject, jsonValue, parseShape, positiveInt, severityFromWord, usableRaw, type ReportParser } from "./parser";
+import {
+  firstRecord,
+  isObject,
+  jsonValue,
+  parseShape,
+  positiveInt,
+  severityFromWord,
+  usableRaw,
+  type ReportParser,
+} from "./parser";
 
 // trufflehog3 (feeltheajf/trufflehog3) JSON: an array of {rule:{id,message,severity}, path, line (a string), secret}.
 const finding = z.looseObject({
@@ -14,7 +23,9 @@ export const trufflehog3Parser: ReportParser = {
   label: "trufflehog3 JSON",
   sniff: (doc) => {
     const r = firstRecord(doc);
-    return doc.kind === "json" && Array.isArray(doc.value) && isObject(r) && isObject(r.rule) && "path" in r && "secret" in r;
+    return (
+      doc.kind === "json" && Array.isArray(doc.value) && isObject(r) && isObject(r.rule) && "path" in r && "secret" in r
+    );
   },
   parse(doc) {
     const findings = parseShape(z.array(finding), jsonValue(doc, "trufflehog3") ?? [], "trufflehog3").map((f) => ({

@@ -16,9 +16,12 @@ describe("parseImageRef (Docker rules)", () => {
     ["localhost/app:dev", { registry: "localhost", repository: "app", tag: "dev" }],
   ])("%s", (input, expected) => expect(parseImageRef(input)).toEqual(expected));
 
-  it.each(["", "UPPER/case", "ghcr.io/acme/api@sha256:short", "a b", "ghcr.io/acme/api:bad tag"])("rejects %j", (input) => {
-    expect(() => parseImageRef(input)).toThrow(/Invalid/);
-  });
+  it.each(["", "UPPER/case", "ghcr.io/acme/api@sha256:short", "a b", "ghcr.io/acme/api:bad tag"])(
+    "rejects %j",
+    (input) => {
+      expect(() => parseImageRef(input)).toThrow(/Invalid/);
+    },
+  );
 
   it("formats back to the short form", () => {
     expect(formatImageRef(parseImageRef("nginx"))).toBe("nginx:latest");

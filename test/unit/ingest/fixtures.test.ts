@@ -66,43 +66,68 @@ describe("every shared fixture", () => {
     expect(allFixtures().filter((f) => !listed.has(f))).toEqual(["noseyparker/empty_with_error.json"]);
   });
 
-  it.each(EXPECTED)("%s → %s: %i findings, %i secrets, %i occurrences, %i skipped", (file, parser, findings, secrets, occurrences, skipped) => {
-    const doc = readDocument(readFixture(file).toString("utf8"));
-    if (parser) expect(detectParser(doc).id).toBe(parser);
-    else expect(isEmptyReport(doc)).toBe(true);
-    const { parsed, plan } = planFixture(file);
-    expect(parsed.findings).toHaveLength(findings);
-    expect(plan.secrets).toHaveLength(secrets);
-    expect(plan.occurrences).toHaveLength(occurrences);
-    expect(parsed.skipped).toBe(skipped);
-  });
+  it.each(EXPECTED)(
+    "%s → %s: %i findings, %i secrets, %i occurrences, %i skipped",
+    (file, parser, findings, secrets, occurrences, skipped) => {
+      const doc = readDocument(readFixture(file).toString("utf8"));
+      if (parser) expect(detectParser(doc).id).toBe(parser);
+      else expect(isEmptyReport(doc)).toBe(true);
+      const { parsed, plan } = planFixture(file);
+      expect(parsed.findings).toHaveLength(findings);
+      expect(plan.secrets).toHaveLength(secrets);
+      expect(plan.occurrences).toHaveLength(occurrences);
+      expect(parsed.skipped).toBe(skipped);
+    },
+  );
 
   it("rejects yarn-audit output saved as a Nosey Parker file", () => {
     expect(() => parseFixture("noseyparker/empty_with_error.json")).toThrow(/Unrecognised report format/);
-    expect(() => parseFixture("noseyparker/empty_with_error.json", "noseyparker")).toThrow(/Not a valid Nosey Parker report: 0\.rule_name/);
+    expect(() => parseFixture("noseyparker/empty_with_error.json", "noseyparker")).toThrow(
+      /Not a valid Nosey Parker report: 0\.rule_name/,
+    );
   });
 });
 
 describe("named fields", () => {
   it("trivy: rule, severity, path, line and masked preview", () => {
     const { findings } = parseFixture("trivy-upstream/secrets.json.golden");
-    expect(findings[0]).toMatchObject({ ruleId: "aws-access-key-id", detector: "AWS", severity: "critical", path: "deploy.sh", line: 3 });
+    expect(findings[0]).toMatchObject({
+      ruleId: "aws-access-key-id",
+      detector: "AWS",
+      severity: "critical",
+      path: "deploy.sh",
+      line: 3,
+    });
     expect(findings[1]).toMatchObject({ ruleId: "mysecret", severity: "high", line: 7 });
     expect(findings[0]!.raw).toBeUndefined();
   });
 
   it("trivy image metadata: image ref, config digest, history and layers", () => {
     const { image } = parseFixture("trivy-upstream/alpine-310.json.golden");
-    expect(image?.ref).toEqual({ registry: "ghcr.io", repository: "aquasecurity/trivy-test-images", tag: "alpine-310" });
+    expect(image?.ref).toEqual({
+      registry: "ghcr.io",
+      repository: "aquasecurity/trivy-test-images",
+      tag: "alpine-310",
+    });
     expect(image?.configDigest).toBe("sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4");
     expect(image?.platform).toBe("linux/amd64");
     expect(image?.history).toHaveLength(2);
-    expect(image?.layers?.[0]).toMatchObject({ diffId: "sha256:03901b4a2ea88eeaad62dbe59b072b28b6efa00491962b8741081c5df50c65e0", digest: "sha256:9d48c3bd43c520dc2784e868a780e976b207cbf493eaff8c6596eb871cbd9609" });
+    expect(image?.layers?.[0]).toMatchObject({
+      diffId: "sha256:03901b4a2ea88eeaad62dbe59b072b28b6efa00491962b8741081c5df50c65e0",
+      digest: "sha256:9d48c3bd43c520dc2784e868a780e976b207cbf493eaff8c6596eb871cbd9609",
+    });
   });
 
   it("trufflehog: base64 Raw decoded, verified → critical, git file and line", () => {
     const { findings } = parseFixture("trufflehog/v3_git.json");
-    expect(findings[0]).toMatchObject({ detector: "AWS", severity: "critical", path: "keys", line: 4, verified: true, raw: "AKIAYVP4CIPPERUVIFXG" });
+    expect(findings[0]).toMatchObject({
+      detector: "AWS",
+      severity: "critical",
+      path: "keys",
+      line: 4,
+      verified: true,
+      raw: "AKIAYVP4CIPPERUVIFXG",
+    });
   });
 
   it("trivy-operator: image from registry + artifact, path made absolute", () => {
@@ -119,7 +144,12 @@ describe("named fields", () => {
 
   it("ggshield: ignore_sha is ggshield's fingerprint, the match type says which part, a masked match is no value", () => {
     const { findings } = parseFixture("ggshield/one_finding.json");
-    expect(findings[0]).toMatchObject({ detector: "Django Secret Key", path: "wapf/settings.py", partHint: "apikey", scannerHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(findings[0]).toMatchObject({
+      detector: "Django Secret Key",
+      path: "wapf/settings.py",
+      partHint: "apikey",
+      scannerHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(findings[0]!.raw).toBeUndefined();
   });
 

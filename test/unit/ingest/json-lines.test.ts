@@ -5,7 +5,10 @@ import { jsonLinesParse, parseReport } from "@/lib/ingest/parsers/registry";
 import { readDocument, type JsonLinesDocument } from "@/lib/ingest/read-document";
 import { readFixture } from "@/test/helpers/fixtures";
 
-const gitLines = readFixture("trufflehog/v3_git.json").toString("utf8").split("\n").filter((l) => l.trim());
+const gitLines = readFixture("trufflehog/v3_git.json")
+  .toString("utf8")
+  .split("\n")
+  .filter((l) => l.trim());
 
 /** The report cut into chunks of `size` bytes: lines and multi-byte characters fall across chunk ends. */
 async function* chunked(text: string, size: number) {
@@ -41,7 +44,9 @@ describe("JSON-lines reports, a batch of records at a time", () => {
 
   it("lines and multi-byte characters split across chunks are put back together", async () => {
     const text = gitLines.join("\n").replace(/"file":"/g, '"file":"ü€😀/');
-    expect((await streamed(text, 1)).findings.map((f) => f.path)).toEqual(parseReport(readDocument(text), {}).findings.map((f) => f.path));
+    expect((await streamed(text, 1)).findings.map((f) => f.path)).toEqual(
+      parseReport(readDocument(text), {}).findings.map((f) => f.path),
+    );
     expect((await streamed(text, 1)).findings[0]!.path).toMatch(/^ü€😀\//);
   });
 
@@ -49,18 +54,26 @@ describe("JSON-lines reports, a batch of records at a time", () => {
     const lines = bigReport().split("\n");
     const at = lines.findIndex((l, i) => i > 1500 && l.trim());
     lines[at] = JSON.stringify({ ...JSON.parse(lines[at]!), DetectorName: 42 });
-    await expect(streamed(lines.join("\n"), 65_536)).rejects.toThrow(new RegExp(`^Line ${at + 1}: Not a valid trufflehog report`));
+    await expect(streamed(lines.join("\n"), 65_536)).rejects.toThrow(
+      new RegExp(`^Line ${at + 1}: Not a valid trufflehog report`),
+    );
     expect(() => parseReport(readDocument(lines.join("\n")), {})).toThrow(new RegExp(`^Line ${at + 1}: `));
   });
 
   it("bad JSON and bad UTF-8 name the line", async () => {
-    await expect(streamed(`${gitLines[0]}\n\n${gitLines[1]}\n{"SourceMetadata": nope}\n`)).rejects.toThrow(/^Invalid JSON on line 4: /);
+    await expect(streamed(`${gitLines[0]}\n\n${gitLines[1]}\n{"SourceMetadata": nope}\n`)).rejects.toThrow(
+      /^Invalid JSON on line 4: /,
+    );
     const parse = jsonLinesParse({});
     const bad = async function* () {
       yield Buffer.from(`${gitLines[0]}\n`);
       yield Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]);
     };
-    await expect((async () => { for await (const b of recordBatches(bad())) parse.add(b); })()).rejects.toThrow(/not UTF-8 text \(after line 1\)/);
+    await expect(
+      (async () => {
+        for await (const b of recordBatches(bad())) parse.add(b);
+      })(),
+    ).rejects.toThrow(/not UTF-8 text \(after line 1\)/);
   });
 
   it("only empty records is a clean scan; with a format, that scanner's", async () => {

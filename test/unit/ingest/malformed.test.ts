@@ -10,7 +10,9 @@ describe("malformed reports get a clear error", () => {
 
   it("truncated JSON names the position", () => {
     const text = readFixture("trivy-upstream/secrets.json.golden").toString("utf8");
-    expect(() => parse(text.slice(0, 700))).toThrow(/Invalid JSON at line \d+, column \d+: (unexpected end of input|unterminated string)/);
+    expect(() => parse(text.slice(0, 700))).toThrow(
+      /Invalid JSON at line \d+, column \d+: (unexpected end of input|unterminated string)/,
+    );
   });
 
   it("bad JSON line in JSON lines names the line", () => {
@@ -20,13 +22,21 @@ describe("malformed reports get a clear error", () => {
 
   it("wrong types name the JSON path", () => {
     expect(() => parse(JSON.stringify([{ RuleID: 42, File: "a" }]), "gitleaks")).toThrow(/0\.RuleID/);
-    expect(() => parse(JSON.stringify({ SchemaVersion: 2, Results: [{ Target: "x", Secrets: [{ RuleID: "r", StartLine: "one" }] }] }))).toThrow(/Results\.0\.Secrets\.0\.StartLine/);
-    expect(() => parse(JSON.stringify({ version: "1", plugins_used: [], results: { a: [{ type: "t", hashed_secret: "zz" }] } }))).toThrow(/hashed_secret/);
+    expect(() =>
+      parse(
+        JSON.stringify({ SchemaVersion: 2, Results: [{ Target: "x", Secrets: [{ RuleID: "r", StartLine: "one" }] }] }),
+      ),
+    ).toThrow(/Results\.0\.Secrets\.0\.StartLine/);
+    expect(() =>
+      parse(JSON.stringify({ version: "1", plugins_used: [], results: { a: [{ type: "t", hashed_secret: "zz" }] } })),
+    ).toThrow(/hashed_secret/);
   });
 
   it("huge strings are refused", () => {
     expect(() => parse(JSON.stringify([{ RuleID: "r", File: "x".repeat(10_000), Secret: "s" }]))).toThrow(/File/);
-    expect(() => parse(JSON.stringify([{ RuleID: "r", File: "f", Secret: "s".repeat(100_000) }]))).toThrow(/longer than 65536/);
+    expect(() => parse(JSON.stringify([{ RuleID: "r", File: "f", Secret: "s".repeat(100_000) }]))).toThrow(
+      /longer than 65536/,
+    );
   });
 
   it("unknown format and unsupported SARIF version", () => {

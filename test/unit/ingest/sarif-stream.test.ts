@@ -30,21 +30,46 @@ describe("streaming SARIF parse", () => {
   it("reads tool and rules that come after the results, strings with brackets and escapes, and several runs", async () => {
     const doc = {
       runs: [
-        { results: [{ ruleId: "r1", message: { text: 'a "}]{[" \\\\ b' }, locations: [{ physicalLocation: { artifactLocation: { uri: "x/{y}.env" } } }], properties: { "residue/raw": "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }], tool: { driver: { name: "gitleaks", rules: [{ id: "r1" }] } } },
-        { tool: { driver: { name: "trufflehog" } }, results: [{ ruleId: "r2", message: { text: "é ü 漢字" }, properties: { "residue/raw": "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }, { ruleId: "r3", properties: { "residue/raw": "ghp_cccccccccccccccccccccccccccccccccccc" } }] },
+        {
+          results: [
+            {
+              ruleId: "r1",
+              message: { text: 'a "}]{[" \\\\ b' },
+              locations: [{ physicalLocation: { artifactLocation: { uri: "x/{y}.env" } } }],
+              properties: { "residue/raw": "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+            },
+          ],
+          tool: { driver: { name: "gitleaks", rules: [{ id: "r1" }] } },
+        },
+        {
+          tool: { driver: { name: "trufflehog" } },
+          results: [
+            {
+              ruleId: "r2",
+              message: { text: "é ü 漢字" },
+              properties: { "residue/raw": "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" },
+            },
+            { ruleId: "r3", properties: { "residue/raw": "ghp_cccccccccccccccccccccccccccccccccccc" } },
+          ],
+        },
       ],
       version: "2.1.0",
     };
     const text = JSON.stringify(doc, null, 1);
     const streamed = await parseSarifFile(write(text));
     expect(streamed).toEqual(sarifParser.parse(readDocument(text), {}));
-    expect(streamed.findings.map((f) => [f.ruleId, f.path])).toEqual([["r1", "x/{y}.env"], ["r2", "(image config)"], ["r3", "(image config)"]]);
+    expect(streamed.findings.map((f) => [f.ruleId, f.path])).toEqual([
+      ["r1", "x/{y}.env"],
+      ["r2", "(image config)"],
+      ["r3", "(image config)"],
+    ]);
   });
 
   it("reads escapes that straddle the 1 MiB read boundary", async () => {
     const CHUNK = 1 << 20;
     for (const escape of ['\\"', "\\\\", '\\\\\\"']) {
-      const head = '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gitleaks","rules":[{"id":"r1"}]}},"results":[{"ruleId":"r1","message":{"text":"';
+      const head =
+        '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gitleaks","rules":[{"id":"r1"}]}},"results":[{"ruleId":"r1","message":{"text":"';
       // Put the escape's first backslash on the last byte of the first chunk.
       const fill = "a".repeat(CHUNK - Buffer.byteLength(head) - 1);
       const text = `${head}${fill}${escape}b"},"properties":{"residue/raw":"ghp_dddddddddddddddddddddddddddddddddddd"}},{"ruleId":"r1","properties":{"residue/raw":"ghp_eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}}]}]}`;
@@ -59,7 +84,9 @@ describe("streaming SARIF parse", () => {
     const img = fleetImages(1, { repositories: 1, bases: 1 })[0]!;
     const text = residueSarif(img, 50, { secretPool: 10, seed: 1 });
     await expect(parseSarifFile(write(text.slice(0, text.length / 2)))).rejects.toThrow(/ends early/);
-    await expect(parseSarifFile(write(text.replace('"version":"2.1.0"', '"version":"2.0.0"')))).rejects.toThrow(/2\.0\.0 is not supported/);
+    await expect(parseSarifFile(write(text.replace('"version":"2.1.0"', '"version":"2.0.0"')))).rejects.toThrow(
+      /2\.0\.0 is not supported/,
+    );
     await expect(parseSarifFile(write(text.replace('"ruleId":"', '"ruleId":7,"x":"')))).rejects.toThrow(/result 1/);
   });
 });

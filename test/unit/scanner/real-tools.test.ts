@@ -36,7 +36,13 @@ describe.skipIf(!tools)("archives from umoci and skopeo", () => {
 
     for (const input of [path.join(dir, "img"), path.join(dir, "img.tar")]) {
       const scan = await scanImage(input);
-      expect(scan.findings).toMatchObject([{ path: "/app/.env", layer: { index: 0, createdBy: "COPY .env /app/.env" }, deletedIn: { index: 1, createdBy: "RUN rm /app/.env" } }]);
+      expect(scan.findings).toMatchObject([
+        {
+          path: "/app/.env",
+          layer: { index: 0, createdBy: "COPY .env /app/.env" },
+          deletedIn: { index: 1, createdBy: "RUN rm /app/.env" },
+        },
+      ]);
     }
     expect((await scanImage(path.join(dir, "img.tar"))).image.repoTags).toEqual(["ghcr.io/acme/umoci:1"]);
   });

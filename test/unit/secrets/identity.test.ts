@@ -52,7 +52,9 @@ describe("secretEvidence", () => {
   });
 
   it("depends on the server key", () => {
-    expect(secretEvidence({ ...base, raw: "value-123456" }, key, where).keys[0]).not.toEqual(secretEvidence({ ...base, raw: "value-123456" }, keyedHash(Buffer.alloc(32, 2)), where).keys[0]);
+    expect(secretEvidence({ ...base, raw: "value-123456" }, key, where).keys[0]).not.toEqual(
+      secretEvidence({ ...base, raw: "value-123456" }, keyedHash(Buffer.alloc(32, 2)), where).keys[0],
+    );
   });
 
   it("falls back to layer, then location", () => {

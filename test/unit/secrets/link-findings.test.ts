@@ -38,7 +38,10 @@ describe("credentialKind: one family whatever the scanner calls it", () => {
   });
 });
 
-const at = (group: string, o: Partial<PlacedEvidence> & { family?: string; part?: "id" | "secret" | "whole" }): PlacedEvidence => ({
+const at = (
+  group: string,
+  o: Partial<PlacedEvidence> & { family?: string; part?: "id" | "secret" | "whole" },
+): PlacedEvidence => ({
   group,
   layer: o.layer === undefined ? "L" : o.layer,
   image: o.image ?? "I",
@@ -51,7 +54,10 @@ const pairs = (links: ReturnType<typeof linkByPlace>) => links.map((l) => [l.a, 
 
 describe("linkByPlace: the same credential because of where it is", () => {
   it("a masked finding joins the value on its line in the same layer, with or without a leading slash", () => {
-    const links = linkByPlace([at("masked", { valueKnown: false, part: "id", path: "app/.env" }), at("value", { part: "id" })]);
+    const links = linkByPlace([
+      at("masked", { valueKnown: false, part: "id", path: "app/.env" }),
+      at("value", { part: "id" }),
+    ]);
     expect(pairs(links)).toEqual(["masked+value"]);
     expect(links[0]!.reason).toBe("same place");
   });
@@ -63,7 +69,9 @@ describe("linkByPlace: the same credential because of where it is", () => {
   });
 
   it("a layer-less finding (a scan of the final filesystem) meets a layered one in the same image only", () => {
-    expect(pairs(linkByPlace([at("masked", { valueKnown: false, layer: null }), at("value", {})]))).toEqual(["masked+value"]);
+    expect(pairs(linkByPlace([at("masked", { valueKnown: false, layer: null }), at("value", {})]))).toEqual([
+      "masked+value",
+    ]);
     expect(linkByPlace([at("masked", { valueKnown: false, layer: null, image: "J" }), at("value", {})])).toEqual([]);
   });
 
@@ -72,32 +80,65 @@ describe("linkByPlace: the same credential because of where it is", () => {
   });
 
   it("without lines, a masked finding joins only the one candidate its place holds", () => {
-    expect(pairs(linkByPlace([at("masked", { valueKnown: false, line: 0, family: "npm" }), at("v", { family: "npm", line: 3 })]))).toEqual(["masked+v"]);
-    expect(linkByPlace([at("masked", { valueKnown: false, line: 0, family: "npm" }), at("v1", { family: "npm", line: 3 }), at("v2", { family: "npm", line: 7 })])).toEqual([]);
+    expect(
+      pairs(
+        linkByPlace([at("masked", { valueKnown: false, line: 0, family: "npm" }), at("v", { family: "npm", line: 3 })]),
+      ),
+    ).toEqual(["masked+v"]);
+    expect(
+      linkByPlace([
+        at("masked", { valueKnown: false, line: 0, family: "npm" }),
+        at("v1", { family: "npm", line: 3 }),
+        at("v2", { family: "npm", line: 7 }),
+      ]),
+    ).toEqual([]);
   });
 
   it("a generic rule meets a named family only on the same known line", () => {
-    expect(pairs(linkByPlace([at("m", { valueKnown: false, family: "generic" }), at("v", { family: "npm" })]))).toEqual(["m+v"]);
-    expect(linkByPlace([at("m", { valueKnown: false, family: "generic", line: 0 }), at("v", { family: "npm" })])).toEqual([]);
+    expect(pairs(linkByPlace([at("m", { valueKnown: false, family: "generic" }), at("v", { family: "npm" })]))).toEqual(
+      ["m+v"],
+    );
+    expect(
+      linkByPlace([at("m", { valueKnown: false, family: "generic", line: 0 }), at("v", { family: "npm" })]),
+    ).toEqual([]);
   });
 
   it("a value beats other masked evidence: two masked scanners and one value end as one", () => {
-    const links = linkByPlace([at("trivy", { valueKnown: false }), at("operator", { valueKnown: false, layer: null }), at("value", {})]);
+    const links = linkByPlace([
+      at("trivy", { valueKnown: false }),
+      at("operator", { valueKnown: false, layer: null }),
+      at("value", {}),
+    ]);
     const u = unionFind();
     for (const l of links) u.union(l.a, l.b);
     expect(new Set(["trivy", "operator", "value"].map(u.find)).size).toBe(1);
   });
 
   it("an AWS key id and its secret a line apart are one pair; two pairs in one file pair nearest first", () => {
-    expect(pairs(linkByPlace([at("id", { part: "id", line: 1 }), at("secret", { part: "secret", line: 2 })]))).toEqual(["id+secret"]);
-    const file = [at("id1", { part: "id", line: 2 }), at("s1", { part: "secret", line: 3 }), at("id2", { part: "id", line: 5 }), at("s2", { part: "secret", line: 6 })];
+    expect(pairs(linkByPlace([at("id", { part: "id", line: 1 }), at("secret", { part: "secret", line: 2 })]))).toEqual([
+      "id+secret",
+    ]);
+    const file = [
+      at("id1", { part: "id", line: 2 }),
+      at("s1", { part: "secret", line: 3 }),
+      at("id2", { part: "id", line: 5 }),
+      at("s2", { part: "secret", line: 6 }),
+    ];
     expect(pairs(linkByPlace(file))).toEqual(["id1+s1", "id2+s2"]);
     expect(linkByPlace([at("id", { part: "id", line: 1 }), at("secret", { part: "secret", line: 9 })])).toEqual([]);
   });
 
   it("without lines, a place with one id and one secret is a pair, one with two ids is not", () => {
-    expect(pairs(linkByPlace([at("id", { part: "id", line: 0 }), at("secret", { part: "secret", line: 0 })]))).toEqual(["id+secret"]);
-    expect(linkByPlace([at("id", { part: "id", line: 0 }), at("id2", { part: "id", line: 0 }), at("secret", { part: "secret", line: 0 })])).toEqual([]);
+    expect(pairs(linkByPlace([at("id", { part: "id", line: 0 }), at("secret", { part: "secret", line: 0 })]))).toEqual([
+      "id+secret",
+    ]);
+    expect(
+      linkByPlace([
+        at("id", { part: "id", line: 0 }),
+        at("id2", { part: "id", line: 0 }),
+        at("secret", { part: "secret", line: 0 }),
+      ]),
+    ).toEqual([]);
   });
 
   it("does not depend on the order evidence comes in, and never joins two values except as a key pair", () => {
@@ -107,7 +148,10 @@ describe("linkByPlace: the same credential because of where it is", () => {
       image: fc.constantFrom("I", "J"),
       path: fc.constantFrom("/app/.env", "app/.env", "/etc/x"),
       line: fc.integer({ min: 0, max: 4 }),
-      credential: fc.record({ family: fc.constantFrom("aws", "npm", "generic"), part: fc.constantFrom("id", "secret", "whole") as fc.Arbitrary<"id" | "secret" | "whole"> }),
+      credential: fc.record({
+        family: fc.constantFrom("aws", "npm", "generic"),
+        part: fc.constantFrom("id", "secret", "whole") as fc.Arbitrary<"id" | "secret" | "whole">,
+      }),
       valueKnown: fc.boolean(),
     });
     fc.assert(
@@ -115,13 +159,18 @@ describe("linkByPlace: the same credential because of where it is", () => {
         const components = (list: PlacedEvidence[]) => {
           const u = unionFind();
           for (const l of linkByPlace(list)) u.union(l.a, l.b);
-          return [...new Set(list.map((i) => i.group))].sort().map((g) => `${g}:${u.find(g)}`).join(",");
+          return [...new Set(list.map((i) => i.group))]
+            .sort()
+            .map((g) => `${g}:${u.find(g)}`)
+            .join(",");
         };
         expect(components([...items].reverse())).toBe(components(items));
         for (const l of linkByPlace(items)) {
           const [a, b] = [items.filter((i) => i.group === l.a), items.filter((i) => i.group === l.b)];
           if (l.reason === "same place") expect([...a, ...b].some((i) => !i.valueKnown)).toBe(true);
-          else for (const side of [a, b]) expect(side.some((i) => i.credential.family === "aws" && i.credential.part !== "whole")).toBe(true);
+          else
+            for (const side of [a, b])
+              expect(side.some((i) => i.credential.family === "aws" && i.credential.part !== "whole")).toBe(true);
         }
       }),
     );

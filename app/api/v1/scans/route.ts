@@ -16,4 +16,7 @@ export const POST = withToken(
 );
 
 // GET /api/v1/scans – most recent scans first; needs read
-export const GET = withToken(async ({ searchParams }) => NextResponse.json(await listScans(listScansQuerySchema.parse(searchParams))), { scope: "read" });
+export const GET = withToken(
+  async ({ searchParams }) => NextResponse.json(await listScans(listScansQuerySchema.parse(searchParams))),
+  { scope: "read" },
+);

@@ -6,4 +6,7 @@ import { secretIdParamSchema } from "@/lib/secrets/schemas";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/secrets/{id} – one secret with every registry → repository → tag → digest → layer → path; needs read
-export const GET = withToken(async ({ params }) => NextResponse.json(await getSecret({ secretId: secretIdParamSchema.parse(params).id })), { scope: "read" });
+export const GET = withToken(
+  async ({ params }) => NextResponse.json(await getSecret({ secretId: secretIdParamSchema.parse(params).id })),
+  { scope: "read" },
+);
