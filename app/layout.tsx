@@ -3,7 +3,8 @@ import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { NavLink } from "@/components/ui/nav-link";
 import { currentUser } from "@/lib/auth/current-user";
-import { can, ROLE_LABELS, type Permission } from "@/lib/auth/roles";
+import { can } from "@/lib/access/actor";
+import { ROLE_LABELS, type Permission } from "@/lib/access/permissions";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -44,7 +45,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {user ? (
               <>
                 <nav aria-label="Main" className="flex gap-1">
-                  {NAV.filter((n) => can(user.role, n.permission)).map((n) => (
+                  {NAV.filter((n) => can(user, n.permission)).map((n) => (
                     <NavLink key={n.href} href={n.href}>
                       {n.label}
                     </NavLink>

@@ -9,11 +9,12 @@
 import { cruise, type IModule } from "dependency-cruiser";
 import extractTSConfig from "dependency-cruiser/config-utl/extract-ts-config";
 
-const ROOTS = ["app", "components", "lib", "scripts", "bench", "proxy.ts"];
+const ROOTS = ["app", "components", "lib", "scripts", "bench", "proxy.ts", "instrumentation.ts"];
 const { output } = await cruise(
   ROOTS,
   {
     tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true, // type-only imports are dependencies too
     exclude: { path: "^(lib/generated|node_modules)" },
     doNotFollow: { path: "node_modules" },
   },
@@ -28,7 +29,7 @@ for (const m of modules) {
   local.set(
     m.source,
     m.dependencies
-      .filter((d) => d.resolved && !d.coreModule && !d.resolved.startsWith("node_modules") && !d.typeOnly)
+      .filter((d) => d.resolved && !d.coreModule && !d.resolved.startsWith("node_modules"))
       .map((d) => d.resolved),
   );
 }
@@ -93,10 +94,29 @@ for (const [from, tos] of local) {
     if (!witness.has(`${a}>${b}`)) witness.set(`${a}>${b}`, `${from} → ${to}`);
   }
 }
+// The root modules of lib/ (errors, hashing, version) sit below every folder.
+for (const [from, tos] of local)
+  if (/^lib\/[^/]+\.ts$/.test(from))
+    for (const to of tos)
+      if (to.startsWith("lib/") && !/^lib\/[^/]+\.(ts|json)$/.test(to) && !to.startsWith("lib/generated/"))
+        problems.push(`${from} imports ${to}: lib's root modules must not depend on its folders`);
+
+if (process.argv.includes("--order")) {
+  // Prints the folders bottom-up (each imports only folders above it in this list), for ARCHITECTURE.md.
+  const order: string[] = [];
+  const all = new Set([...folderGraph.keys(), ...[...folderGraph.values()].flatMap((s) => [...s])]);
+  while (order.length < all.size) {
+    const next = [...all].filter(
+      (f) => !order.includes(f) && [...(folderGraph.get(f) ?? [])].every((d) => order.includes(d)),
+    );
+    if (!next.length) break;
+    order.push(...next.sort());
+  }
+  for (const f of order) console.log(`${f}: ${[...(folderGraph.get(f) ?? [])].sort().join(", ")}`);
+}
+
 for (const c of cycles(folderGraph)) {
-  const edges = [...witness]
-    .filter(([k]) => k.split(">").every((f) => c.includes(f)))
-    .map(([, v]) => v);
+  const edges = [...witness].filter(([k]) => k.split(">").every((f) => c.includes(f))).map(([, v]) => v);
   problems.push(`folders import each other in a cycle: ${c.join(", ")} (${edges.join("; ")})`);
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { openAdapter } from "../lib/db/adapter";
 import { applyMigrations } from "../lib/db/migrate";
 import { attachDatabase, closeDb } from "../lib/db";
-import { ingestReport } from "../lib/ingest/ingest-report";
+import { ingestScan } from "../lib/ingest/ingest-scan";
 
 const FIXTURES = path.resolve(process.cwd(), "../shared/fixtures/scanners");
 // The same reports as if they came from scans of these images: shared secrets land in several registries.
@@ -39,7 +39,7 @@ try {
   for (const [index, [file, image]] of FLEET.entries()) {
     // Each (report, image) pair is its own scan: vary the bytes so idempotency does not fold them together.
     const content = Buffer.concat([fs.readFileSync(path.join(FIXTURES, file)), Buffer.from("\n".repeat(index + 1))]);
-    const r = await ingestReport({ content, image: image || undefined, uploader: { kind: "system", label: "demo" } });
+    const r = await ingestScan({ content, image: image || undefined, uploader: { kind: "system", label: "demo" } });
     console.log(
       `${r.duplicate ? "=" : "+"} ${file.padEnd(48)} ${(r.image ?? "").padEnd(60)} ${r.counts.newSecrets} new secrets, ${r.counts.newOccurrences} new occurrences`,
     );

@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { openAdapter } from "../lib/db/adapter";
 import { applyMigrations } from "../lib/db/migrate";
-import { sweepSpool } from "../lib/ingest/spool-dir";
-import { ensureServerKey } from "../lib/secrets/server-key";
+import { sweepSpool } from "../lib/api/upload/spool-dir";
+import { ensureServerKey } from "../lib/keys/server-key";
 
 if (!fs.existsSync(".next/BUILD_ID")) {
   console.error("No production build found: run `npm run setup` (or `npm run build`) first.");

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: every test. Unit + integration + adversarial on embedded PGlite; integration and adversarial again on PostgreSQL when
+# npm test: every test. Lint (types, format, eslint, architecture); unit tests (no database); integration +
+# adversarial on embedded PGlite; integration and adversarial again on PostgreSQL when
 # TEST_DATABASE_URL is set (an admin URL; .ci/run starts a server and sets it); Playwright e2e against
 # `next build && next start` with Debian's Chromium. Ends with one line: "N passed, M failed".
 set -u
@@ -16,7 +17,9 @@ run() { # name, command...
   rm -f "$out"
 }
 
-run "unit + integration (PGlite)" env -u TEST_DATABASE_URL npx vitest run --reporter=default
+run "lint (types, format, eslint, architecture)" bash scripts/lint.sh
+run "unit (no database)" npx vitest run test/unit --reporter=default
+run "integration + adversarial (PGlite)" env -u TEST_DATABASE_URL npx vitest run test/integration test/adversarial --reporter=default
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   run "integration + adversarial (PostgreSQL)" npx vitest run test/integration test/adversarial --reporter=default
 else

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { SlaForm } from "@/components/remediation/sla-form";
-import { STEP_LABEL, StepStateBadge } from "@/components/remediation/labels";
+import { StepStateBadge } from "@/components/remediation/labels";
+import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
+import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/form";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,10 +10,11 @@ import { Pager } from "@/components/ui/pager";
 import { StatCard } from "@/components/ui/stat-card";
 import { day } from "@/components/secrets/labels";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/access/actor";
 import { listSteps } from "@/lib/remediation/list-steps";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
-import { listStepsQuerySchema, STEP_KINDS, STEP_STATES } from "@/lib/remediation/schemas";
+import { listStepsQuerySchema } from "@/lib/remediation/schemas";
+import { STEP_KINDS, STEP_STATES } from "@/lib/vocabulary/remediation-step";
 import { getSlaDays } from "@/lib/remediation/sla";
 import { listAssignableUsers } from "@/lib/users/manage-users";
 import { hours } from "@/components/ui/format";
@@ -107,9 +110,9 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
           Severity
           <select name="severity" defaultValue={q.severity ?? ""} className={inputClass}>
             <option value="">Any</option>
-            {["critical", "high", "medium", "low", "info"].map((s) => (
+            {SEVERITIES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {SEVERITY_LABEL[s]}
               </option>
             ))}
           </select>
@@ -202,7 +205,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         <h2 id="sla" className="mb-2 font-semibold">
           SLA: days from confirmation to remediated
         </h2>
-        {can(me.role, "admin") ? (
+        {can(me, "admin") ? (
           <SlaForm sla={sla} />
         ) : (
           <p className="text-sm text-slate-700">

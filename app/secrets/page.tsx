@@ -5,7 +5,7 @@ import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { formatZodError } from "@/lib/errors";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/access/actor";
 import { listAssignableUsers } from "@/lib/users/manage-users";
 
 export const metadata = { title: "Secrets" };
@@ -42,12 +42,7 @@ export default async function SecretsPage({
         title="Secrets"
         description="Every leaked credential in the fleet, once, however many images, tags and layers carry it."
       />
-      <SecretsTable
-        data={JSON.parse(JSON.stringify(data))}
-        query={raw}
-        users={users}
-        canTriage={can(me.role, "triage")}
-      />
+      <SecretsTable data={JSON.parse(JSON.stringify(data))} query={raw} users={users} canTriage={can(me, "triage")} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/ui/page-header";
 import { UploadForm } from "@/components/ingest/upload-form";
 import { PARSERS } from "@/lib/ingest/parsers/registry";
-import { maxUploadBytes } from "@/lib/ingest/read-upload";
+import { maxUploadBytes } from "@/lib/api/upload/read-upload";
 import { requirePageUser } from "@/lib/auth/current-user";
 
 export const metadata = { title: "Upload a report" };

@@ -1,14 +1,8 @@
 "use client";
 import { useActionState, useState } from "react";
-import { createTokenAction } from "@/app/admin/actions";
+import { createTokenAction } from "@/lib/actions/create-token";
 import { Field, FormMessage, inputClass, secondaryButtonClass, SubmitButton } from "@/components/ui/form";
-import { TOKEN_SCOPES } from "@/lib/auth/schemas";
-
-const SCOPE_HELP: Record<(typeof TOKEN_SCOPES)[number], string> = {
-  "scans:write": "upload scan reports (CI)",
-  read: "read secrets and scans over the API",
-  "gate:read": "ask the CI / admission gate about an image",
-};
+import { SCOPE_HELP, TOKEN_SCOPES } from "@/lib/access/permissions";
 
 export function CreateTokenForm() {
   const [state, action] = useActionState(createTokenAction, null);

@@ -1,8 +1,8 @@
 "use client";
 import { useActionState } from "react";
-import { createUserAction } from "@/app/admin/actions";
+import { createUserAction } from "@/lib/actions/create-user";
 import { Field, FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
-import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
+import { ROLE_LABELS, ROLES } from "@/lib/access/permissions";
 
 export function CreateUserForm({ minPassword }: { minPassword: number }) {
   const [state, action] = useActionState(createUserAction, null);

@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { revokeTokenAction } from "@/app/admin/actions";
+import { revokeTokenAction } from "@/lib/actions/revoke-token";
 import { secondaryButtonClass } from "@/components/ui/form";
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {

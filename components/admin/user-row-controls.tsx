@@ -1,8 +1,8 @@
 "use client";
 import { useState, useTransition } from "react";
-import { updateUserAction } from "@/app/admin/actions";
+import { updateUserAction } from "@/lib/actions/update-user";
 import { secondaryButtonClass } from "@/components/ui/form";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/access/permissions";
 
 export function UserRowControls({
   id,

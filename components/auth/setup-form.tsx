@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { setupAction } from "@/app/setup/actions";
+import { createFirstAdminAction } from "@/lib/actions/create-first-admin";
 import { Field, FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
 
 export function SetupForm({ minPassword }: { minPassword: number }) {
-  const [state, action] = useActionState(setupAction, null);
+  const [state, action] = useActionState(createFirstAdminAction, null);
   if (state?.ok) {
     return (
       <div className="space-y-4">

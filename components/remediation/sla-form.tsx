@@ -1,11 +1,11 @@
 "use client";
 import { useActionState } from "react";
-import { slaAction } from "@/app/remediation/actions";
+import { setSlaAction } from "@/lib/actions/set-sla";
 import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
 import type { SlaDays } from "@/lib/remediation/schemas";
 
 export function SlaForm({ sla }: { sla: SlaDays }) {
-  const [state, action] = useActionState(slaAction, null);
+  const [state, action] = useActionState(setSlaAction, null);
   return (
     <form action={action} className="flex flex-wrap items-end gap-3" aria-label="Remediation SLA">
       {(Object.keys(sla) as (keyof SlaDays)[]).map((k) => (

@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { stepAction } from "@/app/secrets/actions";
+import { applyStepEventAction } from "@/lib/actions/apply-step-event";
 import { inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { Assignable } from "@/components/secrets/assign-select";
 
@@ -29,7 +29,7 @@ export function StepActions({
   const [error, setError] = useState<string | null>(null);
   const send = (event: Record<string, unknown>) =>
     start(async () => {
-      const r = await stepAction({ stepId: step.id, event });
+      const r = await applyStepEventAction({ stepId: step.id, event });
       setError(r.ok ? null : r.error);
       if (r.ok) setMode(null);
     });

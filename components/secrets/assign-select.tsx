@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { assignAction } from "@/app/secrets/actions";
+import { assignSecretsAction } from "@/lib/actions/assign-secrets";
 
 export type Assignable = { id: string; name: string };
 
@@ -29,7 +29,7 @@ export function AssignSelect({
           const next = e.target.value;
           setValue(next);
           start(async () => {
-            const r = await assignAction({ ids, assigneeId: next || null });
+            const r = await assignSecretsAction({ ids, assigneeId: next || null });
             setError(r.ok ? null : r.error);
           });
         }}

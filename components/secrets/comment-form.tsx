@@ -1,13 +1,13 @@
 "use client";
 import { useActionState, useRef } from "react";
-import { commentAction } from "@/app/secrets/actions";
+import { addCommentAction } from "@/lib/actions/add-comment";
 import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
 
 export function CommentForm({ secretId }: { secretId: string }) {
   const ref = useRef<HTMLFormElement>(null);
   const [state, action] = useActionState(
-    async (prev: Awaited<ReturnType<typeof commentAction>> | null, form: FormData) => {
-      const r = await commentAction(prev, form);
+    async (prev: Awaited<ReturnType<typeof addCommentAction>> | null, form: FormData) => {
+      const r = await addCommentAction(prev, form);
       if (r.ok) ref.current?.reset();
       return r;
     },

@@ -14,7 +14,9 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { secondaryButtonClass } from "@/components/ui/form";
 import { AssignSelect, type Assignable } from "./assign-select";
-import { TRIAGE_LABEL, day } from "./labels";
+import { day } from "./labels";
+import { OPEN_STATES, TRIAGE_LABEL, TRIAGE_STATES, type TriageState } from "@/lib/vocabulary/triage-state";
+import { SEVERITIES, SEVERITY_LABEL, type Severity } from "@/lib/vocabulary/severity";
 import { TriageForm } from "./triage-form";
 
 type Row = {
@@ -23,8 +25,8 @@ type Row = {
   ruleId: string;
   title: string | null;
   redactedPreview: string;
-  severity: "critical" | "high" | "medium" | "low" | "info";
-  triageState: string;
+  severity: Severity;
+  triageState: TriageState;
   verifiedLive: boolean | null;
   regression: boolean;
   occurrenceCount: number;
@@ -98,7 +100,7 @@ const columns = [
     enableSorting: false,
     cell: (c) => (
       <span className="flex flex-wrap gap-1">
-        <Badge>{TRIAGE_LABEL[c.getValue()] ?? c.getValue()}</Badge>
+        <Badge>{TRIAGE_LABEL[c.getValue()]}</Badge>
         {c.row.original.regression ? <Badge tone="warn">regression</Badge> : null}
         {c.row.original.verifiedLive ? <Badge tone="critical">live</Badge> : null}
         {c.row.original.residueCount > 0 ? <Badge tone="warn">residue</Badge> : null}
@@ -127,12 +129,8 @@ const FILTERS: { key: string; label: string; options: [string, string][] }[] = [
     label: "State",
     options: [
       ["", "Any"],
-      ["open", "Open"],
-      ["confirmed", "Confirmed"],
-      ["open,confirmed", "Open or confirmed"],
-      ["false_positive", "False positive"],
-      ["accepted_risk", "Accepted risk"],
-      ["resolved", "Resolved"],
+      ...TRIAGE_STATES.map((s): [string, string] => [s, TRIAGE_LABEL[s]]),
+      [OPEN_STATES.join(","), "Open or confirmed"],
     ],
   },
   {
@@ -140,11 +138,8 @@ const FILTERS: { key: string; label: string; options: [string, string][] }[] = [
     label: "Severity",
     options: [
       ["", "Any"],
-      ["critical", "Critical"],
+      ...SEVERITIES.map((s): [string, string] => [s, SEVERITY_LABEL[s]]),
       ["critical,high", "Critical or high"],
-      ["high", "High"],
-      ["medium", "Medium"],
-      ["low", "Low"],
     ],
   },
   {

@@ -1,17 +1,8 @@
 "use client";
 import { useState, useTransition } from "react";
-import { triageAction } from "@/app/secrets/actions";
+import { triageSecretsAction } from "@/lib/actions/triage-secrets";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form";
-import { TRIAGE_LABEL } from "./labels";
-
-const STATES = ["open", "confirmed", "false_positive", "accepted_risk", "resolved"] as const;
-const HELP: Record<(typeof STATES)[number], string> = {
-  open: "Not looked at yet.",
-  confirmed: "A real secret: starts the remediation plan and its SLA.",
-  false_positive: "Not a secret. Stays suppressed wherever it reappears. Reason required.",
-  accepted_risk: "Known and tolerated until a date; reopens by itself then. Reason and expiry required.",
-  resolved: "Fixed. Seen again in a new digest, it reopens as a regression.",
-};
+import { TRIAGE_HELP, TRIAGE_LABEL, TRIAGE_STATES, type TriageState } from "@/lib/vocabulary/triage-state";
 
 /** One triage decision for one or many secrets (the secret page and the table's bulk bar share it). */
 export function TriageForm({
@@ -44,7 +35,7 @@ export function TriageForm({
             reason: reason || undefined,
             ...(state === "accepted_risk" ? { acceptedUntil: until } : {}),
           };
-          const r = await triageAction({ ids, change });
+          const r = await triageSecretsAction({ ids, change });
           setResult(r.ok ? { success: r.message } : { error: r.error });
           if (r.ok) {
             setReason("");
@@ -56,14 +47,14 @@ export function TriageForm({
       <label className="block text-sm font-medium text-slate-700">
         New state
         <select value={state} onChange={(e) => setState(e.target.value)} className={inputClass}>
-          {STATES.map((s) => (
+          {TRIAGE_STATES.map((s) => (
             <option key={s} value={s}>
               {TRIAGE_LABEL[s]}
             </option>
           ))}
         </select>
         {!compact ? (
-          <span className="mt-1 block text-xs font-normal text-slate-500">{HELP[state as keyof typeof HELP]}</span>
+          <span className="mt-1 block text-xs font-normal text-slate-500">{TRIAGE_HELP[state as TriageState]}</span>
         ) : null}
       </label>
       <label className="block text-sm font-medium text-slate-700">

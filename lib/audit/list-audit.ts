@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import { assertCan, type Actor } from "../auth/actor";
+import { assertCan, type Actor } from "../access/actor";
 import { getDb } from "../db";
 import type { ListAuditQuery } from "./schemas";
 

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Prisma } from "../generated/prisma/client";
-import { actorLabel, type Actor } from "../auth/actor";
-import { chunks, rowsJson } from "../ingest/write-batches";
+import { actorLabel, type Actor } from "../access/actor";
+import { chunks, rowsJson } from "../db/write-batches";
 
 export type AuditEntry = {
   action: string; // noun.verb: token.created, secret.triaged, step.verified…

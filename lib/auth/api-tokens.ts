@@ -2,8 +2,9 @@ import crypto from "node:crypto";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
-import { assertCan, type Actor, type TokenActor } from "./actor";
-import type { CreateTokenInput, TokenScope } from "./schemas";
+import { assertCan, type Actor, type TokenActor } from "../access/actor";
+import type { CreateTokenInput } from "./schemas";
+import type { TokenScope } from "../access/permissions";
 
 const PREFIX = "rsd_";
 const hashToken = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
@@ -52,10 +53,6 @@ export async function authenticateApiToken(authorization: string | null): Promis
     .apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } })
     .catch(() => {});
   return { kind: "token", tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
-}
-
-export function assertScope(actor: TokenActor, scope: TokenScope) {
-  if (!actor.scopes.includes(scope)) throw new ResidueError("forbidden", `This token lacks the "${scope}" scope.`);
 }
 
 /** Revocation is immediate: authentication reads revokedAt on every request. */

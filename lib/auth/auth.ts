@@ -4,7 +4,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getDb, type Db } from "../db";
-import { ensureServerKey } from "../secrets/server-key";
+import { ensureServerKey } from "../keys/server-key";
 import { MIN_PASSWORD_LENGTH } from "../users/schemas";
 import { CLIENT_IP_HEADER } from "./client-ip";
 

@@ -3,9 +3,9 @@ import { headers } from "next/headers";
 import { cache } from "react";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
-import { assertCan, type UserActor } from "./actor";
+import { assertCan, can, type UserActor } from "../access/actor";
 import { getAuth } from "./auth";
-import { can, type Permission } from "./roles";
+import type { Permission } from "../access/permissions";
 
 /** The signed-in user for this request (once per render), or null. A disabled account has no session. */
 export const currentUser = cache(async (): Promise<UserActor | null> => userFromHeaders(await headers()));
@@ -29,7 +29,7 @@ export async function requirePageUser(permission: Permission = "read"): Promise<
     const here = (await headers()).get("x-residue-path");
     redirect(here && here !== "/" ? `/login?next=${encodeURIComponent(here)}` : "/login");
   }
-  if (!can(user.role, permission)) forbidden();
+  if (!can(user, permission)) forbidden();
   return user;
 }
 

@@ -1,8 +1,5 @@
 import { z } from "zod";
-
-export const TOKEN_SCOPES = ["scans:write", "read", "gate:read"] as const;
-export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
-export type TokenScope = z.infer<typeof tokenScopeSchema>;
+import { tokenScopeSchema } from "../access/permissions";
 
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1).max(100),

@@ -1,19 +1,11 @@
 // The control catalogue: data, versioned, reviewed like code. Rules that turn figures into a status live in
 // lib/compliance/control-status.ts; this file says what each control is and why each finding type maps to it.
 
+import { FINDING_TYPE_IDS, type FindingType } from "../vocabulary/finding-type";
+
 export const CATALOGUE_VERSION = "2026.11-1";
 
-/** How a leaked secret sits in an image; kept on each Secret as flags by ingest (lib/compliance/finding-types.ts). */
-export const FINDING_TYPES = {
-  file_residue:
-    "A file holding the secret was added in one layer and deleted or whited out in a later one: the final filesystem looks clean, the layer still holds it.",
-  file_present: "A file holding the secret is in the image's final filesystem.",
-  build_history:
-    "The secret is in the image config history (ARG or RUN |1 X=…), visible to `docker history --no-trunc`.",
-  env_config: "The secret is in the image config Env or other config metadata.",
-  base_inherited: "The secret sits in a base layer shared by images of more than one repository.",
-} as const;
-export type FindingType = keyof typeof FINDING_TYPES;
+export type { FindingType };
 
 export type Control = {
   id: string;
@@ -25,8 +17,7 @@ export type Control = {
   mappings: Partial<Record<FindingType, string>>;
 };
 
-const ALL_TYPES: FindingType[] = Object.keys(FINDING_TYPES) as FindingType[];
-const every = (why: string) => Object.fromEntries(ALL_TYPES.map((t) => [t, why])) as Record<FindingType, string>;
+const every = (why: string) => Object.fromEntries(FINDING_TYPE_IDS.map((t) => [t, why])) as Record<FindingType, string>;
 
 export const CONTROLS: Control[] = [
   {

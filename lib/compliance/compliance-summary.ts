@@ -1,18 +1,17 @@
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
-import { reopenExpiredRisks } from "../triage/triage-secrets";
 import { Prisma } from "../generated/prisma/client";
-import { CONTROLS, type FindingType } from "./catalogue";
+import { CONTROLS } from "./catalogue";
+import { FINDING_TYPE_IDS as TYPES, type FindingType } from "../vocabulary/finding-type";
 import { controlStatus, type ControlFigures } from "./control-status";
 import { reportCache } from "./report-cache";
-import { FINDING_TYPE_SQL } from "./finding-types";
+import { FINDING_TYPE_SQL } from "../vocabulary/sql";
 import { exposedImages } from "./image-exposure";
 import { isFleetWide, scansInScope, secretInScope, type Scope } from "./scope";
 import { openAsOf, stateOfS } from "./state-as-of";
 
 export type { Scope } from "./scope";
 
-const TYPES = Object.keys(FINDING_TYPE_SQL) as FindingType[];
 const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
 
 /**
@@ -96,6 +95,5 @@ export async function getComplianceSummary(
   scope: Scope = {},
   opts: { fresh?: boolean } = {},
 ): Promise<ComplianceSummary> {
-  await reopenExpiredRisks();
   return (await cached(asOf, scope, () => computeSummary(asOf, scope), opts)).value;
 }

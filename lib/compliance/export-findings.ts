@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { CATALOGUE_VERSION, controlsFor } from "./catalogue";
-import { findingTypes } from "./finding-types";
+import { findingTypes } from "../vocabulary/finding-type";
 import { occurrenceInScope, scopeLabel, secretInScope, type Scope } from "./scope";
 import { stateOfS } from "./state-as-of";
 

@@ -1,10 +1,8 @@
 import { Prisma } from "../generated/prisma/client";
-import type { FindingType } from "./catalogue";
-import { EXPOSURE_COLUMN, FINDING_TYPE_SQL } from "./finding-types";
+import { FINDING_TYPE_IDS as TYPES, FINDING_TYPES } from "../vocabulary/finding-type";
+import { FINDING_TYPE_SQL } from "../vocabulary/sql";
 import { isFleetWide, occurrenceInScope, type Scope } from "./scope";
 import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
-
-const TYPES = Object.keys(EXPOSURE_COLUMN) as FindingType[];
 
 /**
  * The images that hold an open secret as of a date, one row each with a boolean per finding type of the open
@@ -14,9 +12,19 @@ const TYPES = Object.keys(EXPOSURE_COLUMN) as FindingType[];
  */
 export function exposedImages(opts: { asOf: Date; scope: Scope; covered: Prisma.Sql }): Prisma.Sql {
   if (isFleetWide(opts.scope) && isCurrent(opts.asOf)) {
+    // The rollup counts by stored state; an accepted risk that expired since the reopening job last ran is open
+    // already (lib/vocabulary/triage-state.ts), so its images are added from its occurrences (usually none).
     return Prisma.sql`
-      SELECT e."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`e.${Prisma.raw(`"${EXPOSURE_COLUMN[t]}"`)} > 0 AS ${Prisma.raw(t)}`))}
-      FROM "ImageExposure" e WHERE e."openOccurrences" > 0`;
+      SELECT "imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`bool_or(${Prisma.raw(t)}) AS ${Prisma.raw(t)}`))}
+      FROM (
+        SELECT e."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`e.${Prisma.raw(`"${FINDING_TYPES[t].exposureColumn}"`)} > 0 AS ${Prisma.raw(t)}`))}
+        FROM "ImageExposure" e WHERE e."openOccurrences" > 0
+        UNION ALL
+        SELECT o."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`${FINDING_TYPE_SQL[t]} AS ${Prisma.raw(t)}`))}
+        FROM "Secret" s JOIN "Occurrence" o ON o."secretId" = s.id
+        WHERE s."triageState" = 'accepted_risk' AND s."acceptedUntil" <= ${opts.asOf}::timestamp
+          AND s."remediatedAt" IS NULL AND ${opts.covered}
+      ) x GROUP BY "imageId"`;
   }
   return Prisma.sql`
     SELECT o."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`bool_or(${FINDING_TYPE_SQL[t]}) AS ${Prisma.raw(t)}`))}

@@ -1,5 +1,5 @@
 import { getDb } from "../db";
-import type { SeverityLevel } from "../ingest/finding";
+import type { Severity } from "../vocabulary/severity";
 import { occurrenceInScope, scansInScope, secretInScope, type Scope } from "./scope";
 import { openAsOf, stateOfS } from "./state-as-of";
 
@@ -25,7 +25,7 @@ export async function getPeriodActivity(from: Date, to: Date, scope: Scope) {
         id: string;
         ruleId: string;
         title: string | null;
-        severity: SeverityLevel;
+        severity: Severity;
         triageState: string;
         redactedPreview: string;
         imageCount: number;

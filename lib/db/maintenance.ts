@@ -1,4 +1,8 @@
-import { databaseKindInUse, getDb } from "./index";
+import type { PrismaClient } from "../generated/prisma/client";
+import type { AdapterHandle } from "./adapter";
+
+/** The database the writes went to (passed in: this module sits below lib/db/index.ts, which waits for it). */
+export type MaintainedDb = { db: PrismaClient; kind: AdapterHandle["kind"] };
 
 // PGlite has no autovacuum. Without VACUUM, the rows that ingest updates (secret counters, occurrences seen again)
 // leave dead versions behind, and pages never become all-visible, so index-only scans (text search, the secrets
@@ -24,38 +28,38 @@ let waiting = false;
  * is done (short, and until then a read could be planned on statistics taken mid-upload); on PGlite at once, since
  * nothing analyzes there mid-upload and its VACUUM can take seconds (the next query waits for it instead).
  */
-export function noteIngestWrites(rows: number): Promise<void> {
+export function noteIngestWrites(rows: number, target: MaintainedDb): Promise<void> {
   pending += rows;
-  if (!waiting) scheduleCheck(); // else a check already waits for its turn, and will count these rows
-  return databaseKindInUse() === "pglite" ? Promise.resolve() : running;
+  if (!waiting) scheduleCheck(target); // else a check already waits for its turn, and will count these rows
+  return target.kind === "pglite" ? Promise.resolve() : running;
 }
 
-function scheduleCheck(): void {
+function scheduleCheck(target: MaintainedDb): void {
   waiting = true;
   running = running
     .then(() => {
       waiting = false;
-      return maintainIfDue();
+      return maintainIfDue(target);
     })
     .catch((e: unknown) =>
       console.error(`residue: maintenance after ingest failed: ${e instanceof Error ? e.message : String(e)}`),
     );
 }
 
-async function maintainIfDue(): Promise<void> {
-  if (databaseKindInUse() === "pglite" && pending >= VACUUM_AFTER_ROWS) {
+async function maintainIfDue({ db, kind }: MaintainedDb): Promise<void> {
+  if (kind === "pglite" && pending >= VACUUM_AFTER_ROWS) {
     pending = 0;
-    await getDb().$executeRawUnsafe(`VACUUM (ANALYZE) ${INGEST_TABLES}`);
+    await db.$executeRawUnsafe(`VACUUM (ANALYZE) ${INGEST_TABLES}`);
     return;
   }
   if (pending < ANALYZE_CHECK_ROWS) return;
   const rows = pending;
-  const [stats] = await getDb().$queryRaw<
+  const [stats] = await db.$queryRaw<
     { estimate: number }[]
   >`SELECT GREATEST(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"Occurrence"'::regclass`;
   if (rows < ANALYZE_AFTER_GROWTH * stats!.estimate) return;
   pending -= rows;
-  await getDb().$executeRawUnsafe(`ANALYZE ${INGEST_TABLES}`);
+  await db.$executeRawUnsafe(`ANALYZE ${INGEST_TABLES}`);
 }
 
 /** Resolves when no maintenance is running or waiting (for scripts, tests and shutdown). */

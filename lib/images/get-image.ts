@@ -1,3 +1,4 @@
+import { effectiveState } from "../vocabulary/triage-state";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 
@@ -55,7 +56,15 @@ export async function getImage(digest: string, repositoryId?: string) {
         createdBy: true,
         scanner: true,
         secret: {
-          select: { id: true, ruleId: true, title: true, severity: true, triageState: true, redactedPreview: true },
+          select: {
+            id: true,
+            ruleId: true,
+            title: true,
+            severity: true,
+            triageState: true,
+            acceptedUntil: true,
+            redactedPreview: true,
+          },
         },
       },
     }),
@@ -85,7 +94,9 @@ export async function getImage(digest: string, repositoryId?: string) {
   const byLayer = new Map<string, typeof occurrences>();
   const unplaced: typeof occurrences = [];
   const history: typeof occurrences = [];
+  const now = new Date();
   for (const o of occurrences) {
+    o.secret.triageState = effectiveState(o.secret, now);
     if (o.source === "history" || o.source === "env" || o.source === "config") history.push(o);
     else if (o.layerId) byLayer.set(o.layerId, [...(byLayer.get(o.layerId) ?? []), o]);
     else unplaced.push(o);

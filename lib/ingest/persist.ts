@@ -1,7 +1,6 @@
 import { recordAudit } from "../audit/record-audit";
 import { forgetQueryArgs } from "../db/forget-query-args";
-import type { Actor } from "../auth/actor";
-import { reconcileAfterIngest } from "../remediation/reconcile";
+import type { Actor } from "../access/actor";
 import type { IngestPlan } from "./resolve-findings";
 import {
   addDelta,
@@ -13,7 +12,7 @@ import {
 } from "./secret-counters";
 import { upsertLayers } from "./upsert-layers";
 import { upsertSecrets } from "./upsert-secrets";
-import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
+import { eachChunk, cmp, rowsJson, type Tx } from "../db/write-batches";
 
 export type ScanMeta = {
   scanner: string;
@@ -36,6 +35,12 @@ export type PersistResult = {
   newOccurrences: number;
   knownOccurrences: number;
   secretIds: string[];
+  /** Known secrets this scan found somewhere new (what triage's regression rule looks at). */
+  seenAgain: string[];
+  /** Secrets a scanner said are not live (evidence for rotation). */
+  notLiveSecretIds: string[];
+  /** (secret, repository) pairs of the occurrences this scan added (what remediation reconciles). */
+  fresh: { secretId: string; repositoryId: string }[];
 };
 
 /**
@@ -66,6 +71,9 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
       newOccurrences: 0,
       knownOccurrences: 0,
       secretIds: [],
+      seenAgain: [],
+      notLiveSecretIds: [],
+      fresh: [],
     };
   }
   const scanId = scanRows[0]!.id;
@@ -86,7 +94,8 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     at,
   });
   const ids = [...new Set(secretIds.values())].sort();
-  const reopened = await applyCounterDeltas(tx, occ.deltas, firstSeen);
+  await applyCounterDeltas(tx, occ.deltas, firstSeen);
+  const seenAgain = [...occ.deltas].filter(([id, d]) => !firstSeen.has(id) && d.occurrences > 0).map(([id]) => id);
   await flagSharedLayers(tx, ids, [...new Set(layerIds.values())].sort());
   const notLiveSecretIds = plan.secrets
     .filter((x) => x.verifiedLive === false)
@@ -114,19 +123,6 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     },
     now,
   );
-  await recordAudit(
-    tx,
-    { kind: "system", label: "system: regression" },
-    reopened.map((r) => ({
-      action: "secret.regressed",
-      entityType: "Secret",
-      entityId: r.id,
-      before: { state: "resolved" },
-      after: { state: r.state, regression: true, scanId },
-    })),
-    now,
-  );
-  await reconcileAfterIngest(tx, { scanId, now, notLiveSecretIds, fresh: occ.fresh });
   return {
     scanId,
     duplicate: false,
@@ -134,6 +130,9 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     newOccurrences: occ.inserted,
     knownOccurrences: occ.updated,
     secretIds: ids,
+    seenAgain: seenAgain.sort(cmp),
+    notLiveSecretIds,
+    fresh: occ.fresh,
   };
 }
 
@@ -262,7 +261,7 @@ async function upsertOccurrences(
   let inserted = 0;
   let updated = 0;
   const deltas = new Map<string, CounterDelta>();
-  for (const part of chunks(unique)) {
+  await eachChunk(unique, async (part) => {
     const batch = part.map((r) => r.row);
     await tx.$executeRaw`
       INSERT INTO "Path" (value) SELECT DISTINCT p FROM json_array_elements_text(${JSON.stringify([...new Set(batch.map((o) => o.path))].sort(cmp))}::json) AS p
@@ -316,7 +315,7 @@ async function upsertOccurrences(
         }),
       );
     }
-  }
+  });
   await recordScanSecrets(
     tx,
     ctx.scanId,

@@ -12,15 +12,10 @@ import {
   type SecretKey,
 } from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
-import {
-  combinedLiveness,
-  SEVERITIES,
-  type LayerRef,
-  type NormalizedFinding,
-  type ParseResult,
-  type SeverityLevel,
-} from "./finding";
-import { cmp } from "./write-batches";
+import type { LayerRef, NormalizedFinding, ParseResult } from "../findings/finding";
+import { combinedLiveness } from "../vocabulary/liveness";
+import { SEVERITY_RANK, type Severity } from "../vocabulary/severity";
+import { cmp } from "../db/write-batches";
 
 /** Rows ready for set-based writes. No raw secret value survives this step. */
 export type IngestPlan = {
@@ -63,7 +58,7 @@ export type SecretRow = {
   title: string | null;
   preview: string;
   valueLength: number | null;
-  severity: SeverityLevel;
+  severity: Severity;
   verifiedLive: boolean | null;
 };
 export type OccurrenceRow = {
@@ -82,7 +77,6 @@ export type OccurrenceRow = {
   valueKnown: boolean;
 };
 
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<SeverityLevel, number>;
 const NO_REGISTRY = "(none)";
 
 export const layerKeyOf = (l: LayerRef | undefined) => (l?.diffId ? l.diffId : l?.digest ? `digest:${l.digest}` : "");

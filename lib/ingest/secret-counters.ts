@@ -1,5 +1,5 @@
 import type { IngestPlan } from "./resolve-findings";
-import { rowsJson, cmp, type Tx } from "./write-batches";
+import { rowsJson, cmp, type Tx } from "../db/write-batches";
 
 // Secret counters and flags (occurrences, images, repositories, registries, layers, residue; in final filesystem,
 // history, config) kept in step by ingest, so the fleet table sorts without aggregating occurrences per page.
@@ -175,18 +175,16 @@ export function addDelta(a: CounterDelta | undefined, b: CounterDelta): CounterD
 
 /**
  * Keeps the table-sorting counters in step by adding what this ingest changed (a full recount would read every
- * occurrence of a popular secret on every upload), and reopens resolved secrets that show up somewhere new (a
- * regression). False positives and accepted risks stay as triaged wherever they reappear. Secrets first seen in
- * this ingest were inserted with their counters (countsIfNew), so they are left alone here.
+ * occurrence of a popular secret on every upload). Secrets first seen in this ingest were inserted with their
+ * counters (countsIfNew), so they are left alone here. Triage state is triage's (lib/triage/reopen-regressions.ts).
  */
 export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelta>, firstSeen: Set<string>) {
   const ids = [...deltas.keys()].sort(cmp);
-  if (!ids.length) return [];
+  if (!ids.length) return;
   const known = ids.filter((id) => !firstSeen.has(id)).map((id) => ({ id, ...deltas.get(id)! }));
   // Known before: add what changed; a registry is new when none of its other repositories held the secret.
-  // A resolved secret seen somewhere new is a regression: back to confirmed when it has a plan, else open.
-  const changed = known.length
-    ? await tx.$queryRaw<{ id: string; state: string; before: string }[]>`
+  if (known.length)
+    await tx.$executeRaw`
     UPDATE "Secret" s SET
       "occurrenceCount" = s."occurrenceCount" + d.occurrences, "imageCount" = s."imageCount" + d.images,
       "residueCount" = s."residueCount" + d.residue, "layerCount" = s."layerCount" + d.layers,
@@ -195,16 +193,10 @@ export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelt
         SELECT count(DISTINCT r."registryId") FROM unnest(d."newRepositories") AS nr(id) JOIN "Repository" r ON r.id = nr.id
         WHERE NOT EXISTS (SELECT 1 FROM "Repository" r2 JOIN "Occurrence" o ON o."repositoryId" = r2.id AND o."secretId" = d.id
                           WHERE r2."registryId" = r."registryId" AND r2.id <> ALL(d."newRepositories")))::int,
-      "inFinalFs" = s."inFinalFs" OR d.present, "inHistory" = s."inHistory" OR d.history, "inConfig" = s."inConfig" OR d.config,
-      "triageState" = CASE WHEN s."triageState" = 'resolved' AND d.occurrences > 0
-                           THEN (CASE WHEN s."confirmedAt" IS NULL THEN 'open' ELSE 'confirmed' END)::"TriageState" ELSE s."triageState" END,
-      regression = s.regression OR (s."triageState" = 'resolved' AND d.occurrences > 0)
+      "inFinalFs" = s."inFinalFs" OR d.present, "inHistory" = s."inHistory" OR d.history, "inConfig" = s."inConfig" OR d.config
     FROM json_to_recordset(${rowsJson(known)}::json)
-           AS d(id text, occurrences int, residue int, images int, layers int, "newRepositories" text[], present boolean, history boolean, config boolean),
-         (SELECT id, "triageState" AS before FROM "Secret" WHERE id = ANY(${known.map((k) => k.id)}::text[])) old
-    WHERE s.id = d.id AND old.id = s.id
-    RETURNING s.id, s."triageState"::text AS state, old.before::text AS before`
-    : [];
+           AS d(id text, occurrences int, residue int, images int, layers int, "newRepositories" text[], present boolean, history boolean, config boolean)
+    WHERE s.id = d.id`;
   // A file that became residue may have been the secret's last copy in a final filesystem.
   const flipped = ids.filter((id) => deltas.get(id)!.flipped);
   if (flipped.length) {
@@ -212,7 +204,6 @@ export async function applyCounterDeltas(tx: Tx, deltas: Map<string, CounterDelt
       UPDATE "Secret" s SET "inFinalFs" = EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."secretId" = s.id AND o.source = 'file' AND NOT o.residue)
       WHERE s.id = ANY(${flipped}::text[])`;
   }
-  return changed.filter((r) => r.before === "resolved" && r.state !== "resolved");
 }
 
 /**

@@ -1,6 +1,6 @@
 import { recountSecrets } from "../secrets/recount-secrets";
 import type { IngestPlan } from "./resolve-findings";
-import { cmp, rowsJson, type Tx } from "./write-batches";
+import { cmp, rowsJson, type Tx } from "../db/write-batches";
 
 type LayerRow = { id: string; key: string; diffId: string | null; digest: string | null };
 

@@ -2,10 +2,11 @@ import { credentialKind } from "../secrets/credential-kind";
 import { IDENTITY_STRENGTH } from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
 import { mergeSecrets, type MergeGroup } from "../secrets/merge-secrets";
-import { combinedLiveness, SEVERITIES } from "./finding";
+import { combinedLiveness } from "../vocabulary/liveness";
+import { mostSevere } from "../vocabulary/severity";
 import { allKeys, type IngestPlan, type SecretRow } from "./resolve-findings";
 import { countsIfNew } from "./secret-counters";
-import { chunks, cmp, rowsJson, type Tx } from "./write-batches";
+import { eachChunk, cmp, rowsJson, type Tx } from "../db/write-batches";
 
 export type UpsertedSecrets = {
   /** The plan's identity keys to the secret each is written to (several keys may meet in one secret). */
@@ -34,14 +35,14 @@ export async function upsertSecrets(
   const allKeys = [...new Set(plan.secrets.flatMap((s) => s.keys.map((k) => k.key)))].sort(cmp);
   const known = new Map<string, string>();
   const nameOf = new Map<string, string>();
-  for (const part of chunks(allKeys)) {
+  await eachChunk(allKeys, async (part) => {
     const rows = await tx.$queryRaw<{ key: string; secretId: string; identityKey: string }[]>`
       SELECT k.key, k."secretId", s."identityKey" FROM "SecretKey" k JOIN "Secret" s ON s.id = k."secretId" WHERE k.key = ANY(${part}::text[])`;
     for (const r of rows) {
       known.set(r.key, r.secretId);
       nameOf.set(r.secretId, r.identityKey);
     }
-  }
+  });
 
   // Components: plan credentials ("p:" identity key) and stored secrets ("s:" id) that are one credential.
   const components = unionFind();
@@ -116,9 +117,11 @@ export async function upsertSecrets(
 
   const secretIds = new Map<string, string>();
   const firstSeen = new Set<string>();
-  for (const part of chunks([...writes].sort((a, b) => cmp(a.name!, b.name!)))) {
-    // Counters only on insert: a known secret's are moved by applyCounterDeltas once its occurrences are written.
-    const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
+  await eachChunk(
+    [...writes].sort((a, b) => cmp(a.name!, b.name!)),
+    async (part) => {
+      // Counters only on insert: a known secret's are moved by applyCounterDeltas once its occurrences are written.
+      const rows = await tx.$queryRaw<{ id: string; identityKey: string; inserted: boolean }[]>`
       INSERT INTO "Secret" (id, "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity,
                             "verifiedLive", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt", "occurrenceCount", "imageCount",
                             "residueCount", "repositoryCount", "registryCount", "layerCount", "inFinalFs", "inHistory", "inConfig")
@@ -139,15 +142,16 @@ export async function upsertSecrets(
         "valueLength" = CASE WHEN EXCLUDED."identityKind" < "Secret"."identityKind" THEN EXCLUDED."valueLength" ELSE "Secret"."valueLength" END,
         "updatedAt" = EXCLUDED."updatedAt"
       RETURNING id, "identityKey", (xmax = 0) AS inserted`;
-    const idOf = new Map(rows.map((r) => [r.identityKey, r]));
-    for (const w of part) {
-      const r = idOf.get(w.name!)!;
-      // A known secret must still be the row it was: if it was merged away since, its name was free again.
-      if (w.target && (r.inserted || r.id !== w.target)) throw retry("a known secret was merged by another upload");
-      if (r.inserted) firstSeen.add(r.id);
-      for (const k of w.planKeys) secretIds.set(k, r.id);
-    }
-  }
+      const idOf = new Map(rows.map((r) => [r.identityKey, r]));
+      for (const w of part) {
+        const r = idOf.get(w.name!)!;
+        // A known secret must still be the row it was: if it was merged away since, its name was free again.
+        if (w.target && (r.inserted || r.id !== w.target)) throw retry("a known secret was merged by another upload");
+        if (r.inserted) firstSeen.add(r.id);
+        for (const k of w.planKeys) secretIds.set(k, r.id);
+      }
+    },
+  );
 
   // Every key not known before now names its secret. A key another upload recorded meanwhile merges the two.
   const fresh = plan.secrets.flatMap((s) =>
@@ -156,17 +160,20 @@ export async function upsertSecrets(
       .map((k) => ({ key: k.key, kind: k.kind, secret: secretIds.get(s.identityKey)! })),
   );
   const raced: MergeGroup[] = [];
-  for (const part of chunks([...new Map(fresh.map((f) => [f.key, f])).values()].sort((a, b) => cmp(a.key, b.key)))) {
-    const rows = await tx.$queryRaw<{ key: string; secretId: string }[]>`
+  await eachChunk(
+    [...new Map(fresh.map((f) => [f.key, f])).values()].sort((a, b) => cmp(a.key, b.key)),
+    async (part) => {
+      const rows = await tx.$queryRaw<{ key: string; secretId: string }[]>`
       INSERT INTO "SecretKey" (key, "secretId", kind)
       SELECT x.key, x.secret, x.kind::"IdentityKind" FROM json_to_recordset(${rowsJson(part)}::json) AS x(key text, secret text, kind text)
       ON CONFLICT (key) DO UPDATE SET "secretId" = "SecretKey"."secretId"
       RETURNING key, "secretId"`;
-    const want = new Map(part.map((f) => [f.key, f.secret]));
-    for (const r of rows)
-      if (r.secretId !== want.get(r.key))
-        raced.push({ secretIds: [r.secretId, want.get(r.key)!].sort(), reasons: ["shared key"] });
-  }
+      const want = new Map(part.map((f) => [f.key, f.secret]));
+      for (const r of rows)
+        if (r.secretId !== want.get(r.key))
+          raced.push({ secretIds: [r.secretId, want.get(r.key)!].sort(), reasons: ["shared key"] });
+    },
+  );
   if (raced.length) {
     const after = await mergeSecrets(tx, raced, { now: ctx.now, scanId: ctx.scanId });
     for (const [k, id] of secretIds) secretIds.set(k, after.get(id) ?? id);
@@ -193,7 +200,7 @@ function combineRows(rows: SecretRow[]): SecretRow {
     identityKind: keys[0]!.kind,
     keys,
     valueKnown: rows.some((r) => r.valueKnown),
-    severity: SEVERITIES.find((s) => rows.some((r) => r.severity === s))!,
+    severity: mostSevere(rows.map((r) => r.severity))!,
     verifiedLive: combinedLiveness(rows.map((r) => r.verifiedLive)),
   };
 }
@@ -244,13 +251,13 @@ async function linksByPlace(
     ).values(),
   ];
   const placed = new Set<string>();
-  for (const part of chunks(owned)) {
+  await eachChunk(owned, async (part) => {
     const rows = await tx.$queryRaw<{ s: string; l: string | null; i: string | null }[]>`
       SELECT x.s, x.l, x.i FROM json_to_recordset(${rowsJson(part)}::json) AS x(s text, l text, i text)
       WHERE (x.l IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.l AND o."secretId" = x.s))
          OR (x.l IS NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.i AND o."secretId" = x.s))`;
     for (const r of rows) placed.add(placeOf(r.s, r.l, r.i));
-  }
+  });
   const mine = all.filter((m) => !m.owner || !placed.has(placeOf(m.owner, m.layer, m.layer ? null : m.image)));
   if (!mine.length) return [];
   const norm = (path: string) => path.replace(/^\/+/, "");

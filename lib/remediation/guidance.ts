@@ -1,4 +1,4 @@
-import type { FindingType } from "../compliance/catalogue";
+import type { FindingType } from "../vocabulary/finding-type";
 
 export type Guidance = { title: string; steps: string[] };
 

@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import { recordAudit, type AuditEntry } from "../audit/record-audit";
-import type { SystemActor } from "../auth/actor";
+import type { SystemActor } from "../access/actor";
 import { ensureRemediationPlans } from "./plan";
 
 type Tx = Prisma.TransactionClient;

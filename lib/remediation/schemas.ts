@@ -1,9 +1,7 @@
 import { z } from "zod";
+import { severitySchema } from "../vocabulary/severity";
 
-export const STEP_KINDS = ["rotate", "rebuild", "purge"] as const;
-export const STEP_STATES = ["todo", "in_progress", "done", "verified", "not_applicable"] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
-export type StepState = (typeof STEP_STATES)[number];
+import { STEP_KINDS, STEP_STATES } from "../vocabulary/remediation-step";
 
 /** What a person records when the credential was rotated: who did it, when and how (vault path, ticket…). */
 export const rotationEvidenceSchema = z.object({
@@ -46,7 +44,7 @@ export const listStepsQuerySchema = z.object({
   state: z.enum(STEP_STATES).optional().catch(undefined),
   kind: z.enum(STEP_KINDS).optional().catch(undefined),
   owner: z.string().max(64).optional().catch(undefined), // user id, or "none"
-  severity: z.enum(["critical", "high", "medium", "low", "info"]).optional().catch(undefined),
+  severity: severitySchema.optional().catch(undefined),
   repository: z.string().max(512).optional().catch(undefined),
   overdue: z.enum(["1"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),

@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import { assertCan, type Actor } from "../auth/actor";
+import { assertCan, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { DEFAULT_SLA_DAYS, type SlaDays } from "./schemas";

@@ -1,5 +1,6 @@
 import { ResidueError } from "../errors";
-import type { RotationEvidence, StepKind, StepState } from "./schemas";
+import type { RotationEvidence } from "./schemas";
+import type { StepKind, StepState } from "../vocabulary/remediation-step";
 
 /** Evidence that closes a step. Only the system (a scan, tag records) or an admin's attestation produce these. */
 export type Verification =

@@ -1,11 +1,12 @@
 import type { Prisma } from "../generated/prisma/client";
-import { assertCan, actorLabel, type Actor } from "../auth/actor";
+import { assertCan, actorLabel, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { assertAssignable } from "../users/manage-users";
 import { refreshRemediated } from "./reconcile";
-import type { StepEvent, StepKind, StepState } from "./schemas";
+import type { StepEvent } from "./schemas";
+import type { StepKind, StepState } from "../vocabulary/remediation-step";
 import { transition, type MachineEvent } from "./state-machine";
 
 /** A person's action on one step: validated by the state machine, written with its audit event, or nothing at all. */

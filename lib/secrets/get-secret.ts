@@ -1,6 +1,6 @@
-import { FINDING_FLAG_SELECT } from "../compliance/finding-types";
+import { FINDING_FLAG_SELECT } from "../vocabulary/finding-type";
 import { getDb } from "../db";
-import { reopenExpiredRisks } from "../triage/triage-secrets";
+import { effectiveState } from "../vocabulary/triage-state";
 import { ResidueError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -11,7 +11,6 @@ const OCCURRENCE_LIMIT = 1000;
  * The tree is built from at most 1,000 occurrences (most recent first); counts cover all of them.
  */
 export async function getSecret({ secretId: requested }: { secretId: string /* untrusted, from the URL */ }) {
-  await reopenExpiredRisks();
   const db = getDb();
   // A secret merged into another (lib/secrets/merge-secrets.ts) is answered by the one it joined.
   const moved = await db.secretMerge.findUnique({ where: { fromSecretId: requested }, select: { intoSecretId: true } });
@@ -57,7 +56,8 @@ export async function getSecret({ secretId: requested }: { secretId: string /* u
     db.secretMerge.count({ where: { intoSecretId: secretId } }),
   ]);
   return {
-    secret,
+    // An accepted risk past its date reads as open (lib/vocabulary/triage-state.ts); a scheduled job records it.
+    secret: { ...secret, triageState: effectiveState(secret) },
     /** Every scanner that reported it, by the name the report gave. */
     scanners: scanners.map((s) => s.name),
     /** How many secrets were found to be this one and merged into it. */

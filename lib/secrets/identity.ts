@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { sha1Hex, sha256Hex } from "../hash";
-import type { NormalizedFinding } from "../ingest/finding";
+import type { NormalizedFinding } from "../findings/finding";
 import { credentialOf } from "./credential";
 import { credentialKind, kindOf, type CredentialKind } from "./credential-kind";
 

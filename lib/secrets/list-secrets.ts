@@ -1,7 +1,8 @@
-import { CONTROLS, type FindingType } from "../compliance/catalogue";
-import { FINDING_TYPE_WHERE } from "../compliance/finding-types";
+import { CONTROLS } from "../compliance/catalogue";
+import type { FindingType } from "../vocabulary/finding-type";
+import { effectiveStateWhere, FINDING_TYPE_WHERE } from "../vocabulary/sql";
 import { getDb } from "../db";
-import { reopenExpiredRisks } from "../triage/triage-secrets";
+import { effectiveState } from "../vocabulary/triage-state";
 import { Prisma } from "../generated/prisma/client";
 import type { ListSecretsQuery } from "./schemas";
 
@@ -25,7 +26,7 @@ export function secretsWhere(q: ListSecretsQuery, now = new Date()): Prisma.Secr
   if (q.remediation === "remediated") and.push({ remediatedAt: { not: null } });
   if (q.control) and.push(controlWhere(q.control));
   if (q.assignee) and.push({ assigneeId: q.assignee === "none" ? null : q.assignee });
-  if (q.state?.length) and.push({ triageState: { in: q.state } });
+  if (q.state?.length) and.push(effectiveStateWhere(q.state, now));
   if (q.severity?.length) and.push({ severity: { in: q.severity } });
   if (q.rule) and.push({ OR: [{ ruleId: q.rule }, { detector: q.rule }] });
   if (q.verified) and.push({ verifiedLive: q.verified === "1" });
@@ -106,9 +107,9 @@ async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
 }
 
 export async function listSecrets(q: ListSecretsQuery) {
-  await reopenExpiredRisks();
   const db = getDb();
-  const where = q.q ? { AND: [secretsWhere(q), await textWhere(q.q)] } : secretsWhere(q);
+  const now = new Date();
+  const where = q.q ? { AND: [secretsWhere(q, now), await textWhere(q.q)] } : secretsWhere(q, now);
   const [total, rows] = await Promise.all([
     db.secret.count({ where }),
     db.secret.findMany({
@@ -124,6 +125,7 @@ export async function listSecrets(q: ListSecretsQuery) {
         redactedPreview: true,
         severity: true,
         triageState: true,
+        acceptedUntil: true,
         verifiedLive: true,
         regression: true,
         identityKind: true,
@@ -137,6 +139,10 @@ export async function listSecrets(q: ListSecretsQuery) {
       },
     }),
   ]);
-  return { total, page: q.page, pageSize: q.pageSize, secrets: rows };
+  const secrets = rows.map(({ acceptedUntil, ...r }) => ({
+    ...r,
+    triageState: effectiveState({ ...r, acceptedUntil }, now),
+  }));
+  return { total, page: q.page, pageSize: q.pageSize, secrets };
 }
 export type SecretListRow = Awaited<ReturnType<typeof listSecrets>>["secrets"][number];

@@ -1,8 +1,10 @@
+import { effectiveStateSql } from "../vocabulary/sql";
 import type { Prisma } from "../generated/prisma/client";
 import { recordAudit } from "../audit/record-audit";
-import type { SystemActor } from "../auth/actor";
-import { combinedLiveness, SEVERITIES } from "../ingest/finding";
-import { rowsJson } from "../ingest/write-batches";
+import type { SystemActor } from "../access/actor";
+import { combinedLiveness } from "../vocabulary/liveness";
+import { mostSevere, type Severity } from "../vocabulary/severity";
+import { rowsJson } from "../db/write-batches";
 import { ensureRemediationPlans } from "../remediation/plan";
 import { refreshRemediated } from "../remediation/reconcile";
 import { IDENTITY_STRENGTH, type IdentityKindName } from "./identity";
@@ -28,7 +30,7 @@ type Member = {
   title: string | null;
   redactedPreview: string;
   valueLength: number | null;
-  severity: string;
+  severity: Severity;
   verifiedLive: boolean | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -70,8 +72,8 @@ export async function mergeSecrets(
   const wanted = [...new Set(ids.map(current))].sort();
   const rows = await tx.$queryRaw<Member[]>`
     SELECT id, "identityKind"::text AS "identityKind", "identityKey", detector, "ruleId", title, "redactedPreview", "valueLength", severity::text AS severity,
-           "verifiedLive", "firstSeenAt", "lastSeenAt", "triageState"::text AS "triageState", "triageReason", "acceptedUntil", regression, "assigneeId",
-           "confirmedAt", "remediatedAt", "occurrenceCount"
+           "verifiedLive", "firstSeenAt", "lastSeenAt", ${effectiveStateSql('"Secret"', ctx.now)} AS "triageState", "triageReason",
+           "acceptedUntil", regression, "assigneeId", "confirmedAt", "remediatedAt", "occurrenceCount"
     FROM "Secret" WHERE id = ANY(${wanted}::text[]) ORDER BY id FOR UPDATE`;
   const byId = new Map(rows.map((r) => [r.id, r]));
 
@@ -210,6 +212,7 @@ export async function mergeSecrets(
           mergedFrom: p.losers.map((l) => l.id),
           reasons: p.reasons,
           state: p.after.state,
+          acceptedUntil: p.after.until,
           droppedSteps: dropped
             .filter((d) => d.survivor === p.survivor.id)
             .map((d) => ({ id: d.id, kind: d.kind, state: d.state })),
@@ -268,7 +271,7 @@ function planMerge(members: Member[], reasons: string[]) {
       title: strongest.title,
       preview: strongest.redactedPreview,
       valueLength: strongest.valueLength,
-      severity: SEVERITIES.find((s) => byAge.some((m) => m.severity === s)) ?? survivor.severity,
+      severity: mostSevere(byAge.map((m) => m.severity)) ?? survivor.severity,
       verifiedLive: combinedLiveness(byAge.map((m) => m.verifiedLive)),
       first: survivor.firstSeenAt.toISOString(),
       last: new Date(Math.max(...byAge.map((m) => m.lastSeenAt.getTime()))).toISOString(),

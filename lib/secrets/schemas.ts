@@ -1,16 +1,16 @@
 import { z } from "zod";
+import { severitySchema } from "../vocabulary/severity";
+import { triageStateSchema } from "../vocabulary/triage-state";
 
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));
 
-export const TRIAGE_STATES = ["open", "confirmed", "false_positive", "accepted_risk", "resolved"] as const;
-export const SEVERITY_LEVELS = ["critical", "high", "medium", "low", "info"] as const;
 export const SECRET_SORTS = ["lastSeen", "firstSeen", "severity", "occurrences", "images", "rule"] as const;
 
 /** Filters, sort and page of the fleet secrets table; the same schema reads the URL and the API query. */
 export const listSecretsQuerySchema = z.object({
-  state: csv(z.enum(TRIAGE_STATES)).optional(),
-  severity: csv(z.enum(SEVERITY_LEVELS)).optional(),
+  state: csv(triageStateSchema).optional(),
+  severity: csv(severitySchema).optional(),
   rule: z.string().max(256).optional(),
   registry: z.string().max(256).optional(),
   repository: z.string().max(512).optional(),

@@ -1,3 +1,4 @@
+import { openNowSql } from "../vocabulary/sql";
 import { getDb } from "../db";
 
 export type FleetSummary = {
@@ -26,7 +27,7 @@ export async function getFleetSummary(): Promise<FleetSummary> {
     SELECT
       (SELECT count(*) FROM "Scan" WHERE status = 'completed') AS scans,
       (SELECT count(*) FROM "Secret") AS secrets,
-      (SELECT count(*) FROM "Secret" WHERE "triageState" IN ('open', 'confirmed')) AS open,
+      (SELECT count(*) FROM "Secret" s WHERE ${openNowSql("s", new Date())}) AS open,
       -- ImageExposure has a row for exactly the images with an occurrence (its triggers insert one with the first and
       -- drop it with the last): 10,000 rows counted instead of one index probe per image (115 ms on PGlite).
       (SELECT count(*) FROM "ImageExposure") AS images,

@@ -1,4 +1,4 @@
-import { assertCan, type Actor } from "../auth/actor";
+import { assertCan, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";

@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import { assertCan, type Actor } from "../auth/actor";
+import { assertCan, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
@@ -132,40 +132,4 @@ async function lockSecrets(tx: Tx, ids: string[]) {
   if (rows.length !== ids.length)
     throw new ResidueError("not_found", `${ids.length - rows.length} of the selected secrets no longer exist.`);
   return rows;
-}
-
-let lastReopenCheck = 0;
-/**
- * Accepted risks reopen by themselves when they expire. Run lazily (at most once a minute per process) before
- * anything reads triage state, so no scheduler is needed.
- */
-export async function reopenExpiredRisks(now = new Date(), force = false) {
-  if (!force && now.getTime() - lastReopenCheck < 60_000) return 0;
-  lastReopenCheck = now.getTime();
-  return getDb().$transaction(async (tx) => {
-    // Lock in id order, then update by id: a self-join to a locking subquery cannot be flattened, and on a table the
-    // planner had no statistics for yet it ran the subquery once per secret (85 s for 10,000 secrets in a CI run).
-    const ids = (
-      await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Secret" WHERE "triageState" = 'accepted_risk' AND "acceptedUntil" <= ${now}::timestamp ORDER BY id FOR UPDATE`
-    ).map((r) => r.id);
-    if (!ids.length) return 0;
-    // Reason and expiry are left as they were, so RETURNING gives what they were.
-    const expired = await tx.$queryRaw<{ id: string; acceptedUntil: Date; triageReason: string | null }[]>`
-      UPDATE "Secret" SET "triageState" = 'open', "updatedAt" = ${now}::timestamp WHERE id = ANY(${ids}::text[])
-      RETURNING id, "acceptedUntil", "triageReason"`;
-    await recordAudit(
-      tx,
-      { kind: "system", label: "system: risk acceptance expired" },
-      expired.map((s) => ({
-        action: "secret.triaged",
-        entityType: "Secret",
-        entityId: s.id,
-        before: { state: "accepted_risk", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() },
-        after: { state: "open", reason: s.triageReason, acceptedUntil: s.acceptedUntil.toISOString() },
-      })),
-      now,
-    );
-    return expired.length;
-  });
 }

@@ -1,6 +1,6 @@
 import { hashPassword } from "better-auth/crypto";
 import type { Prisma } from "../generated/prisma/client";
-import { assertCan, type Actor } from "../auth/actor";
+import { assertCan, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";

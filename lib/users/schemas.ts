@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { roleSchema } from "../auth/roles";
+import { roleSchema } from "../access/permissions";
 
 export const MIN_PASSWORD_LENGTH = 12;
 

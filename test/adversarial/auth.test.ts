@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UserActor } from "@/lib/auth/actor";
+import type { UserActor } from "@/lib/access/actor";
 import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { clientIp } from "@/lib/auth/client-ip";
 import { safeNextPath } from "@/lib/auth/safe-next-path";

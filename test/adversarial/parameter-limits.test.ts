@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
@@ -40,7 +40,7 @@ describe(`${N.toLocaleString("en")} distinct secrets on ${testDatabaseKind}`, ()
           t0 = Date.now();
         };
       })();
-      const first = await ingestReport({
+      const first = await ingestScan({
         content: report("a"),
         uploader,
         image: "ghcr.io/acme/big:1",
@@ -56,7 +56,7 @@ describe(`${N.toLocaleString("en")} distinct secrets on ${testDatabaseKind}`, ()
       lap("confirm");
 
       // Every confirmed secret found in a new repository gets rebuild and purge steps there (reconcile).
-      const second = await ingestReport({
+      const second = await ingestScan({
         content: report("a"),
         uploader,
         image: "ghcr.io/acme/other:1",
@@ -71,7 +71,7 @@ describe(`${N.toLocaleString("en")} distinct secrets on ${testDatabaseKind}`, ()
         changed: N,
       });
       lap("resolve");
-      await ingestReport({ content: report("a"), uploader, image: "ghcr.io/acme/third:1", format: "gitleaks" });
+      await ingestScan({ content: report("a"), uploader, image: "ghcr.io/acme/third:1", format: "gitleaks" });
       lap("regression ingest");
       expect(await t.db.secret.count({ where: { triageState: "confirmed", regression: true } })).toBe(N); // it has a plan
       expect(await t.db.auditEvent.count({ where: { action: "secret.regressed" } })).toBe(N);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseReport } from "@/lib/ingest/parsers/registry";
-import { readDocument } from "@/lib/ingest/read-document";
+import { parseReport } from "@/lib/ingest/parse-report";
+import { readDocument } from "@/lib/ingest/read/read-document";
 import { resolveFindings } from "@/lib/ingest/resolve-findings";
 
 // Hardening case 4: a scanner's "masked" field holding the whole token became the stored and shown preview. For

@@ -8,7 +8,7 @@ import { POST as uploadApi } from "@/app/api/v1/scans/route";
 import { POST as uploadUi } from "@/app/api/ui/scans/route";
 import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { createApiToken } from "@/lib/auth/api-tokens";
-import { sweepSpool } from "@/lib/ingest/spool-dir";
+import { sweepSpool } from "@/lib/api/upload/spool-dir";
 import { createFirstAdmin } from "@/lib/users/manage-users";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 

@@ -1,5 +1,5 @@
-import { parseReport } from "@/lib/ingest/parsers/registry";
-import { readDocument } from "@/lib/ingest/read-document";
+import { parseReport } from "@/lib/ingest/parse-report";
+import { readDocument } from "@/lib/ingest/read/read-document";
 import { resolveFindings } from "@/lib/ingest/resolve-findings";
 import { readFixture } from "./fixtures";
 

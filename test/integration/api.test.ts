@@ -8,10 +8,10 @@ import { GET as getSecretRoute } from "@/app/api/v1/secrets/[id]/route";
 import { GET as listSecretsRoute } from "@/app/api/v1/secrets/route";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { fleetImages, residueSarif } from "@/bench/fleet";
-import { sarifParser } from "@/lib/ingest/parsers/sarif";
-import { readDocument } from "@/lib/ingest/read-document";
+import { parseReport } from "@/lib/ingest/parse-report";
+import { readDocument } from "@/lib/ingest/read/read-document";
 
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { readFixture } from "@/test/helpers/fixtures";
 import { rawValuesInFixtures } from "@/test/helpers/raw-values";
@@ -97,7 +97,7 @@ describe(`POST /api/v1/scans on ${testDatabaseKind}`, () => {
     const json = await res.json();
     expect(json).toMatchObject({ scanner: "residue", counts: { findings: 12_000, skipped: 0 } });
     expect(json.counts.newSecrets).toBe(
-      new Set(sarifParser.parse(readDocument(text), {}).findings.map((f) => f.valueHashes![0]!.hex)).size,
+      new Set(parseReport(readDocument(text), { format: "sarif" }).findings.map((f) => f.valueHashes![0]!.hex)).size,
     );
     expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("residue-upload-")).length).toBe(before);
   });
@@ -180,11 +180,11 @@ describe.runIf(testDatabaseKind === "postgresql")("concurrent uploads", () => {
         UNION ALL SELECT coalesce(sum("imageCount"), 0) FROM "Secret"`);
     const u = { kind: "system", label: "test" } as const;
     await t.db.$executeRawUnsafe(`TRUNCATE "Registry", "Layer", "Scan", "Secret" CASCADE`);
-    const results = await Promise.all(reports.map((r) => ingestReport({ ...r, uploader: u })));
+    const results = await Promise.all(reports.map((r) => ingestScan({ ...r, uploader: u })));
     expect(results.every((r) => !r.duplicate)).toBe(true);
     const concurrent = (await snapshot()).map((r) => Number(r.n));
     await t.db.$executeRawUnsafe(`TRUNCATE "Registry", "Layer", "Scan", "Secret" CASCADE`);
-    for (const r of reports) await ingestReport({ ...r, uploader: u });
+    for (const r of reports) await ingestScan({ ...r, uploader: u });
     const sequential = (await snapshot()).map((r) => Number(r.n));
     expect(concurrent).toEqual(sequential);
     expect(sequential[1]).toBe(3 * 15);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/auth/api-tokens";
 import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { userFromHeaders } from "@/lib/auth/current-user";
-import type { UserActor } from "@/lib/auth/actor";
+import type { UserActor } from "@/lib/access/actor";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { createFirstAdmin, createUser, updateUser } from "@/lib/users/manage-users";

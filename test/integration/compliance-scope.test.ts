@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { exportStream } from "@/lib/compliance/export-findings";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
@@ -56,8 +56,8 @@ const exported = async (asOf: Date, scope = {}) =>
 
 beforeAll(async () => {
   t = await setupTestDb();
-  await ingestReport({ content: gitleaks([A, SHARED]), image: "ghcr.io/acme/api:1", uploader: system, now: day(2) });
-  await ingestReport({
+  await ingestScan({ content: gitleaks([A, SHARED]), image: "ghcr.io/acme/api:1", uploader: system, now: day(2) });
+  await ingestScan({
     content: gitleaks([B, SHARED]),
     image: "docker.io/acme/worker:1",
     uploader: system,
@@ -145,7 +145,7 @@ describe(`compliance figures honour scope and date on ${testDatabaseKind}`, () =
       rotationCoverage: 0,
     });
 
-    await ingestReport({ content: notLive(SHARED, "ghcr.io/acme/api:1"), uploader: system, now: day(9) });
+    await ingestScan({ content: notLive(SHARED, "ghcr.io/acme/api:1"), uploader: system, now: day(9) });
     const verified = await summaryOf(day(10));
     expect(verified.figures).toMatchObject({ rotatedSecrets: 1, rotationsUnverified: 0 });
     expect(verified.rotationCoverage).toBe(1);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetImages, trufflehogLines } from "@/bench/fleet";
-import type { UserActor } from "@/lib/auth/actor";
+import type { UserActor } from "@/lib/access/actor";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { controlStatus } from "@/lib/compliance/control-status";
 import { csvCell, EXPORT_COLUMNS, exportStream } from "@/lib/compliance/export-findings";
 import { getTrends } from "@/lib/compliance/trends";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { allFixtures, readFixture } from "@/test/helpers/fixtures";
@@ -63,13 +63,13 @@ describe(`compliance on ${testDatabaseKind}`, () => {
 
   it("figures per control, failing once a critical rotation is past its SLA, and the same numbers later for a past date", async () => {
     const day1 = new Date("2026-11-01T10:00:00Z");
-    await ingestReport({
+    await ingestScan({
       content: readFixture("gitleaks/version_7.5.0.json"),
       image: "ghcr.io/acme/api:1.0",
       uploader: system,
       now: day1,
     });
-    await ingestReport({
+    await ingestScan({
       content: readFixture("trivy-upstream/secrets.json.golden"),
       image: "registry.gitlab.com/acme/worker:7",
       uploader: system,
@@ -131,7 +131,7 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     const first = await getTrends(now());
     expect(first.refreshing).toBe(false);
     const images = fleetImages(1, { repositories: 1, bases: 1 });
-    await ingestReport({
+    await ingestScan({
       content: Buffer.from(trufflehogLines(images[0]!, 5, { secretPool: 5, seed: 77 })),
       uploader: system,
     });
@@ -149,7 +149,7 @@ describe(`compliance on ${testDatabaseKind}`, () => {
 
   it("exports every secret as CSV and JSON, with mappings and no raw value from any fixture", async () => {
     for (const f of allFixtures())
-      await ingestReport({ content: readFixture(f), uploader: system }).catch(() => undefined);
+      await ingestScan({ content: readFixture(f), uploader: system }).catch(() => undefined);
     const n = await t.db.secret.count();
     const everything = { asOf: new Date(), scope: {} };
     const csv = await read(exportStream("csv", everything));
@@ -169,7 +169,7 @@ describe(`compliance on ${testDatabaseKind}`, () => {
     const at = (day: number, hour = 10) => new Date(Date.UTC(2026, 8, 1 + day, hour)); // from Tue 1 Sep 2026
     for (let i = 0; i < 24; i++) {
       const img = images[i % images.length]!;
-      await ingestReport({
+      await ingestScan({
         content: Buffer.from(trufflehogLines(img, 30, { secretPool: 60, seed: i })),
         uploader: system,
         now: at(i * 3),

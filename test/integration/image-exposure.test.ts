@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetImages, residueSarif, trufflehogLines } from "@/bench/fleet";
-import type { UserActor } from "@/lib/auth/actor";
+import type { UserActor } from "@/lib/access/actor";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
-import { reopenExpiredRisks, triageSecrets } from "@/lib/triage/triage-secrets";
+import { reopenExpiredRisks } from "@/lib/triage/reopen-expired-risks";
+import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { allFixtures, readFixture } from "@/test/helpers/fixtures";
 
@@ -45,11 +46,11 @@ describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
   it("equals a recount from the occurrences after every kind of write: ingest, triage, expiry, regression, direct updates, deletes", async () => {
     // Every fixture (all finding types: residue, history, config, final filesystem), then a fleet with shared secrets.
     for (const f of allFixtures())
-      await ingestReport({ content: readFixture(f), uploader: system, now: at(0) }).catch(() => undefined);
+      await ingestScan({ content: readFixture(f), uploader: system, now: at(0) }).catch(() => undefined);
     const images = fleetImages(8, { repositories: 4, bases: 2 });
     const report = (i: number) =>
       Buffer.from((i % 2 ? trufflehogLines : residueSarif)(images[i % 8]!, 30, { secretPool: 60, seed: i }));
-    for (let i = 0; i < 16; i++) await ingestReport({ content: report(i), uploader: system, now: at(i) });
+    for (let i = 0; i < 16; i++) await ingestScan({ content: report(i), uploader: system, now: at(i) });
     const first = await expectKeptEqualsRecount();
     expect(first.length).toBeGreaterThan(8);
     for (const k of ["residue", "present", "inherited"])
@@ -76,7 +77,7 @@ describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
       at(22),
     );
     await expectKeptEqualsRecount();
-    await reopenExpiredRisks(at(31), true);
+    await reopenExpiredRisks(at(31));
     expect(await t.db.secret.count({ where: { id: { in: ids.slice(24, 30) }, triageState: "open" } })).toBe(6);
     await expectKeptEqualsRecount();
 
@@ -91,7 +92,7 @@ describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
     await triageSecrets(triager, { ids: fleetSecrets, change: { state: "resolved", reason: "rotated" } }, at(32));
     expect((await kept()).some((r) => Number(r.open) > 0)).toBe(true); // fixtures' secrets stay open
     await expectKeptEqualsRecount();
-    for (let i = 16; i < 20; i++) await ingestReport({ content: report(i), uploader: system, now: at(i + 20) });
+    for (let i = 16; i < 20; i++) await ingestScan({ content: report(i), uploader: system, now: at(i + 20) });
     expect(await t.db.secret.count({ where: { regression: true } })).toBeGreaterThan(0);
     await expectKeptEqualsRecount();
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "@/bench/fleet";
 import { maintenanceIdle } from "@/lib/db/maintenance";
 import { sha256Hex } from "@/lib/hash";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
 import { listSecrets } from "@/lib/secrets/list-secrets";
@@ -17,7 +17,7 @@ import { rawValuesInFixtures } from "@/test/helpers/raw-values";
 let t: TestDb;
 const uploader = { kind: "system", label: "test" } as const;
 const ingest = (content: Buffer | string, extra: { format?: string; image?: string } = {}) =>
-  ingestReport({ content: Buffer.isBuffer(content) ? content : Buffer.from(content), uploader, ...extra });
+  ingestScan({ content: Buffer.isBuffer(content) ? content : Buffer.from(content), uploader, ...extra });
 
 beforeAll(async () => {
   t = await setupTestDb();
@@ -186,7 +186,7 @@ describe(`ingest on ${testDatabaseKind}`, () => {
       layers: await rows("Layer"),
       images: await rows("Image"),
     });
-    const streamed = await ingestReport({ content: spooled, uploader });
+    const streamed = await ingestScan({ content: spooled, uploader });
     const fromFile = await stored();
     await reset();
     const whole = await ingest(report);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UserActor } from "@/lib/auth/actor";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import type { UserActor } from "@/lib/access/actor";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { recordTagEvents } from "@/lib/tags/record-tag-events";
 import { bulkTriageSchema } from "@/lib/triage/schemas";
-import { assignSecrets, reopenExpiredRisks, triageSecrets } from "@/lib/triage/triage-secrets";
+import { reopenExpiredRisks } from "@/lib/triage/reopen-expired-risks";
+import { assignSecrets, triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
 let t: TestDb;
@@ -37,7 +38,7 @@ function sarif(secrets: { raw: string; verified?: boolean; path?: string }[]) {
   });
 }
 const ingest = (doc: string, image: string, now?: Date) =>
-  ingestReport({ content: Buffer.from(doc), image, format: "sarif", uploader: system, now });
+  ingestScan({ content: Buffer.from(doc), image, format: "sarif", uploader: system, now });
 
 let triager: UserActor, viewer: UserActor;
 let secretId: string;
@@ -265,8 +266,8 @@ describe(`triage and remediation on ${testDatabaseKind}`, () => {
     });
     await triageSecrets(triager, { ids: [fp.id], change: { state: "false_positive", reason: "test fixture" } });
 
-    expect(await reopenExpiredRisks(new Date(), true)).toBe(0);
-    expect(await reopenExpiredRisks(new Date(Date.now() + 2 * 86_400_000), true)).toBe(1);
+    expect(await reopenExpiredRisks(new Date())).toBe(0);
+    expect(await reopenExpiredRisks(new Date(Date.now() + 2 * 86_400_000))).toBe(1);
     expect((await t.db.secret.findUniqueOrThrow({ where: { id: risk.id } })).triageState).toBe("open");
     const reopened = (await audit("secret.triaged")).at(-1)!;
     expect(reopened).toMatchObject({

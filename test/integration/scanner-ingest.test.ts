@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateGate } from "@/lib/gate/evaluate-gate";
 import { getImage } from "@/lib/images/get-image";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { scanImage } from "@/lib/scanner/scan-image";
 import { toSarif } from "@/lib/scanner/to-sarif";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
-import { findingTypes } from "@/lib/compliance/finding-types";
+import { findingTypes } from "@/lib/vocabulary/finding-type";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { dockerArchive, ociLayout, privateKeyPem, type TestLayer } from "@/test/helpers/image-archive";
 
@@ -21,7 +21,7 @@ afterAll(() => t.drop());
 
 async function scanAndIngest(tag: string, layers: TestLayer[]) {
   const scan = await scanImage(await dockerArchive({ tag, layers }));
-  const r = await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(scan))), uploader: system });
+  const r = await ingestScan({ content: Buffer.from(JSON.stringify(toSarif(scan))), uploader: system });
   return { scan, r };
 }
 
@@ -118,12 +118,12 @@ describe(`one image, two archive formats, on ${testDatabaseKind}`, () => {
     const fromOci = await scanImage(dir);
     const fromDocker = await scanImage(await dockerArchive({ tag: "ghcr.io/acme/same:1.1", layers }));
     expect(fromOci.image.configDigest).toBe(fromDocker.image.configDigest);
-    await ingestReport({
+    await ingestScan({
       content: Buffer.from(JSON.stringify(toSarif(fromOci))),
       uploader: system,
       image: "ghcr.io/acme/same:1.1",
     });
-    await ingestReport({ content: Buffer.from(JSON.stringify(toSarif(fromDocker))), uploader: system });
+    await ingestScan({ content: Buffer.from(JSON.stringify(toSarif(fromDocker))), uploader: system });
     const images = await t.db.image.findMany({ where: { repository: { name: "acme/same" } } });
     expect(images.map((i) => ({ digest: i.digest, kind: i.digestKind }))).toEqual([
       { digest: fromDocker.image.configDigest, kind: "config" },

@@ -3,12 +3,12 @@ import { fleetImages, residueSarif } from "@/bench/fleet";
 import { timed } from "@/bench/measure";
 import { maintenanceIdle } from "@/lib/db/maintenance";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
-import { reopenExpiredRisks } from "@/lib/triage/triage-secrets";
+import { reopenExpiredRisks } from "@/lib/triage/reopen-expired-risks";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
 // Autovacuum can analyze a table while a large first upload is still uncommitted: it then records pages and no live
@@ -54,12 +54,12 @@ it(
     // 10,000 secrets first seen, planned as if autovacuum had analyzed the tables in the middle of the upload.
     await zeroDensity();
     await step("first upload", () =>
-      ingestReport({ content: Buffer.from(residueSarif(a!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }),
+      ingestScan({ content: Buffer.from(residueSarif(a!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }),
     );
     // It grew the tables this much, so it is followed by statistics of its own, which the next upload waits for: the
     // same secrets again in another repository (the known-secret path).
     await step("second upload", () =>
-      ingestReport({ content: Buffer.from(residueSarif(b!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }),
+      ingestScan({ content: Buffer.from(residueSarif(b!, 11_000, { secretPool: 1_000_000, seed: 4 })), uploader }),
     );
     const twice = await t.db.secret.count();
     expect(twice).toBeGreaterThan(10_000);
@@ -74,7 +74,7 @@ it(
       StartLine: 1,
     }));
     await step("third upload", () =>
-      ingestReport({ content: Buffer.from(JSON.stringify(third)), image: "ghcr.io/acme/third:1", uploader }),
+      ingestScan({ content: Buffer.from(JSON.stringify(third)), image: "ghcr.io/acme/third:1", uploader }),
     );
     if (testDatabaseKind === "pglite") await maintenanceIdle();
     const secrets = await t.db.secret.count();
@@ -101,6 +101,6 @@ it(
       `UPDATE "Secret" SET "triageState" = 'accepted_risk', "acceptedUntil" = now() - interval '1 day' WHERE id IN (SELECT id FROM "Secret" ORDER BY id LIMIT 100)`,
     );
     await zeroDensity();
-    expect(await step("reopen expired risks", () => reopenExpiredRisks(new Date(), true))).toBe(100);
+    expect(await step("reopen expired risks", () => reopenExpiredRisks(new Date()))).toBe(100);
   },
 );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetImages, residueSarif, trufflehogLines } from "@/bench/fleet";
-import type { UserActor } from "@/lib/auth/actor";
-import { getTrends } from "@/lib/compliance/trends";
-import { ingestReport } from "@/lib/ingest/ingest-report";
+import type { UserActor } from "@/lib/access/actor";
+import { getTrends, storeTrendWeeks } from "@/lib/compliance/trends";
+import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { trendsByDefinition } from "@/test/helpers/trends-by-definition";
@@ -30,7 +30,7 @@ beforeAll(async () => {
       i % 2
         ? trufflehogLines(img, 25, { secretPool: 60, seed: i })
         : residueSarif(img, 25, { secretPool: 60, seed: i });
-    await ingestReport({ content: Buffer.from(report), uploader: system, now: at });
+    await ingestScan({ content: Buffer.from(report), uploader: system, now: at });
     const known = await ids();
     if (i === 10)
       await triageSecrets(
@@ -51,7 +51,7 @@ beforeAll(async () => {
       );
   }
   for (const img of images.slice(0, 3))
-    await ingestReport({
+    await ingestScan({
       content: Buffer.from(trufflehogLines(img, 10, { secretPool: 80, seed: 99 })),
       uploader: system,
     });
@@ -63,6 +63,8 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     it(`by ${groupBy}: weeks that have ended are stored, the current week comes from the current state, a backdated write recomputes`, async () => {
       const now = () => ({ asOf: new Date(), weeks: 16, groupBy });
       const rebuilt = (await getTrends(now(), { fresh: true })).value; // nothing stored yet: from history
+      expect(await t.db.trendWeek.count({ where: { groupBy } })).toBe(0); // a read never writes
+      expect(await storeTrendWeeks(now())).toBe(15); // the scheduled job stores the ended weeks
       expect(await t.db.trendWeek.count({ where: { groupBy } })).toBe(15);
       expect(rebuilt.points).toEqual(await trendsByDefinition(t.db, new Date(), 16, groupBy));
       expect(rebuilt.points.filter((p) => p.week === rebuilt.weeks[15]).length).toBeGreaterThan(0);
@@ -92,6 +94,7 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
       );
       const after = (await getTrends(now(), { fresh: true })).value;
       expect(after.points.some((p) => p.openSecrets === 9999)).toBe(false);
+      await storeTrendWeeks(now());
       expect(after.points).toEqual(await trendsByDefinition(t.db, new Date(), 16, groupBy));
       expect(after.points).not.toEqual(rebuilt.points);
       // Put back in time order for the next case: the same secret, open again now.
@@ -104,16 +107,19 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     const want = await trendsByDefinition(t.db, asOf, 6, "repository");
     await t.db.trendWeek.deleteMany();
     expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
+    await storeTrendWeeks({ asOf, weeks: 6, groupBy: "repository" });
     expect(await t.db.trendWeek.count()).toBe(5);
     expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
     const weeks = (await t.db.trendWeek.findMany({ orderBy: { week: "asc" } })).map((w) => w.week);
     await t.db.trendWeek.deleteMany({ where: { week: { in: [weeks[1]!, weeks[3]!] } } });
     expect((await getTrends({ asOf, weeks: 6, groupBy: "repository" }, { fresh: true })).value.points).toEqual(want);
+    await storeTrendWeeks({ asOf, weeks: 6, groupBy: "repository" });
     expect(await t.db.trendWeek.count()).toBe(5);
     // And for now, with the latest ended week missing (the first view after a week ends): that week alone is computed,
     // the others are read as stored (a changed stored figure shows).
     const nowWant = await trendsByDefinition(t.db, new Date(), 16, "registry");
     await getTrends({ asOf: new Date(), weeks: 16, groupBy: "registry" }, { fresh: true });
+    await storeTrendWeeks({ asOf: new Date(), weeks: 16, groupBy: "registry" });
     const ended = (await t.db.trendWeek.findMany({ where: { groupBy: "registry" }, orderBy: { week: "asc" } })).map(
       (w) => w.week,
     );
@@ -130,6 +136,7 @@ describe(`stored trend weeks on ${testDatabaseKind}`, () => {
     expect(points.filter((p) => p.openSecrets !== 9999)).toEqual(
       nowWant.filter((p) => p.week !== ended[13]!.toISOString().slice(0, 10)),
     );
+    await storeTrendWeeks({ asOf: new Date(), weeks: 16, groupBy: "registry" });
     expect(await t.db.trendWeek.count({ where: { groupBy: "registry" } })).toBe(15);
   });
 });

@@ -4,7 +4,7 @@ import { UserRowControls } from "@/components/admin/user-row-controls";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { ROLE_LABELS } from "@/lib/auth/roles";
+import { ROLE_LABELS } from "@/lib/access/permissions";
 import { listUsers } from "@/lib/users/manage-users";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 

@@ -2,7 +2,8 @@ import { PrintButton } from "@/components/compliance/print-button";
 import { StatusBadge } from "@/components/compliance/control-card";
 import { Badge } from "@/components/ui/badge";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { CATALOGUE_VERSION, FINDING_TYPES, type FindingType } from "@/lib/compliance/catalogue";
+import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
+import { FINDING_TYPES, type FindingType } from "@/lib/vocabulary/finding-type";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
@@ -147,7 +148,7 @@ export default async function ComplianceReportPage({
             <ul className="mt-1 list-disc pl-5">
               {(Object.entries(control.mappings) as [FindingType, string][]).map(([t, why]) => (
                 <li key={t}>
-                  <span className="font-medium">{FINDING_TYPES[t].split(":")[0]}</span> — {why}
+                  <span className="font-medium">{FINDING_TYPES[t].label}</span> — {why}
                 </li>
               ))}
             </ul>

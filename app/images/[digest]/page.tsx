@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { imageHref } from "@/components/images/image-links";
-import { TRIAGE_LABEL, day, shortDigest } from "@/components/secrets/labels";
+import { day, shortDigest } from "@/components/secrets/labels";
+import { TRIAGE_LABEL } from "@/lib/vocabulary/triage-state";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";

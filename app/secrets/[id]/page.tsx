@@ -5,13 +5,15 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { ImageLink } from "@/components/images/image-links";
 import { InlineCode } from "@/components/ui/inline-code";
-import { IDENTITY_LABEL, TRIAGE_LABEL, day, shortDigest } from "@/components/secrets/labels";
+import { day, shortDigest } from "@/components/secrets/labels";
+import { IDENTITY_LABEL } from "@/lib/vocabulary/identity-kind";
+import { TRIAGE_LABEL } from "@/lib/vocabulary/triage-state";
 import { ResidueError } from "@/lib/errors";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/access/actor";
 import { controlsFor } from "@/lib/compliance/catalogue";
-import { findingTypes } from "@/lib/compliance/finding-types";
+import { findingTypes } from "@/lib/vocabulary/finding-type";
 import { guidanceFor } from "@/lib/remediation/guidance";
 import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
 import { listAssignableUsers } from "@/lib/users/manage-users";
@@ -19,7 +21,8 @@ import { AssignSelect } from "@/components/secrets/assign-select";
 import { CommentForm } from "@/components/secrets/comment-form";
 import { TriageForm } from "@/components/secrets/triage-form";
 import { StepActions } from "@/components/remediation/step-actions";
-import { STEP_LABEL, StepStateBadge } from "@/components/remediation/labels";
+import { StepStateBadge } from "@/components/remediation/labels";
+import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
 import { minute } from "@/components/ui/format";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +39,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
   const { secret: s, blastRadius: b, tree } = detail;
   const [activity, users] = await Promise.all([getSecretActivity(s.id), listAssignableUsers()]);
   const types = findingTypes(s);
-  const canTriage = can(me.role, "triage");
+  const canTriage = can(me, "triage");
   const now = new Date();
   return (
     <>
@@ -228,11 +231,11 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                     {st.reason ? <p className="mt-1 text-slate-600">Not applicable: {st.reason}</p> : null}
                   </div>
                   <EvidenceSummary evidence={st.evidence} />
-                  {can(me.role, "remediate") ? (
+                  {can(me, "remediate") ? (
                     <StepActions
                       step={{ id: st.id, kind: st.kind, state: st.state, ownerId: st.owner?.id ?? null }}
                       users={users}
-                      canAttest={can(me.role, "admin")}
+                      canAttest={can(me, "admin")}
                       label={label}
                     />
                   ) : (

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { NormalizedFinding } from "../finding";
-import { isObject, jsonValue, parseShape, positiveInt, type ReportParser } from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { isObject, jsonValue, parseShape, positiveInt, perDocument } from "./parser";
 
 // detect-secrets baseline: {version, plugins_used, results: {"<path>": [{type, hashed_secret, line_number, is_verified}]}}.
 // hashed_secret is the unkeyed SHA-1 of the value: we key it again before it is stored.
@@ -18,7 +18,7 @@ const baseline = z.looseObject({
   results: z.record(z.string().max(4096), z.array(result)),
 });
 
-export const detectSecretsParser: ReportParser = {
+export const detectSecretsParser = perDocument({
   id: "detect-secrets",
   label: "detect-secrets baseline",
   sniff: (doc) =>
@@ -56,4 +56,4 @@ export const detectSecretsParser: ReportParser = {
       skipped,
     };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { NormalizedFinding } from "../finding";
-import { isObject, jsonValue, parseShape, positiveInt, type ReportParser } from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { isObject, jsonValue, parseShape, positiveInt, perDocument } from "./parser";
 
 // ggshield `secret scan … --json` (shared/fixtures/schemas/ggshield-secret.schema.json). `ignore_sha` is the
 // SHA-256 of "<match>,<match type>" for each match of the incident in type order (get_ignore_sha in
@@ -34,7 +34,7 @@ const report = z.looseObject({
 const MASKED = /\*/;
 const DOCKER_FILE = /^(sha256:[0-9a-f]{64}):(\/.*)$/;
 
-export const ggshieldParser: ReportParser = {
+export const ggshieldParser = perDocument({
   id: "ggshield",
   label: "ggshield JSON",
   sniff: (doc) =>
@@ -87,4 +87,4 @@ export const ggshieldParser: ReportParser = {
       skipped: 0,
     };
   },
-};
+});

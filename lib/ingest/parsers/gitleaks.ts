@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { NormalizedFinding } from "../finding";
-import { firstRecord, isObject, jsonValue, parseShape, positiveInt, usableRaw, type ReportParser } from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { firstRecord, isObject, jsonValue, parseShape, positiveInt, usableRaw, perDocument } from "./parser";
 
 // gitleaks v8 JSON: a bare array of PascalCase findings (report/json.go); v7: lowerCamel with `offender`.
 // Zero findings: `[]` or the literal `null` (shared/fixtures/scanners/gitleaks/no_findings.json).
@@ -23,7 +23,7 @@ const v7Finding = z.looseObject({
 const isV8 = (r: unknown) => isObject(r) && "RuleID" in r && "File" in r;
 const isV7 = (r: unknown) => isObject(r) && "offender" in r && "rule" in r;
 
-export const gitleaksParser: ReportParser = {
+export const gitleaksParser = perDocument({
   id: "gitleaks",
   label: "gitleaks JSON (v7, v8)",
   sniff: (doc) => doc.kind === "json" && Array.isArray(doc.value) && (isV8(firstRecord(doc)) || isV7(firstRecord(doc))),
@@ -54,4 +54,4 @@ export const gitleaksParser: ReportParser = {
         }));
     return { scanner: "gitleaks", format: v7 ? "gitleaks-json-v7" : "gitleaks-json-v8", findings, skipped: 0 };
   },
-};
+});

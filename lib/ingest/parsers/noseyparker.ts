@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { NormalizedFinding } from "../finding";
-import { firstRecord, isObject, jsonLines, parseShape, positiveInt, type ReportParser } from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { firstRecord, isObject, jsonLines, parseShape, positiveInt, perDocument } from "./parser";
 
 // Nosey Parker `report --format jsonl` (or json: an array of the same records). `groups` are the captured secret
 // parts, base64-encoded; each match's provenance gives the file (blob_path in git history, or path).
@@ -23,7 +23,7 @@ const finding = z.looseObject({
   matches: z.array(match),
 });
 
-export const noseyparkerParser: ReportParser = {
+export const noseyparkerParser = perDocument({
   id: "noseyparker",
   label: "Nosey Parker JSON lines",
   sniff: (doc) => {
@@ -51,4 +51,4 @@ export const noseyparkerParser: ReportParser = {
     }
     return { scanner: "noseyparker", format: "noseyparker-jsonl", findings, skipped: 0 };
   },
-};
+});

@@ -1,21 +1,66 @@
 import { z } from "zod";
 import { ResidueError, formatZodError } from "../../errors";
 import type { ImageRef } from "../../images/parse-image-ref";
-import type { ParseResult, SeverityLevel } from "../finding";
-import type { ReportDocument } from "../read-document";
+import type { ParseResult } from "../../findings/finding";
+import type { Severity as SeverityLevel } from "../../vocabulary/severity";
+import type { ReportDocument, ReportPart } from "../read/read-document";
 
 export type ParseContext = {
   /** The upload's `image` parameter, already parsed; reports that carry their own image take precedence. */
   image?: ImageRef;
 };
 
-/** One report format. Pure: no database, no I/O. */
+/**
+ * One report format. Pure: no database, no I/O. A parse is a session fed the report's documents in order
+ * (lib/ingest/parse-report.ts is the one driver): a JSON report is one document, JSON lines come as batches of
+ * records, and a large SARIF log as its skeleton and then its results in parts (lib/ingest/read/).
+ */
 export interface ReportParser {
   id: string;
   label: string;
-  /** Cheap structural test on the top-level shape or the first record. */
+  /** Cheap structural test on the top-level shape or the first record (of the first document). */
+  sniff(doc: ReportDocument): boolean;
+  begin(ctx: ParseContext): ParseSession;
+}
+export interface ParseSession {
+  add(part: ReportPart): void;
+  finish(): ParseResult;
+}
+
+const NO_LINES: ReportDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
+
+/**
+ * A format whose documents each parse on their own (every format but SARIF's parts): the session parses each and
+ * concatenates the findings. A session given nothing parses an empty JSON-lines document (an empty report).
+ */
+export function perDocument(format: {
+  id: string;
+  label: string;
   sniff(doc: ReportDocument): boolean;
   parse(doc: ReportDocument, ctx: ParseContext): ParseResult;
+}): ReportParser {
+  return {
+    id: format.id,
+    label: format.label,
+    sniff: format.sniff,
+    begin(ctx) {
+      let result: ParseResult | null = null;
+      return {
+        add(doc) {
+          if (doc.kind === "sarif-results")
+            throw new ResidueError("unprocessable_entity", `A ${format.label} report has no SARIF results.`);
+          const part = format.parse(doc, ctx);
+          if (!result) result = part;
+          else {
+            for (const f of part.findings) result.findings.push(f);
+            result.skipped += part.skipped;
+            result.target ??= part.target;
+          }
+        },
+        finish: () => result ?? format.parse(NO_LINES, ctx),
+      };
+    },
+  };
 }
 
 /** Validates a report against a parser's zod schema; a violation names the JSON path. */

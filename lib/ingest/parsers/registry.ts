@@ -1,13 +1,12 @@
 import { ResidueError } from "../../errors";
 import { neutraliseControls } from "../../safe-text";
-import type { ParseResult } from "../finding";
-import { batchesOf, batchParse } from "../json-lines";
-import type { ReportDocument } from "../read-document";
+import type { ParseResult } from "../../findings/finding";
+import type { ReportDocument } from "../read/read-document";
 import { detectSecretsParser } from "./detect-secrets";
 import { ggshieldParser } from "./ggshield";
 import { gitleaksParser } from "./gitleaks";
 import { noseyparkerParser } from "./noseyparker";
-import type { ParseContext, ReportParser } from "./parser";
+import type { ReportParser } from "./parser";
 import { sarifParser } from "./sarif";
 import { secretlintParser } from "./secretlint";
 import { trivyParser } from "./trivy";
@@ -65,31 +64,8 @@ export function detectParser(doc: ReportDocument, format?: string): ReportParser
 
 const LIMITS = { ruleId: 256, path: 4096, raw: 65_536 } as const;
 
-/** Detects the format and parses; an empty report without a format hint is a clean scan by an unnamed scanner. */
-export function parseReport(doc: ReportDocument, ctx: ParseContext & { format?: string }): ParseResult {
-  if (doc.kind === "jsonl") {
-    const parse = jsonLinesParse(ctx);
-    for (const batch of batchesOf(doc)) parse.add(batch);
-    return parse.finish();
-  }
-  if (!ctx.format && isEmptyReport(doc)) return EMPTY_REPORT();
-  return checkFindings(detectParser(doc, ctx.format).parse(doc, ctx));
-}
-
-/** JSON lines, a batch of records at a time (from memory or streamed from a file): one parser for the report. */
-export function jsonLinesParse(ctx: ParseContext & { format?: string }) {
-  const parse = batchParse((first) => detectParser(first, ctx.format), ctx);
-  return {
-    add: parse.add,
-    finish: () =>
-      checkFindings(
-        parse.result() ?? (ctx.format ? detectParser(EMPTY_LINES, ctx.format).parse(EMPTY_LINES, ctx) : EMPTY_REPORT()),
-      ),
-  };
-}
-
-const EMPTY_LINES: ReportDocument = { kind: "jsonl", lines: [], lineNumbers: [] };
-const EMPTY_REPORT = (): ParseResult => ({ scanner: "unknown", format: "empty", findings: [], skipped: 0 });
+/** What a report with no records at all parses to when no format was asked for: a clean scan by an unnamed scanner. */
+export const EMPTY_REPORT = (): ParseResult => ({ scanner: "unknown", format: "empty", findings: [], skipped: 0 });
 
 /**
  * Limits every parser's output obeys, whichever way the report was read; and the text that will be displayed

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ResidueError } from "../../errors";
 import { tryParseImageRef } from "../../images/parse-image-ref";
-import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../finding";
-import { scanSarifFile } from "../sarif-stream";
+import type { ImageInfo, LayerRef, NormalizedFinding, ParseResult } from "../../findings/finding";
+import type { ReportDocument } from "../read/read-document";
 import { looksLikeCredential } from "../../secrets/credential";
 import {
   interner,
@@ -127,11 +127,32 @@ export const sarifParser: ReportParser = {
     isObject(doc.value) &&
     Array.isArray(doc.value.runs) &&
     ("version" in doc.value || "$schema" in doc.value),
-  parse(doc) {
-    const sarif = parseLog(jsonValue(doc, "SARIF"));
-    const acc = sarifAccumulator(sarif.runs);
-    sarif.runs.forEach((r, i) => (r.results ?? []).forEach((res) => acc.add(i, res)));
-    return acc.result();
+  /**
+   * The first part is the log: whole, or (read in parts, lib/ingest/read/) its skeleton with empty results. Later
+   * parts are more results of its runs, each validated on its own and dropped once it is a finding.
+   */
+  begin() {
+    let acc: ReturnType<typeof sarifAccumulator> | undefined;
+    let n = 0;
+    return {
+      add(part) {
+        if (!acc) {
+          const sarif = parseLog(jsonValue(part as ReportDocument, "SARIF"));
+          acc = sarifAccumulator(sarif.runs);
+          sarif.runs.forEach((r, i) => (r.results ?? []).forEach((res) => acc!.add(i, res)));
+          return;
+        }
+        if (part.kind !== "sarif-results")
+          throw new ResidueError("unprocessable_entity", "A SARIF report is one JSON document.");
+        for (const r of part.results)
+          acc.add(r.run, parseShape(result, parseJsonText(r.json), `SARIF 2.1.0 (result ${++n})`));
+      },
+      finish() {
+        if (!acc)
+          throw new ResidueError("unprocessable_entity", "A SARIF report is one JSON document, not JSON lines.");
+        return acc.result();
+      },
+    };
   },
 };
 
@@ -147,7 +168,7 @@ function parseLog(value: unknown) {
 
 /**
  * Turns results into findings, one at a time, against their run's tool and rules: shared by the whole-document
- * parse and the streaming one (lib/ingest/sarif-stream.ts), which never holds every result at once.
+ * parse and the one in parts (lib/ingest/read/sarif-stream.ts), which never holds every result at once.
  */
 function sarifAccumulator(runs: z.infer<typeof run>[]) {
   const contexts = runs.map((r) => ({
@@ -190,20 +211,6 @@ function sarifAccumulator(runs: z.infer<typeof run>[]) {
       };
     },
   };
-}
-
-/**
- * SARIF from a file, streaming, in two passes: the skeleton (tools, rules, properties: they may come after the
- * results), then each result parsed and validated on its own and dropped once it is a finding.
- */
-export async function parseSarifFile(file: string): Promise<ParseResult> {
-  const sarif = parseLog(parseJsonText(await scanSarifFile(file)));
-  const acc = sarifAccumulator(sarif.runs);
-  let n = 0;
-  await scanSarifFile(file, (runIndex, json) =>
-    acc.add(runIndex, parseShape(result, parseJsonText(json), `SARIF 2.1.0 (result ${++n})`)),
-  );
-  return acc.result();
 }
 
 function parseJsonText(text: string): unknown {

@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { matchedText } from "../../secrets/credential";
-import type { NormalizedFinding } from "../finding";
-import {
-  firstRecord,
-  isObject,
-  jsonValue,
-  parseShape,
-  positiveInt,
-  severityFromWord,
-  type ReportParser,
-} from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { firstRecord, isObject, jsonValue, parseShape, positiveInt, severityFromWord, perDocument } from "./parser";
 
 // secretlint --format json: [{filePath, sourceContent, messages[{ruleId, range:[start,end], loc, severity}]}].
 // sourceContent is the whole file, secrets included: only the matched range is read, then the text is dropped.
@@ -26,7 +18,7 @@ const file = z.looseObject({
   messages: z.array(message),
 });
 
-export const secretlintParser: ReportParser = {
+export const secretlintParser = perDocument({
   id: "secretlint",
   label: "secretlint JSON",
   sniff: (doc) => {
@@ -51,4 +43,4 @@ export const secretlintParser: ReportParser = {
     }
     return { scanner: "secretlint", format: "secretlint-json", findings, skipped: 0 };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { tryParseImageRef } from "../../images/parse-image-ref";
-import type { NormalizedFinding } from "../finding";
-import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, type ReportParser } from "./parser";
+import type { NormalizedFinding } from "../../findings/finding";
+import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, perDocument } from "./parser";
 
 // trivy-operator ExposedSecretReport custom resource (aquasecurity.github.io/v1alpha1), or a List of them.
 // The image is registry.server + artifact.repository + artifact.tag|digest; there is no layer.
@@ -34,7 +34,7 @@ const report = z.looseObject({
 
 const isReport = (v: unknown) => isObject(v) && v.kind === "ExposedSecretReport";
 
-export const trivyOperatorParser: ReportParser = {
+export const trivyOperatorParser = perDocument({
   id: "trivy-operator",
   label: "trivy-operator ExposedSecretReport",
   sniff: (doc) =>
@@ -74,4 +74,4 @@ export const trivyOperatorParser: ReportParser = {
       skipped: 0,
     };
   },
-};
+});

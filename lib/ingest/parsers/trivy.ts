@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
-import type { ImageInfo, NormalizedFinding } from "../finding";
-import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, type ReportParser } from "./parser";
+import type { ImageInfo, NormalizedFinding } from "../../findings/finding";
+import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, perDocument } from "./parser";
 
 // trivy JSON, SchemaVersion 2 (pkg/types/report.go), the legacy schema-1 bare array, and the `trivy k8s` form.
 // Secrets[].Layer = {Digest, DiffID, CreatedBy} for image scans only (pkg/fanal/types/secret.go @dc3c56e).
@@ -64,7 +64,7 @@ const k8s = z.looseObject({
 
 type Result = z.infer<typeof result>;
 
-export const trivyParser: ReportParser = {
+export const trivyParser = perDocument({
   id: "trivy",
   label: "trivy JSON",
   sniff: (doc) => {
@@ -110,7 +110,7 @@ export const trivyParser: ReportParser = {
       ...collect(r.Results ?? [], () => undefined),
     };
   },
-};
+});
 
 function collect(results: Result[], imageOf: (target: string) => ImageRef | undefined) {
   const findings: NormalizedFinding[] = [];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
 import { splitAwsPair } from "../../secrets/credential-kind";
 import { historyPath } from "../../images/history-path";
-import type { NormalizedFinding } from "../finding";
+import type { NormalizedFinding } from "../../findings/finding";
 import {
   firstRecord,
   interner,
@@ -11,7 +11,7 @@ import {
   parseShape,
   positiveInt,
   severityFromLiveness,
-  type ReportParser,
+  perDocument,
 } from "./parser";
 
 // trufflehog v3 `--json`: one object per line (pkg/output/json.go). SourceMetadata.Data.<Source> carries the
@@ -40,7 +40,7 @@ const locationShape = z.looseObject({
 
 const HISTORY = /^image-metadata:history:(\d+):created-by$/;
 
-export const trufflehogParser: ReportParser = {
+export const trufflehogParser = perDocument({
   id: "trufflehog",
   label: "trufflehog v3 JSON lines",
   sniff: (doc) => {
@@ -82,7 +82,7 @@ export const trufflehogParser: ReportParser = {
     });
     return { scanner: "trufflehog", format: "trufflehog-jsonl", target, findings, skipped: 0 };
   },
-};
+});
 
 /**
  * `Raw` is what the detector matched (for AWS the key id, the value gitleaks and Residue report as well); `RawV2`,

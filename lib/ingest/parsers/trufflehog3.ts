@@ -7,7 +7,7 @@ import {
   positiveInt,
   severityFromWord,
   usableRaw,
-  type ReportParser,
+  perDocument,
 } from "./parser";
 
 // trufflehog3 (feeltheajf/trufflehog3) JSON: an array of {rule:{id,message,severity}, path, line (a string), secret}.
@@ -18,7 +18,7 @@ const finding = z.looseObject({
   secret: z.string().optional(),
 });
 
-export const trufflehog3Parser: ReportParser = {
+export const trufflehog3Parser = perDocument({
   id: "trufflehog3",
   label: "trufflehog3 JSON",
   sniff: (doc) => {
@@ -39,4 +39,4 @@ export const trufflehog3Parser: ReportParser = {
     }));
     return { scanner: "trufflehog3", format: "trufflehog3-json", findings, skipped: 0 };
   },
-};
+});

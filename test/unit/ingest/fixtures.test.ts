@@ -1,7 +1,7 @@
 import { credentialOf } from "@/lib/secrets/credential";
 import { describe, expect, it } from "vitest";
 import { detectParser, isEmptyReport } from "@/lib/ingest/parsers/registry";
-import { readDocument } from "@/lib/ingest/read-document";
+import { readDocument } from "@/lib/ingest/read/read-document";
 import { allFixtures, readFixture } from "@/test/helpers/fixtures";
 import { parseFixture, planFixture } from "@/test/helpers/parse";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { recordBatches } from "@/lib/ingest/json-lines";
+import { recordBatches } from "@/lib/ingest/read/json-lines";
 import { trufflehogParser } from "@/lib/ingest/parsers/trufflehog";
-import { jsonLinesParse, parseReport } from "@/lib/ingest/parsers/registry";
-import { readDocument, type JsonLinesDocument } from "@/lib/ingest/read-document";
+import { parseReport, reportParse } from "@/lib/ingest/parse-report";
+import { readDocument, type JsonLinesDocument } from "@/lib/ingest/read/read-document";
 import { readFixture } from "@/test/helpers/fixtures";
 
 const gitLines = readFixture("trufflehog/v3_git.json")
@@ -17,7 +17,7 @@ async function* chunked(text: string, size: number) {
 }
 
 async function streamed(text: string, chunk = 7, format?: string) {
-  const parse = jsonLinesParse({ format });
+  const parse = reportParse({ format });
   for await (const batch of recordBatches(chunked(text, chunk))) parse.add(batch);
   return parse.finish();
 }
@@ -35,7 +35,9 @@ describe("JSON-lines reports, a batch of records at a time", () => {
   it("streamed from chunks, parse to the same findings as every record at once", async () => {
     const text = bigReport();
     const doc = readDocument(text) as JsonLinesDocument;
-    const whole = trufflehogParser.parse(doc, {});
+    const session = trufflehogParser.begin({});
+    session.add(doc);
+    const whole = session.finish();
     const fromChunks = await streamed(text, 4093);
     expect(fromChunks.findings).toHaveLength(2500);
     expect(fromChunks).toEqual({ ...whole, findings: whole.findings });
@@ -64,7 +66,7 @@ describe("JSON-lines reports, a batch of records at a time", () => {
     await expect(streamed(`${gitLines[0]}\n\n${gitLines[1]}\n{"SourceMetadata": nope}\n`)).rejects.toThrow(
       /^Invalid JSON on line 4: /,
     );
-    const parse = jsonLinesParse({});
+    const parse = reportParse({});
     const bad = async function* () {
       yield Buffer.from(`${gitLines[0]}\n`);
       yield Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]);

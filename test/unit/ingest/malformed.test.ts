@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseReport } from "@/lib/ingest/parsers/registry";
-import { readDocument } from "@/lib/ingest/read-document";
+import { parseReport } from "@/lib/ingest/parse-report";
+import { readDocument } from "@/lib/ingest/read/read-document";
 import { readFixture } from "@/test/helpers/fixtures";
 
 const parse = (text: string, format?: string) => parseReport(readDocument(text), { format });

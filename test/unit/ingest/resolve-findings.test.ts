@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NormalizedFinding, ParseResult } from "@/lib/ingest/finding";
+import type { NormalizedFinding, ParseResult } from "@/lib/findings/finding";
 import { resolveFindings } from "@/lib/ingest/resolve-findings";
 import { TEST_KEY } from "@/test/helpers/parse";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseReport } from "@/lib/ingest/parsers/registry";
-import { readDocument } from "@/lib/ingest/read-document";
+import { parseReport } from "@/lib/ingest/parse-report";
+import { readDocument } from "@/lib/ingest/read/read-document";
 import { looksLikeCredential } from "@/lib/secrets/credential";
 
 // SARIF from any tool: only secret results are kept. A code-analysis rule named for passwords is a leak only when

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { transition, type MachineEvent, type StepSnapshot, type Verification } from "@/lib/remediation/state-machine";
-import type { StepKind, StepState } from "@/lib/remediation/schemas";
+import type { StepKind, StepState } from "@/lib/vocabulary/remediation-step";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const step = (kind: StepKind, state: StepState, extra: Partial<StepSnapshot> = {}): StepSnapshot => ({

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { keyedHash, previewOf, scrubHistoryText, secretEvidence } from "@/lib/secrets/identity";
-import type { NormalizedFinding } from "@/lib/ingest/finding";
+import type { NormalizedFinding } from "@/lib/findings/finding";
 
 const key = keyedHash(Buffer.alloc(32, 1));
 const base: NormalizedFinding = { ruleId: "r", detector: "d", severity: "high", path: "/a", source: "file" };

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
+import { withPublic } from "@/lib/api/guards";
 import { buildOpenApi } from "@/lib/api/openapi";
 
 // GET /api/v1/openapi.json – public: the API description, generated from the zod schemas
-export function GET() {
-  return NextResponse.json(buildOpenApi());
-}
+export const GET = withPublic(async () => NextResponse.json(buildOpenApi()));

@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
-import { withToken } from "@/lib/api/with-token";
+import { withActor } from "@/lib/api/guards";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/secrets – the fleet's secrets, filtered, sorted and paged in the database; needs read
-export const GET = withToken(
+export const GET = withActor(
   async ({ searchParams }) => NextResponse.json(await listSecrets(listSecretsQuerySchema.parse(searchParams))),
-  { scope: "read" },
+  { permission: "read", via: "token" },
 );

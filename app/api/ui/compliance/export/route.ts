@@ -1,7 +1,10 @@
-import { withBrowser } from "@/lib/api/with-browser";
+import { withActor } from "@/lib/api/guards";
 import { exportResponse } from "@/lib/api/export-response";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/ui/compliance/export?format=csv|json – findings with mappings and remediation state; any signed-in role
-export const GET = withBrowser(async ({ searchParams }) => exportResponse(searchParams), { permission: "read" });
+export const GET = withActor(async ({ searchParams }) => exportResponse(searchParams), {
+  permission: "read",
+  via: "browser",
+});

@@ -1,7 +1,10 @@
-import { withToken } from "@/lib/api/with-token";
+import { withActor } from "@/lib/api/guards";
 import { exportResponse } from "@/lib/api/export-response";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/compliance/export?format=csv|json – findings with mappings and remediation state; needs read
-export const GET = withToken(async ({ searchParams }) => exportResponse(searchParams), { scope: "read" });
+export const GET = withActor(async ({ searchParams }) => exportResponse(searchParams), {
+  permission: "read",
+  via: "token",
+});

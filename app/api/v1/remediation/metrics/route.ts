@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { withToken } from "@/lib/api/with-token";
+import { withActor } from "@/lib/api/guards";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 const query = z.object({ asOf: z.coerce.date().optional(), repositoryId: z.string().max(64).optional() });
 
 // GET /api/v1/remediation/metrics – MTTR, overdue steps, open exposure (optionally as of a date); needs read
-export const GET = withToken(
+export const GET = withActor(
   async ({ searchParams }) => NextResponse.json(await getRemediationMetrics(query.parse(searchParams))),
-  { scope: "read" },
+  { permission: "read", via: "token" },
 );

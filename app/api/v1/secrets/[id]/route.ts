@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
-import { withToken } from "@/lib/api/with-token";
+import { withActor } from "@/lib/api/guards";
 import { getSecret } from "@/lib/secrets/get-secret";
 import { secretIdParamSchema } from "@/lib/secrets/schemas";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/secrets/{id} – one secret with every registry → repository → tag → digest → layer → path; needs read
-export const GET = withToken(
+export const GET = withActor(
   async ({ params }) => NextResponse.json(await getSecret({ secretId: secretIdParamSchema.parse(params).id })),
-  { scope: "read" },
+  { permission: "read", via: "token" },
 );

@@ -1,0 +1,172 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
+import Busboy from "busboy";
+import { ResidueError } from "../../errors";
+import { createSpoolFile } from "./spool-dir";
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+export function maxUploadBytes(): number {
+  const n = Number(process.env.RESIDUE_MAX_UPLOAD_BYTES ?? DEFAULT_MAX_UPLOAD_BYTES);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_UPLOAD_BYTES;
+}
+
+/** A report spooled to a temporary file: memory stays flat whatever its size. Call `dispose` when done. */
+export type SpooledReport = { file: string; size: number; sha256: string };
+export type Upload = { report: SpooledReport; fields: Record<string, string>; filename?: string; dispose: () => void };
+
+// Content-Encoding values this reader decodes; anything else would be ingested as compressed bytes.
+const GZIP_ENCODING = /^(x-)?gzip$/i;
+const IDENTITY_ENCODING = /^(identity)?$/i;
+
+/**
+ * Reads a report from a request: a raw body or the `file` part of multipart/form-data (other parts become fields),
+ * gunzipped when sent with Content-Encoding: gzip or when the bytes are gzip. The limit applies to the
+ * decompressed size and is enforced while streaming, so an oversized or zip-bomb upload is cut off early, in
+ * every body form. The spool file is private (lib/ingest/spool-dir.ts) and removed on every path out of here
+ * that does not hand it to the caller.
+ */
+export async function readUpload(req: Request, limit = maxUploadBytes()): Promise<Upload> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  const encoding = (req.headers.get("content-encoding") ?? "").trim();
+  if (!GZIP_ENCODING.test(encoding) && !IDENTITY_ENCODING.test(encoding)) {
+    throw new ResidueError(
+      "unsupported_encoding",
+      `Content-Encoding "${encoding.slice(0, 40)}" is not supported: send the report as is or gzip-compressed.`,
+    );
+  }
+  if (!req.body)
+    throw new ResidueError(
+      "bad_request",
+      "The request has no body: send the report as the body or as a multipart `file` part.",
+    );
+  const type = req.headers.get("content-type") ?? "";
+  const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  const spool = createSpoolFile();
+  try {
+    if (/^multipart\/form-data/i.test(type))
+      return { ...(await readMultipart(body, type, limit, spool.file)), dispose: spool.remove };
+    return {
+      report: await spoolTo(body, GZIP_ENCODING.test(encoding), limit, spool.file),
+      fields: {},
+      dispose: spool.remove,
+    };
+  } catch (e) {
+    body.destroy();
+    spool.remove();
+    throw e;
+  }
+}
+
+async function readMultipart(body: Readable, contentType: string, limit: number, target: string) {
+  let bb: ReturnType<typeof Busboy>;
+  try {
+    bb = Busboy({
+      headers: { "content-type": contentType },
+      limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: limit + 1 },
+    });
+  } catch {
+    throw new ResidueError("bad_request", "Malformed multipart body: the Content-Type has no boundary.");
+  }
+  const fields: Record<string, string> = {};
+  let filename: string | undefined;
+  let file: Promise<SpooledReport> | undefined;
+  // The first failure ends the whole read: a file part cut off by the limit must not leave busboy waiting for a
+  // stream nobody reads (that was a hang, and the spool file stayed behind).
+  return new Promise<{ report: SpooledReport; fields: Record<string, string>; filename?: string }>(
+    (resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        body.unpipe(bb);
+        body.destroy();
+        bb.destroy();
+        reject(e instanceof ResidueError ? e : new ResidueError("bad_request", "Malformed multipart body."));
+      };
+      bb.on("field", (name, value) => {
+        fields[name] = value;
+      });
+      bb.on("file", (name, stream, info) => {
+        if (name !== "file" || file) {
+          stream.resume();
+          return;
+        }
+        filename = info.filename;
+        file = spoolTo(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, target);
+        file.catch(fail);
+      });
+      bb.on("error", fail);
+      body.on("error", fail);
+      bb.on("close", () => {
+        if (!file) return fail(new ResidueError("bad_request", "The multipart body has no `file` part."));
+        file.then((report) => {
+          if (settled) return;
+          settled = true;
+          resolve({ report, fields, filename });
+        }, fail);
+      });
+      body.pipe(bb);
+    },
+  );
+}
+
+class Limit extends Transform {
+  size = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+    this.size += chunk.length;
+    if (this.size > this.limit) cb(tooLarge(this.limit));
+    else cb(null, chunk);
+  }
+}
+
+/** Streams the (maybe gzipped) body to a file, hashing and counting the decompressed bytes on the way. */
+async function spoolTo(stream: Readable, gzipHint: boolean, limit: number, target: string): Promise<SpooledReport> {
+  const hash = crypto.createHash("sha256");
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  // Peek at the first bytes: gzip magic 1f 8b means compressed even without the header.
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer | undefined = first.done ? undefined : Buffer.from(first.value as Buffer);
+  const gzip = gzipHint || (head !== undefined && head[0] === 0x1f && head[1] === 0x8b);
+  const source = Readable.from(
+    (async function* () {
+      if (head) yield head;
+      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
+    })(),
+  );
+  // "r+": the spool file exists already (0600); if it was removed meanwhile, fail instead of creating it again.
+  const sink = fs.createWriteStream(target, { flags: "r+" });
+  try {
+    if (gzip) await pipeline(source, new Limit(limit), zlib.createGunzip(), new Limit(limit), tap, sink);
+    else await pipeline(source, new Limit(limit), tap, sink);
+  } catch (e) {
+    if (e instanceof ResidueError) throw e;
+    throw new ResidueError(
+      "bad_request",
+      gzip ? "The gzip stream is corrupt or truncated." : "The upload was interrupted.",
+    );
+  }
+  return { file: target, size, sha256: hash.digest("hex") };
+}
+
+function tooLarge(limit: number) {
+  return new ResidueError(
+    "payload_too_large",
+    `The report is larger than the ${Math.round(limit / 1024 / 1024)} MB limit (RESIDUE_MAX_UPLOAD_BYTES).`,
+  );
+}

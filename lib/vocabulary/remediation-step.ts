@@ -1,0 +1,18 @@
+import { StepKind as StepKindEnum, StepState as StepStateEnum } from "../generated/prisma/enums";
+
+export type StepKind = StepKindEnum;
+export type StepState = StepStateEnum;
+export const STEP_KINDS = Object.values(StepKindEnum) as [StepKind, ...StepKind[]];
+export const STEP_STATES = Object.values(StepStateEnum) as [StepState, ...StepState[]];
+export const STEP_LABEL: Record<StepKind, string> = {
+  rotate: "Rotate the credential",
+  rebuild: "Rebuild without the secret",
+  purge: "Purge old tags and digests",
+};
+export const STEP_STATE_LABEL: Record<StepState, string> = {
+  todo: "To do",
+  in_progress: "In progress",
+  done: "Done, awaiting evidence",
+  verified: "Verified",
+  not_applicable: "Not applicable",
+};
