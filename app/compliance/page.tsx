@@ -1,7 +1,9 @@
+import { Card } from "@/components/ui/card";
+import { FilterSelect } from "@/components/ui/filter-field";
 import Link from "next/link";
 import { Suspense } from "react";
 import { ControlCard } from "@/components/compliance/control-card";
-import { inputClass } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
@@ -83,13 +85,16 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
           Repository
           <input name="repository" defaultValue={q.repository} placeholder="all" className={inputClass} />
         </label>
-        <label className="text-sm font-medium text-slate-700">
-          Trends by
-          <select name="groupBy" defaultValue={q.groupBy} className={inputClass}>
-            <option value="registry">Registry</option>
-            <option value="repository">Repository</option>
-          </select>
-        </label>
+        <FilterSelect
+          label="Trends by"
+          name="groupBy"
+          value={q.groupBy}
+          anyLabel={null}
+          options={[
+            ["registry", "Registry"],
+            ["repository", "Repository"],
+          ]}
+        />
         <label className="text-sm font-medium text-slate-700">
           Weeks
           <input
@@ -127,7 +132,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
         </Suspense>
       </section>
 
-      <section className="mt-8 rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="rules">
+      <Card as="section" className="mt-8" labelledBy="rules">
         <h2 id="rules" className="font-semibold">
           How a status is decided
         </h2>
@@ -141,7 +146,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
         <p className="mt-2 text-slate-600">
           Rules are checked in this order. Figures for a past date are rebuilt from the audit and scan history.
         </p>
-      </section>
+      </Card>
     </>
   );
 }

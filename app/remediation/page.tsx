@@ -1,10 +1,12 @@
 import Link from "next/link";
+import { FilterSelect } from "@/components/ui/filter-field";
+import { DataTable } from "@/components/ui/data-table";
 import { SlaForm } from "@/components/remediation/sla-form";
 import { StepStateBadge } from "@/components/remediation/labels";
 import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
 import { Badge } from "@/components/ui/badge";
-import { inputClass } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { StatCard } from "@/components/ui/stat-card";
@@ -83,40 +85,20 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         aria-label="Filter steps"
       >
         {q.state ? <input type="hidden" name="state" value={q.state} /> : null}
-        <label className="text-sm font-medium text-slate-700">
-          Kind
-          <select name="kind" defaultValue={q.kind ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {STEP_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Owner
-          <select name="owner" defaultValue={q.owner ?? ""} className={inputClass}>
-            <option value="">Anyone</option>
-            <option value="none">No owner</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-700">
-          Severity
-          <select name="severity" defaultValue={q.severity ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {SEVERITY_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Kind" name="kind" value={q.kind} options={STEP_KINDS.map((k) => [k, STEP_LABEL[k]])} />
+        <FilterSelect
+          label="Owner"
+          name="owner"
+          value={q.owner}
+          anyLabel="Anyone"
+          options={[["none", "No owner"], ...users.map((u) => [u.id, u.name] as const)]}
+        />
+        <FilterSelect
+          label="Severity"
+          name="severity"
+          value={q.severity}
+          options={SEVERITIES.map((s) => [s, SEVERITY_LABEL[s]])}
+        />
         <label className="text-sm font-medium text-slate-700">
           Repository
           <input name="repository" defaultValue={q.repository} placeholder="acme/api" className={inputClass} />
@@ -135,70 +117,60 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         </Link>
       </form>
 
-      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Remediation steps, overdue first</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              {["Due", "Step", "Secret", "State", "Owner"].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {board.steps.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-3 py-8 text-center text-slate-600">
-                  {board.total === 0 && !Object.values(filters).some(Boolean) ? (
-                    <>
-                      No remediation work yet. Confirm a secret on the{" "}
-                      <Link className="text-indigo-700 underline" href="/secrets?state=open">
-                        secrets page
-                      </Link>{" "}
-                      to create its plan.
-                    </>
-                  ) : (
-                    "No step matches these filters."
-                  )}
+      <DataTable
+        caption="Remediation steps, overdue first"
+        headers={["Due", "Step", "Secret", "State", "Owner"]}
+        className="mt-4"
+      >
+        {board.steps.length === 0 ? (
+          <tr>
+            <td colSpan={5} className="px-3 py-8 text-center text-slate-600">
+              {board.total === 0 && !Object.values(filters).some(Boolean) ? (
+                <>
+                  No remediation work yet. Confirm a secret on the{" "}
+                  <Link className="text-indigo-700 underline" href="/secrets?state=open">
+                    secrets page
+                  </Link>{" "}
+                  to create its plan.
+                </>
+              ) : (
+                "No step matches these filters."
+              )}
+            </td>
+          </tr>
+        ) : (
+          board.steps.map((st) => {
+            const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
+            return (
+              <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
+                <td className={`px-3 py-2 whitespace-nowrap ${overdue ? "font-semibold text-red-700" : ""}`}>
+                  {st.dueAt ? day(st.dueAt) : "—"}
+                  {overdue ? " (overdue)" : ""}
                 </td>
+                <td className="px-3 py-2">
+                  {STEP_LABEL[st.kind]}
+                  {st.repository ? (
+                    <div className="font-mono text-xs text-slate-600">
+                      {st.repository.registry.host}/{st.repository.name}
+                    </div>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2">
+                  <Badge tone={st.secret.severity}>{st.secret.severity}</Badge>{" "}
+                  <Link href={`/secrets/${st.secret.id}`} className="text-indigo-700 hover:underline">
+                    {st.secret.title ?? st.secret.ruleId}
+                  </Link>{" "}
+                  <code className="text-xs">{st.secret.redactedPreview}</code>
+                </td>
+                <td className="px-3 py-2">
+                  <StepStateBadge state={st.state} />
+                </td>
+                <td className="px-3 py-2">{st.owner?.name ?? <span className="text-slate-400">—</span>}</td>
               </tr>
-            ) : (
-              board.steps.map((st) => {
-                const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
-                return (
-                  <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
-                    <td className={`px-3 py-2 whitespace-nowrap ${overdue ? "font-semibold text-red-700" : ""}`}>
-                      {st.dueAt ? day(st.dueAt) : "—"}
-                      {overdue ? " (overdue)" : ""}
-                    </td>
-                    <td className="px-3 py-2">
-                      {STEP_LABEL[st.kind]}
-                      {st.repository ? (
-                        <div className="font-mono text-xs text-slate-600">
-                          {st.repository.registry.host}/{st.repository.name}
-                        </div>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      <Badge tone={st.secret.severity}>{st.secret.severity}</Badge>{" "}
-                      <Link href={`/secrets/${st.secret.id}`} className="text-indigo-700 hover:underline">
-                        {st.secret.title ?? st.secret.ruleId}
-                      </Link>{" "}
-                      <code className="text-xs">{st.secret.redactedPreview}</code>
-                    </td>
-                    <td className="px-3 py-2">
-                      <StepStateBadge state={st.state} />
-                    </td>
-                    <td className="px-3 py-2">{st.owner?.name ?? <span className="text-slate-400">—</span>}</td>
-                  </tr>
-                );
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
+            );
+          })
+        )}
+      </DataTable>
       <Pager path="/remediation" params={filters} page={q.page} pageSize={q.pageSize} total={board.total} />
 
       <section className="mt-8 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="sla">

@@ -1,4 +1,6 @@
+import { EmptyState } from "@/components/ui/card";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { Badge } from "@/components/ui/badge";
@@ -30,68 +32,57 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
         }
       />
       {total === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
+        <EmptyState>
           No scans yet.{" "}
           <Link className="font-medium text-indigo-700 underline" href="/upload">
             Upload a report
           </Link>{" "}
           or post one from CI (see the README).
-        </div>
+        </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Ingested scans</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                {[
-                  "Ingested",
-                  "Scanner",
-                  "Image / target",
-                  "Findings",
-                  "New secrets",
-                  "New occurrences",
-                  "Skipped",
-                  "By",
-                ].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {scans.map((s) => (
-                <tr key={s.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">{minute(s.createdAt)}</td>
-                  <td className="px-3 py-2">
-                    {s.toolName ?? s.scanner} <span className="text-xs text-slate-500">{s.scannerVersion ?? ""}</span>{" "}
-                    <Badge>{s.format}</Badge>
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    {s.image
-                      ? `${s.image.repository.registry.host}/${s.image.repository.name}${s.image.digestKind === "unresolved" ? "" : `@${shortDigest(s.image.digest)}`}`
-                      : (s.target ?? "—")}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">
-                    {s.findingsCount > 0 ? (
-                      <Link className="text-indigo-700 underline" href={`/secrets?scan=${s.id}`}>
-                        {s.findingsCount}
-                      </Link>
-                    ) : (
-                      0
-                    )}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{s.newSecrets}</td>
-                  <td className="px-3 py-2 tabular-nums">{s.newOccurrences}</td>
-                  <td className="px-3 py-2 tabular-nums">{s.skippedCount}</td>
-                  <td className="px-3 py-2 text-xs">
-                    {s.uploader?.email ?? (s.uploaderToken ? `token ${s.uploaderToken.name}` : "browser")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Ingested scans"
+          headers={[
+            "Ingested",
+            "Scanner",
+            "Image / target",
+            "Findings",
+            "New secrets",
+            "New occurrences",
+            "Skipped",
+            "By",
+          ]}
+        >
+          {scans.map((s) => (
+            <tr key={s.id}>
+              <td className="px-3 py-2 whitespace-nowrap">{minute(s.createdAt)}</td>
+              <td className="px-3 py-2">
+                {s.toolName ?? s.scanner} <span className="text-xs text-slate-500">{s.scannerVersion ?? ""}</span>{" "}
+                <Badge>{s.format}</Badge>
+              </td>
+              <td className="px-3 py-2 font-mono text-xs">
+                {s.image
+                  ? `${s.image.repository.registry.host}/${s.image.repository.name}${s.image.digestKind === "unresolved" ? "" : `@${shortDigest(s.image.digest)}`}`
+                  : (s.target ?? "—")}
+              </td>
+              <td className="px-3 py-2 tabular-nums">
+                {s.findingsCount > 0 ? (
+                  <Link className="text-indigo-700 underline" href={`/secrets?scan=${s.id}`}>
+                    {s.findingsCount}
+                  </Link>
+                ) : (
+                  0
+                )}
+              </td>
+              <td className="px-3 py-2 tabular-nums">{s.newSecrets}</td>
+              <td className="px-3 py-2 tabular-nums">{s.newOccurrences}</td>
+              <td className="px-3 py-2 tabular-nums">{s.skippedCount}</td>
+              <td className="px-3 py-2 text-xs">
+                {s.uploader?.email ?? (s.uploaderToken ? `token ${s.uploaderToken.name}` : "browser")}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager path="/scans" params={{}} page={page} pageSize={pageSize} total={total} />
     </>

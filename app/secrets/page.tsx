@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { SecretsTable } from "@/components/secrets/secrets-table";
+import { jsonified } from "@/lib/json";
 import { listSecrets } from "@/lib/secrets/list-secrets";
 import { listSecretsQuerySchema } from "@/lib/secrets/schemas";
 import { formatZodError } from "@/lib/errors";
@@ -42,7 +43,7 @@ export default async function SecretsPage({
         title="Secrets"
         description="Every leaked credential in the fleet, once, however many images, tags and layers carry it."
       />
-      <SecretsTable data={JSON.parse(JSON.stringify(data))} query={raw} users={users} canTriage={can(me, "triage")} />
+      <SecretsTable data={jsonified(data)} query={raw} users={users} canTriage={can(me, "triage")} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 import { useActionState, useState } from "react";
 import { createTokenAction } from "@/lib/actions/create-token";
-import { Field, FormMessage, inputClass, secondaryButtonClass, SubmitButton } from "@/components/ui/form";
+import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
+import { inputClass, secondaryButtonClass } from "@/components/ui/styles";
 import { SCOPE_HELP, TOKEN_SCOPES } from "@/lib/access/permissions";
 
 export function CreateTokenForm() {

@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
 import { createUserAction } from "@/lib/actions/create-user";
-import { Field, FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
+import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES } from "@/lib/access/permissions";
 
 export function CreateUserForm({ minPassword }: { minPassword: number }) {

@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { revokeTokenAction } from "@/lib/actions/revoke-token";
-import { secondaryButtonClass } from "@/components/ui/form";
+import { secondaryButtonClass } from "@/components/ui/styles";
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
   const [pending, start] = useTransition();

@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { updateUserAction } from "@/lib/actions/update-user";
-import { secondaryButtonClass } from "@/components/ui/form";
+import { secondaryButtonClass } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/access/permissions";
 
 export function UserRowControls({

@@ -1,7 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { buttonClass, Field, FormMessage, inputClass } from "@/components/ui/form";
+import { Field, FormMessage } from "@/components/ui/form";
+import { buttonClass, inputClass } from "@/components/ui/styles";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 
 /** Signs in through better-auth's endpoint; the session cookie it sets is httpOnly. */

@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { createFirstAdminAction } from "@/lib/actions/create-first-admin";
-import { Field, FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
+import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 
 export function SetupForm({ minPassword }: { minPassword: number }) {
   const [state, action] = useActionState(createFirstAdminAction, null);

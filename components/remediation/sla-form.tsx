@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
 import { setSlaAction } from "@/lib/actions/set-sla";
-import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
+import { FormMessage, SubmitButton } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 import type { SlaDays } from "@/lib/remediation/schemas";
 
 export function SlaForm({ sla }: { sla: SlaDays }) {

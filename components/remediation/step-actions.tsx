@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { applyStepEventAction } from "@/lib/actions/apply-step-event";
-import { inputClass, secondaryButtonClass } from "@/components/ui/form";
+import { inputClass, secondaryButtonClass } from "@/components/ui/styles";
 import type { Assignable } from "@/components/secrets/assign-select";
 
 type Step = {

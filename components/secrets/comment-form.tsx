@@ -1,7 +1,8 @@
 "use client";
 import { useActionState, useRef } from "react";
 import { addCommentAction } from "@/lib/actions/add-comment";
-import { FormMessage, inputClass, SubmitButton } from "@/components/ui/form";
+import { FormMessage, SubmitButton } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/styles";
 
 export function CommentForm({ secretId }: { secretId: string }) {
   const ref = useRef<HTMLFormElement>(null);

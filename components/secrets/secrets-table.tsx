@@ -1,4 +1,5 @@
 "use client";
+import { EmptyState } from "@/components/ui/card";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
@@ -12,32 +13,18 @@ import {
   type VisibilityState,
 } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
-import { secondaryButtonClass } from "@/components/ui/form";
+import { secondaryButtonClass } from "@/components/ui/styles";
 import { AssignSelect, type Assignable } from "./assign-select";
 import { day } from "./labels";
-import { OPEN_STATES, TRIAGE_LABEL, TRIAGE_STATES, type TriageState } from "@/lib/vocabulary/triage-state";
-import { SEVERITIES, SEVERITY_LABEL, type Severity } from "@/lib/vocabulary/severity";
+import { OPEN_STATES, TRIAGE_LABEL, TRIAGE_STATES } from "@/lib/vocabulary/triage-state";
+import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
 import { TriageForm } from "./triage-form";
+import type { Jsonified } from "@/lib/json";
+import type { listSecrets } from "@/lib/secrets/list-secrets";
 
-type Row = {
-  id: string;
-  detector: string;
-  ruleId: string;
-  title: string | null;
-  redactedPreview: string;
-  severity: Severity;
-  triageState: TriageState;
-  verifiedLive: boolean | null;
-  regression: boolean;
-  occurrenceCount: number;
-  imageCount: number;
-  residueCount: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  remediatedAt: string | null;
-  assignee: { name: string } | null;
-};
-type Data = { total: number; page: number; pageSize: number; secrets: Row[] };
+// What listSecrets returns, as the page hands it over (dates as strings).
+type Data = Jsonified<Awaited<ReturnType<typeof listSecrets>>>;
+type Row = Data["secrets"][number];
 
 const col = createColumnHelper<Row>();
 const SORT_ID: Record<string, string> = {
@@ -391,7 +378,7 @@ export function SecretsTable({
       ) : null}
 
       {data.total === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
+        <EmptyState>
           {filtered ? (
             <>
               No secret matches these filters.{" "}
@@ -409,7 +396,7 @@ export function SecretsTable({
               to start.
             </>
           )}
-        </div>
+        </EmptyState>
       ) : (
         <div
           className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${pending ? "opacity-60" : ""}`}

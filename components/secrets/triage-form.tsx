@@ -1,7 +1,8 @@
 "use client";
 import { useState, useTransition } from "react";
 import { triageSecretsAction } from "@/lib/actions/triage-secrets";
-import { buttonClass, FormMessage, inputClass } from "@/components/ui/form";
+import { FormMessage } from "@/components/ui/form";
+import { buttonClass, inputClass } from "@/components/ui/styles";
 import { TRIAGE_HELP, TRIAGE_LABEL, TRIAGE_STATES, type TriageState } from "@/lib/vocabulary/triage-state";
 
 /** One triage decision for one or many secrets (the secret page and the table's bulk bar share it). */

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { exportStream } from "../compliance/export-findings";
+import { EXPORT_WRITERS, exportStream } from "../compliance/export-findings";
 import { asOfDate, complianceQuerySchema } from "../compliance/schemas";
 
-const formatSchema = z.object({ format: z.enum(["csv", "json"]).default("csv") });
+const formatSchema = z.object({
+  format: z.enum(Object.keys(EXPORT_WRITERS) as [keyof typeof EXPORT_WRITERS]).default("csv"),
+});
 
 /**
  * The findings export as a download, for the same scope and date as the compliance page it was asked from
@@ -13,10 +15,11 @@ export function exportResponse(searchParams: Record<string, string>): Response {
   const q = complianceQuerySchema.parse(searchParams);
   const asOf = asOfDate(q);
   const stamp = asOf.toISOString().slice(0, 10);
-  return new Response(exportStream(format, { asOf, scope: { registry: q.registry, repository: q.repository } }), {
+  const writer = EXPORT_WRITERS[format];
+  return new Response(exportStream(writer, { asOf, scope: { registry: q.registry, repository: q.repository } }), {
     headers: {
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      "content-disposition": `attachment; filename="residue-findings-${stamp}.${format}"`,
+      "content-type": writer.contentType,
+      "content-disposition": `attachment; filename="residue-findings-${stamp}.${writer.extension}"`,
       "cache-control": "no-store",
     },
   });

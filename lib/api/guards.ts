@@ -6,8 +6,8 @@ import { userFromHeaders } from "../auth/current-user";
 import { ResidueError, toErrorResponse } from "../errors";
 import { crossSiteRefusal } from "./same-origin";
 
-type Ctx = { params: Promise<Record<string, string>> };
-type Request = { req: NextRequest; params: Record<string, string>; searchParams: Record<string, string> };
+type Ctx = { params: Promise<Record<string, string | string[]>> };
+type Request = { req: NextRequest; params: Record<string, string | string[]>; searchParams: Record<string, string> };
 
 /**
  * How a caller proves who it is: `token` (an API token in `Authorization: Bearer`, for CI and scripts) or `browser`

@@ -8,7 +8,7 @@ import { reportCache } from "./report-cache";
 import { FINDING_TYPE_SQL } from "../vocabulary/sql";
 import { exposedImages } from "./image-exposure";
 import { isFleetWide, scansInScope, secretInScope, type Scope } from "./scope";
-import { openAsOf, stateOfS } from "./state-as-of";
+import { openAsOf, secretStateAt } from "./state-as-of";
 
 export type { Scope } from "./scope";
 
@@ -22,7 +22,7 @@ const inScope = (types: FindingType[]) => Prisma.raw(`(${types.join(" OR ")})`);
  * of the open ones, folded per image, for the image and registry counts.
  */
 async function computeSummary(asOf: Date, scope: Scope) {
-  const state = stateOfS(asOf);
+  const state = secretStateAt(asOf);
   const fleetWide = isFleetWide(scope);
   // The secrets a report covers; `img` repeats the condition on Secret itself rather than joining `per`, whose
   // row count the planner cannot see (it hashed all 1M occurrences to probe 33,000 open secrets).

@@ -2,7 +2,7 @@ import { getDb } from "../db";
 import { CATALOGUE_VERSION, controlsFor } from "./catalogue";
 import { findingTypes } from "../vocabulary/finding-type";
 import { occurrenceInScope, scopeLabel, secretInScope, type Scope } from "./scope";
-import { stateOfS } from "./state-as-of";
+import { secretStateAt } from "./state-as-of";
 
 const BATCH = 1000;
 /** Names listed per secret and column; the count beside them is always complete. */
@@ -78,7 +78,7 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
         next_due: Date | null;
       }[]
     >`
-      SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, ${stateOfS(asOf)} AS "triageState", s."triageReason", s."redactedPreview",
+      SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, ${secretStateAt(asOf)} AS "triageState", s."triageReason", s."redactedPreview",
         s."firstSeenAt", s."lastSeenAt", CASE WHEN s."remediatedAt" <= ${at}::timestamp THEN s."remediatedAt" END AS "remediatedAt",
         s."residueCount", s."inFinalFs", s."inHistory", s."inConfig", s."inSharedLayer",
         c.occurrences, c.images, c.repositories, c.registries, c."registryNames", c."repositoryNames",
@@ -160,28 +160,52 @@ export function csvCell(v: string | number | null): string {
   return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The export as a streamed HTTP body: CSV with a header row, or a JSON array. */
-export function exportStream(format: "csv" | "json", query: ExportQuery): ReadableStream<Uint8Array> {
+/** How the export is written: one interface, one writer per download format. */
+export interface ExportWriter {
+  contentType: string;
+  extension: string;
+  /** Text before the first row, around each batch of rows (`first`: the batch is the first), after the last. */
+  begin(): string;
+  rows(rows: ExportRow[], first: boolean): string;
+  end(): string;
+}
+
+export const EXPORT_WRITERS = {
+  csv: {
+    contentType: "text/csv; charset=utf-8",
+    extension: "csv",
+    begin: () => `${EXPORT_COLUMNS.join(",")}\n`,
+    rows: (rows) => rows.map((r) => EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n",
+    end: () => "",
+  },
+  json: {
+    contentType: "application/json; charset=utf-8",
+    extension: "json",
+    begin: () => "[",
+    rows: (rows, first) => rows.map((r, i) => `${first && i === 0 ? "" : ","}\n${JSON.stringify(r)}`).join(""),
+    end: () => "]\n",
+  },
+} satisfies Record<string, ExportWriter>;
+export type ExportFormat = keyof typeof EXPORT_WRITERS;
+
+/** The export as a streamed HTTP body, in the writer's format. */
+export function exportStream(writer: ExportWriter, query: ExportQuery): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const batches = exportFindings(query);
   let first = true;
   return new ReadableStream({
     async start(ctl) {
-      ctl.enqueue(enc.encode(format === "csv" ? `${EXPORT_COLUMNS.join(",")}\n` : "["));
+      ctl.enqueue(enc.encode(writer.begin()));
     },
     async pull(ctl) {
       const { value, done } = await batches.next();
       if (done) {
-        if (format === "json") ctl.enqueue(enc.encode("]\n"));
+        ctl.enqueue(enc.encode(writer.end()));
         ctl.close();
         return;
       }
-      const text =
-        format === "csv"
-          ? value.map((r) => EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n"
-          : value.map((r, i) => `${first && i === 0 ? "" : ","}\n${JSON.stringify(r)}`).join("");
+      ctl.enqueue(enc.encode(writer.rows(value, first)));
       first = false;
-      ctl.enqueue(enc.encode(text));
     },
     async cancel() {
       await batches.return(undefined);

@@ -2,7 +2,7 @@ import { Prisma } from "../generated/prisma/client";
 import { FINDING_TYPE_IDS as TYPES, FINDING_TYPES } from "../vocabulary/finding-type";
 import { FINDING_TYPE_SQL } from "../vocabulary/sql";
 import { isFleetWide, occurrenceInScope, type Scope } from "./scope";
-import { isCurrent, openAsOf, stateOfS } from "./state-as-of";
+import { isCurrent, openAsOf, secretStateAt } from "./state-as-of";
 
 /**
  * The images that hold an open secret as of a date, one row each with a boolean per finding type of the open
@@ -29,6 +29,6 @@ export function exposedImages(opts: { asOf: Date; scope: Scope; covered: Prisma.
   return Prisma.sql`
     SELECT o."imageId", ${Prisma.join(TYPES.map((t) => Prisma.sql`bool_or(${FINDING_TYPE_SQL[t]}) AS ${Prisma.raw(t)}`))}
     FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId"
-    WHERE ${opts.covered} AND ${openAsOf(stateOfS(opts.asOf), opts.asOf)} AND ${occurrenceInScope("o", opts.scope, opts.asOf)}
+    WHERE ${opts.covered} AND ${openAsOf(secretStateAt(opts.asOf), opts.asOf)} AND ${occurrenceInScope("o", opts.scope, opts.asOf)}
     GROUP BY o."imageId"`;
 }

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import type { Severity } from "../vocabulary/severity";
 import { occurrenceInScope, scansInScope, secretInScope, type Scope } from "./scope";
-import { openAsOf, stateOfS } from "./state-as-of";
+import { openAsOf, secretStateAt } from "./state-as-of";
 
 /** Open secrets a printed report lists in full; past this it says how many it left out and links the export. */
 export const REPORT_ROW_LIMIT = 5_000;
@@ -17,7 +17,7 @@ export async function getPeriodActivity(from: Date, to: Date, scope: Scope) {
       SELECT count(*) FILTER (WHERE s."firstSeenAt" >= ${from}::timestamp)::int AS found,
              count(*) FILTER (WHERE s."confirmedAt" BETWEEN ${from}::timestamp AND ${to}::timestamp)::int AS confirmed,
              count(*) FILTER (WHERE s."remediatedAt" BETWEEN ${from}::timestamp AND ${to}::timestamp)::int AS remediated,
-             count(*) FILTER (WHERE ${openAsOf(stateOfS(to), to)})::int AS open,
+             count(*) FILTER (WHERE ${openAsOf(secretStateAt(to), to)})::int AS open,
              (${scansInScope(scope, to)} - ${scansInScope(scope, from)})::int AS scans
       FROM "Secret" s WHERE ${secretInScope("s", scope, to)}`,
     db.$queryRaw<
@@ -32,9 +32,9 @@ export async function getPeriodActivity(from: Date, to: Date, scope: Scope) {
         firstSeenAt: Date;
       }[]
     >`
-      SELECT s.id, s."ruleId", s.title, s.severity::text AS severity, ${stateOfS(to)} AS "triageState", s."redactedPreview", s."firstSeenAt",
+      SELECT s.id, s."ruleId", s.title, s.severity::text AS severity, ${secretStateAt(to)} AS "triageState", s."redactedPreview", s."firstSeenAt",
         (SELECT count(DISTINCT o."imageId")::int FROM "Occurrence" o WHERE o."secretId" = s.id AND ${occurrenceInScope("o", scope, to)}) AS "imageCount"
-      FROM "Secret" s WHERE ${secretInScope("s", scope, to)} AND ${openAsOf(stateOfS(to), to)}
+      FROM "Secret" s WHERE ${secretInScope("s", scope, to)} AND ${openAsOf(secretStateAt(to), to)}
       ORDER BY s.severity, s."imageCount" DESC, s.id LIMIT ${REPORT_ROW_LIMIT}`,
   ]);
   return { ...counts!, openSecrets: open };

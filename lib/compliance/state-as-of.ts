@@ -31,5 +31,5 @@ const CURRENT_WINDOW_MS = 5_000;
 export const isCurrent = (asOf: Date) => Date.now() - asOf.getTime() < CURRENT_WINDOW_MS;
 
 /** The state of the secret aliased `s` as of a date: its column for "now" (expiry applied), else replayed. */
-export const stateOfS = (asOf: Date) =>
+export const secretStateAt = (asOf: Date) =>
   isCurrent(asOf) ? effectiveStateSql("s", asOf) : stateAsOf(Prisma.sql`s.id`, asOf);

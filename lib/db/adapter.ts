@@ -26,7 +26,7 @@ export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   const url = opts.url ?? (opts.pgliteDir ? undefined : databaseUrl());
   if (url) {
     // No JIT: Residue's queries are short, and when a plan's estimated cost is high (hashed subplans over the
-    // occurrence table) PostgreSQL spent more time compiling than running it (296 of 530 ms for a text search).
+    // occurrence table) PostgreSQL spent more time compiling than running it (more than half of a text search).
     const factory = atomicScripts(new PrismaPg({ connectionString: url, max: poolSize(), options: "-c jit=off" }));
     return { kind: "postgresql", factory, close: async () => {} };
   }
@@ -51,7 +51,7 @@ export const openPGlite = (dir: string) =>
 
 const PGLITE_EXTENSIONS = { pg_trgm };
 // The embedded database lives in the server's own memory, and PGlite touches all of its buffer pool at start:
-// 128 MB by default. 32 MB took 118 MiB off the idle server; pages past it come from the OS page cache, and
+// 128 MB by default. 32 MB takes most of that off the idle server; pages past it come from the OS page cache, and
 // queries at 1M occurrences measured the same.
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
 

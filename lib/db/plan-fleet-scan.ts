@@ -2,8 +2,8 @@ import type { Prisma } from "../generated/prisma/client";
 
 /**
  * Planner settings for the rest of a report's transaction. Fleet-wide, a report reads most of the occurrence
- * table: one hashed pass beats walking it in secret order by index, the plan PostgreSQL picks otherwise (3-4×
- * slower at 1M occurrences; for the remediation metrics, 33,000 bitmap scans and 3.6 s). A registry or
+ * table: one hashed pass beats walking it in secret order by index, the plan PostgreSQL picks otherwise (several
+ * times slower at 1M occurrences; for the remediation metrics, a bitmap scan per open secret). A registry or
  * repository scope selects few secrets, where index lookups are right.
  */
 export async function planFleetScan(tx: Prisma.TransactionClient, fleetWide: boolean): Promise<void> {

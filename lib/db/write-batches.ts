@@ -4,8 +4,8 @@ import type { Prisma } from "../generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
-// 2,500 rows a statement: the same ingest time as 5,000 (100,000 rows, PostgreSQL, within noise), and a 193 MiB
-// upload peaked at 465-481 MiB on PGlite instead of 476-527 (each batch's JSON and its copies are garbage after it).
+// 2,500 rows a statement: the same ingest time as 5,000 (within noise), and a lower peak of memory on a large upload
+// (each batch's JSON and its copies are garbage after it).
 const CHUNK = 2500;
 
 export function chunks<T>(rows: T[]): T[][] {

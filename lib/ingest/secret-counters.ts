@@ -14,32 +14,32 @@ export async function probeKnown(
   rows: {
     secret: string;
     image: string;
-    lkey: string;
-    lid: string | null;
+    layer_key: string;
+    layer_id: string | null;
     path: string;
     line: number;
     source: string;
-    did: string | null;
+    deleted_in: string | null;
   }[],
 ) {
   return tx.$queryRaw<(CounterDelta & { secretId: string })[]>`
     WITH x AS (
       SELECT x.*, i."repositoryId" AS repo
-      FROM json_to_recordset(${rowsJson(rows)}::json) AS x(secret text, image text, lkey text, lid text, path text, line int, source text, did text)
+      FROM json_to_recordset(${rowsJson(rows)}::json) AS x(secret text, image text, layer_key text, layer_id text, path text, line int, source text, deleted_in text)
       JOIN "Image" i ON i.id = x.image
     ), seen AS (
       SELECT x.*,
         NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret) AS new_image,
         NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."repositoryId" = x.repo AND o."secretId" = x.secret) AS new_repo,
-        x.lid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.lid AND o."secretId" = x.secret) AS new_layer,
-        x.did IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret AND o."layerKey" = x.lkey
+        x.layer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.layer_id AND o."secretId" = x.secret) AS new_layer,
+        x.deleted_in IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret AND o."layerKey" = x.layer_key
                                       AND o.path = x.path AND o.line = x.line AND NOT o.residue) AS flipped,
-        x.source = 'file' AND x.did IS NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret
-                                      AND o."layerKey" = x.lkey AND o.path = x.path AND o.line = x.line AND o.residue) AS present
+        x.source = 'file' AND x.deleted_in IS NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret
+                                      AND o."layerKey" = x.layer_key AND o.path = x.path AND o.line = x.line AND o.residue) AS present
       FROM x
     )
-    SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, lkey, path, line)) FILTER (WHERE flipped))::int AS residue,
-      (count(DISTINCT image) FILTER (WHERE new_image))::int AS images, (count(DISTINCT lid) FILTER (WHERE new_layer))::int AS layers,
+    SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, layer_key, path, line)) FILTER (WHERE flipped))::int AS residue,
+      (count(DISTINCT image) FILTER (WHERE new_image))::int AS images, (count(DISTINCT layer_id) FILTER (WHERE new_layer))::int AS layers,
       COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_repo), '{}') AS "newRepositories",
       COALESCE(array_agg(DISTINCT repo) FILTER (WHERE new_image), '{}') AS "freshRepositories",
       bool_or(present) AS present, bool_or(source = 'history') AS history, bool_or(source IN ('env', 'config')) AS config,
@@ -63,8 +63,8 @@ export type NewSecretCounts = {
 /**
  * Each secret's counters as if the plan held all its occurrences, which is exact for the secrets this upload
  * inserts: they go into the insert itself, and the occurrences of a new secret are never read back. (Reading them
- * back joined 10,000 new secrets to an Occurrence table the planner had no statistics for yet, and took two
- * minutes in a CI run on PostgreSQL.) Keys of the plan map one to one to rows: an image to (registry, repository,
+ * back joined every new secret to an Occurrence table the planner had no statistics for yet, and took minutes in a
+ * CI run on PostgreSQL.) Keys of the plan map one to one to rows: an image to (registry, repository,
  * digest), a layer to its key, so distinct keys count distinct rows.
  */
 export function countsIfNew(plan: Pick<IngestPlan, "images" | "occurrences">): Map<string, NewSecretCounts> {

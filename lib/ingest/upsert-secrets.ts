@@ -265,7 +265,7 @@ async function linksByPlace(
   const images = [...new Set(mine.map((m) => m.image))].sort();
   const paths = [...new Set(mine.map((m) => norm(m.path)))].sort();
   // Index lookups by layer and by image, whatever the statistics say: right after a large first upload the planner
-  // may take Occurrence for empty and scan it whole for each of these (0.5 s per report in a fleet of them).
+  // may take Occurrence for empty and scan it whole for each of these, on every report of a fleet.
   await tx.$executeRaw`SELECT set_config('enable_seqscan', 'off', true)`;
   const rows = await tx.$queryRaw<
     {

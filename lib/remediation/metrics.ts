@@ -1,7 +1,7 @@
 import { reportCache } from "../compliance/report-cache";
 import { exposedImages } from "../compliance/image-exposure";
 import { isFleetWide, secretInScope } from "../compliance/scope";
-import { openAsOf, stateOfS } from "../compliance/state-as-of";
+import { openAsOf, secretStateAt } from "../compliance/state-as-of";
 import { getDb } from "../db";
 import { planFleetScan } from "../db/plan-fleet-scan";
 
@@ -26,7 +26,7 @@ export async function getRemediationMetrics(
  */
 async function computeMetrics({ asOf, repositoryId }: MetricsQuery & { asOf: Date }) {
   const scope = { repositoryId };
-  const state = stateOfS(asOf);
+  const state = secretStateAt(asOf);
   const covered = secretInScope("s", scope, asOf);
   const [row] = await getDb().$transaction(async (tx) => {
     await planFleetScan(tx, isFleetWide(scope));

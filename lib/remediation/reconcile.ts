@@ -172,7 +172,7 @@ export async function refreshRemediated(tx: Tx, secretIds: string[], now: Date) 
   const ids = [...new Set(secretIds)].sort();
   if (!ids.length) return;
   // Single-table steps: Secret joined to an aggregate over its own rows can be planned as one run of the aggregate
-  // per secret (two minutes for 10,000 new secrets on a table the planner had no statistics for).
+  // per secret (minutes for an upload of many new secrets, on a table the planner had no statistics for).
   const plans = await tx.$queryRaw<{ id: string; done: boolean }[]>`
     SELECT "secretId" AS id, bool_and(state IN ('verified', 'not_applicable')) AS done FROM "RemediationStep"
     WHERE "secretId" = ANY(${ids}::text[]) GROUP BY "secretId"`;

@@ -26,7 +26,7 @@ const NOT_CREDENTIALS = new Set(["AWSAccountID"]);
 /** At most this many secrets are reported per file; a file holding more is reported as truncated. */
 export const MAX_MATCHES_PER_FILE = 100;
 // Large texts are linted in windows: the rule engine's cost grows faster than linearly with the matches in one
-// text (8,000 tokens in one file took 8 s, 16,000 took 25 s), a window's cost is bounded, so a file costs time in
+// text (twice the tokens took three times as long), a window's cost is bounded, so a file costs time in
 // proportion to its size. Windows overlap by more than the longest credential (a 4096-bit PEM key is ~3.3 KB).
 const WINDOW = 64 * 1024;
 const OVERLAP = 8 * 1024;

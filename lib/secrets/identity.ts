@@ -33,7 +33,7 @@ export type KeyedHash = (data: string) => string;
 
 /**
  * HMAC-SHA256 under the server key, remembering what it hashed: one ingest's findings repeat the same inputs (a
- * key in every layer and path of an image), and createHmac per finding was ~0.7 s of CPU for 100,000 findings.
+ * key in every layer and path of an image), and a createHmac per finding was most of identity's CPU time.
  * Make one per ingest; it holds keyed hashes only, never a raw value.
  */
 export function keyedHash(serverKey: Buffer): KeyedHash {

@@ -109,15 +109,15 @@ export async function mergeSecrets(
       SELECT (array_agg(id ORDER BY ("secretId" = survivor) DESC, "firstSeenAt", id))[1] AS keep,
              min("firstSeenAt") AS first, max("lastSeenAt") AS last, bool_or(residue) AS residue,
              (array_agg("lastScanId" ORDER BY "lastSeenAt" DESC))[1] AS scan,
-             (array_agg("deletedInLayerId") FILTER (WHERE "deletedInLayerId" IS NOT NULL))[1] AS did,
-             (array_agg("deletedInPosition") FILTER (WHERE "deletedInPosition" IS NOT NULL))[1] AS dpos,
+             (array_agg("deletedInLayerId") FILTER (WHERE "deletedInLayerId" IS NOT NULL))[1] AS deleted_in,
+             (array_agg("deletedInPosition") FILTER (WHERE "deletedInPosition" IS NOT NULL))[1] AS deleted_position,
              (array_agg("createdBy") FILTER (WHERE "createdBy" IS NOT NULL))[1] AS created,
-             (array_agg("layerPosition") FILTER (WHERE "layerPosition" IS NOT NULL))[1] AS lpos
+             (array_agg("layerPosition") FILTER (WHERE "layerPosition" IS NOT NULL))[1] AS layer_position
       FROM o GROUP BY survivor, "imageId", "layerKey", path, line HAVING count(*) > 1
     )
     UPDATE "Occurrence" t SET "firstSeenAt" = g.first, "lastSeenAt" = g.last, residue = g.residue, "lastScanId" = g.scan,
-      "deletedInLayerId" = COALESCE(t."deletedInLayerId", g.did), "deletedInPosition" = COALESCE(t."deletedInPosition", g.dpos),
-      "createdBy" = COALESCE(t."createdBy", g.created), "layerPosition" = COALESCE(t."layerPosition", g.lpos)
+      "deletedInLayerId" = COALESCE(t."deletedInLayerId", g.deleted_in), "deletedInPosition" = COALESCE(t."deletedInPosition", g.deleted_position),
+      "createdBy" = COALESCE(t."createdBy", g.created), "layerPosition" = COALESCE(t."layerPosition", g.layer_position)
     FROM g WHERE t.id = g.keep`;
   await tx.$executeRaw`
     WITH m AS (SELECT * FROM json_to_recordset(${members}::json) AS m(loser text, survivor text)),

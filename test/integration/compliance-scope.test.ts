@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
-import { exportStream } from "@/lib/compliance/export-findings";
+import { EXPORT_WRITERS, exportStream } from "@/lib/compliance/export-findings";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
 import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
@@ -49,7 +49,7 @@ const notLive = (secret: string, image: string) => {
 const summaryOf = async (asOf: Date, scope = {}) =>
   (await getComplianceSummary(asOf, scope)).find((c) => c.control.id === NHI)!;
 const exported = async (asOf: Date, scope = {}) =>
-  JSON.parse(await new Response(exportStream("json", { asOf, scope })).text()) as Record<
+  JSON.parse(await new Response(exportStream(EXPORT_WRITERS.json, { asOf, scope })).text()) as Record<
     string,
     string | number | null
   >[];

@@ -1,5 +1,7 @@
 import { AdminTabs } from "@/components/admin/admin-tabs";
-import { inputClass } from "@/components/ui/form";
+import { FilterSelect } from "@/components/ui/filter-field";
+import { DataTable, EmptyRow } from "@/components/ui/data-table";
+import { inputClass } from "@/components/ui/styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { listAuditEvents } from "@/lib/audit/list-audit";
@@ -32,17 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Actor
           <input name="actor" defaultValue={q.actor} placeholder="email or token:name" className={inputClass} />
         </label>
-        <label className="text-sm font-medium text-slate-700">
-          Action
-          <select name="action" defaultValue={q.action ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Action" name="action" value={q.action} options={actions} />
         <label className="text-sm font-medium text-slate-700">
           Entity
           <input name="entityType" defaultValue={q.entityType} placeholder="Secret, User…" className={inputClass} />
@@ -68,47 +60,33 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         {q.entityId ? <input type="hidden" name="entityId" value={q.entityId} /> : null}
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Audit events</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              {["When (UTC)", "Actor", "Action", "Entity", "Before", "After"].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                  {h}
-                </th>
-              ))}
+      <DataTable
+        caption="Audit events"
+        headers={["When (UTC)", "Actor", "Action", "Entity", "Before", "After"]}
+        alignTop
+      >
+        {events.length === 0 ? (
+          <EmptyRow columns={6}>No events match these filters.</EmptyRow>
+        ) : (
+          events.map((e) => (
+            <tr key={e.id}>
+              <td className="px-3 py-2 whitespace-nowrap tabular-nums">
+                {e.at.toISOString().slice(0, 19).replace("T", " ")}
+              </td>
+              <td className="px-3 py-2">{e.actorLabel}</td>
+              <td className="px-3 py-2">
+                <code className="text-xs">{e.action}</code>
+              </td>
+              <td className="px-3 py-2 text-xs">
+                {e.entityType}
+                <div className="font-mono text-slate-500">{e.entityId}</div>
+              </td>
+              <td className="max-w-xs px-3 py-2 font-mono text-xs break-all text-slate-600">{json(e.before)}</td>
+              <td className="max-w-xs px-3 py-2 font-mono text-xs break-all">{json(e.after)}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 align-top">
-            {events.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
-                  No events match these filters.
-                </td>
-              </tr>
-            ) : (
-              events.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap tabular-nums">
-                    {e.at.toISOString().slice(0, 19).replace("T", " ")}
-                  </td>
-                  <td className="px-3 py-2">{e.actorLabel}</td>
-                  <td className="px-3 py-2">
-                    <code className="text-xs">{e.action}</code>
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    {e.entityType}
-                    <div className="font-mono text-slate-500">{e.entityId}</div>
-                  </td>
-                  <td className="max-w-xs px-3 py-2 font-mono text-xs break-all text-slate-600">{json(e.before)}</td>
-                  <td className="max-w-xs px-3 py-2 font-mono text-xs break-all">{json(e.after)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))
+        )}
+      </DataTable>
       <Pager path="/admin/audit" params={filters} page={q.page} pageSize={q.pageSize} total={total} />
     </>
   );

@@ -1,4 +1,5 @@
 import { AdminTabs } from "@/components/admin/admin-tabs";
+import { DataTable, EmptyRow } from "@/components/ui/data-table";
 import { CreateTokenForm } from "@/components/admin/create-token-form";
 import { RevokeTokenButton } from "@/components/admin/revoke-token-button";
 import { Badge } from "@/components/ui/badge";
@@ -24,58 +25,44 @@ export default async function TokensPage() {
       />
       <AdminTabs current="/admin/tokens" />
       <CreateTokenForm />
-      <div className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">API tokens</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              {["Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Status", ""].map((h, i) => (
-                <th key={i} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="px-3 py-6 text-center text-slate-600">
-                  No tokens yet. Create one above for your CI pipeline.
+      <DataTable
+        caption="API tokens"
+        headers={["Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Status", ""]}
+        className="mt-6"
+      >
+        {tokens.length === 0 ? (
+          <EmptyRow columns={8}>No tokens yet. Create one above for your CI pipeline.</EmptyRow>
+        ) : (
+          tokens.map((t) => {
+            const status = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
+            return (
+              <tr key={t.id}>
+                <td className="px-3 py-2">
+                  {t.name}
+                  <div className="text-xs text-slate-500">{t.createdBy?.email ?? "CLI"}</div>
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
+                <td className="px-3 py-2">
+                  {t.scopes.map((s) => (
+                    <code key={s} className="mr-1 rounded bg-slate-100 px-1 text-xs">
+                      {s}
+                    </code>
+                  ))}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">{when(t.createdAt)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{t.expiresAt ? when(t.expiresAt) : "never"}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{when(t.lastUsedAt)}</td>
+                <td className="px-3 py-2">
+                  <Badge tone={status === "active" ? "good" : "high"}>{status}</Badge>
+                </td>
+                <td className="px-3 py-2">
+                  {status === "active" ? <RevokeTokenButton id={t.id} name={t.name} /> : null}
                 </td>
               </tr>
-            ) : (
-              tokens.map((t) => {
-                const status = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active";
-                return (
-                  <tr key={t.id}>
-                    <td className="px-3 py-2">
-                      {t.name}
-                      <div className="text-xs text-slate-500">{t.createdBy?.email ?? "CLI"}</div>
-                    </td>
-                    <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
-                    <td className="px-3 py-2">
-                      {t.scopes.map((s) => (
-                        <code key={s} className="mr-1 rounded bg-slate-100 px-1 text-xs">
-                          {s}
-                        </code>
-                      ))}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{when(t.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{t.expiresAt ? when(t.expiresAt) : "never"}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{when(t.lastUsedAt)}</td>
-                    <td className="px-3 py-2">
-                      <Badge tone={status === "active" ? "good" : "high"}>{status}</Badge>
-                    </td>
-                    <td className="px-3 py-2">
-                      {status === "active" ? <RevokeTokenButton id={t.id} name={t.name} /> : null}
-                    </td>
-                  </tr>
-                );
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
+            );
+          })
+        )}
+      </DataTable>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { AdminTabs } from "@/components/admin/admin-tabs";
+import { DataTable } from "@/components/ui/data-table";
 import { CreateUserForm } from "@/components/admin/create-user-form";
 import { UserRowControls } from "@/components/admin/user-row-controls";
 import { Badge } from "@/components/ui/badge";
@@ -30,41 +31,27 @@ export default async function UsersPage() {
           </div>
         ))}
       </dl>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Users</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              {["Name", "Email", "Status", "Created", "Role and access"].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td className="px-3 py-2">{u.name}</td>
-                <td className="px-3 py-2">{u.email}</td>
-                <td className="px-3 py-2">
-                  {u.disabledAt ? <Badge tone="high">disabled</Badge> : <Badge tone="good">active</Badge>}
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">{u.createdAt.toISOString().slice(0, 10)}</td>
-                <td className="px-3 py-2">
-                  <UserRowControls
-                    id={u.id}
-                    email={u.email}
-                    role={u.role}
-                    disabled={!!u.disabledAt}
-                    self={u.id === me.userId}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Users" headers={["Name", "Email", "Status", "Created", "Role and access"]}>
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td className="px-3 py-2">{u.name}</td>
+            <td className="px-3 py-2">{u.email}</td>
+            <td className="px-3 py-2">
+              {u.disabledAt ? <Badge tone="high">disabled</Badge> : <Badge tone="good">active</Badge>}
+            </td>
+            <td className="px-3 py-2 whitespace-nowrap">{u.createdAt.toISOString().slice(0, 10)}</td>
+            <td className="px-3 py-2">
+              <UserRowControls
+                id={u.id}
+                email={u.email}
+                role={u.role}
+                disabled={!!u.disabledAt}
+                self={u.id === me.userId}
+              />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

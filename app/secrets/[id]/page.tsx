@@ -1,3 +1,4 @@
+import { Card } from "@/components/ui/card";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
@@ -77,7 +78,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
       </dl>
 
       <section className="mt-6 grid gap-4 md:grid-cols-2">
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
+        <Card>
           <h2 className="font-semibold">Identity</h2>
           <p className="mt-1 text-slate-700">
             {IDENTITY_LABEL[s.identityKind]}.{s.valueLength ? ` The value is ${s.valueLength} characters long.` : ""}{" "}
@@ -92,8 +93,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               ? ` ${detail.mergedFrom === 1 ? "One secret was" : `${detail.mergedFrom} secrets were`} found to be this credential and merged into it (see the timeline).`
               : ""}
           </p>
-        </div>
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm">
+        </Card>
+        <Card>
           <h2 className="font-semibold">Triage</h2>
           <p className="mt-1 text-slate-700">
             {TRIAGE_LABEL[s.triageState]}
@@ -107,7 +108,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               <AssignSelect ids={[s.id]} current={activity.assignee?.id ?? null} users={users} />
             </div>
           ) : null}
-        </div>
+        </Card>
       </section>
 
       <section className="mt-6" aria-labelledby="where">
@@ -249,7 +250,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
       </section>
 
       <section className="mt-8 grid gap-4 md:grid-cols-2">
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="guidance">
+        <Card labelledBy="guidance">
           <h2 id="guidance" className="font-semibold">
             Guidance for this case
           </h2>
@@ -265,8 +266,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               </ul>
             </div>
           ))}
-        </div>
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="controls">
+        </Card>
+        <Card labelledBy="controls">
           <h2 id="controls" className="font-semibold">
             Compliance mappings
           </h2>
@@ -281,11 +282,11 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               </li>
             ))}
           </ul>
-        </div>
+        </Card>
       </section>
 
       <section className="mt-8 grid gap-4 md:grid-cols-2">
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="comments">
+        <Card labelledBy="comments">
           <h2 id="comments" className="font-semibold">
             Comments
           </h2>
@@ -305,8 +306,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               </li>
             ))}
           </ul>
-        </div>
-        <div className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="timeline">
+        </Card>
+        <Card labelledBy="timeline">
           <h2 id="timeline" className="font-semibold">
             Timeline
           </h2>
@@ -334,7 +335,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               <span className="tabular-nums text-xs text-slate-500">{minute(s.firstSeenAt)}</span> First seen
             </li>
           </ol>
-        </div>
+        </Card>
       </section>
     </>
   );

@@ -11,8 +11,8 @@ const WORD = 62;
  * was first seen before the week ended, not remediated by then, and its triage state then (from the audit trail, as
  * intervals) was open or confirmed; an occurrence counts from the week it was first seen.
  *
- * One pass over the occurrences for all weeks (joining every week to every occurrence read 12× the table: 7-13 s
- * on PostgreSQL and over a minute on PGlite at 1M occurrences). Each secret's open periods become ranges of week
+ * One pass over the occurrences for all weeks (joining every week to every occurrence read the table once per
+ * week, far past the page budget at 1M occurrences). Each secret's open periods become ranges of week
  * indexes; per image, the weeks it was affected are OR-ed into a bit mask; per secret and group, its first
  * occurrence there cuts its ranges, which are disjoint, so they are counted with +1/-1 at their ends.
  */

@@ -1,7 +1,7 @@
 import { planFleetScan } from "../../db/plan-fleet-scan";
 import { Prisma } from "../../generated/prisma/client";
 import { exposedImages } from "../image-exposure";
-import { isCurrent, openAsOf, stateOfS } from "../state-as-of";
+import { isCurrent, openAsOf, secretStateAt } from "../state-as-of";
 import { groupOf, type TrendRow, type TrendWindow } from "./window";
 
 /**
@@ -23,7 +23,7 @@ export async function trendWeek(tx: Prisma.TransactionClient, window: TrendWindo
     WITH open_secrets AS (
       SELECT ${occurrence.id} AS gid, count(DISTINCT o."secretId")::int AS n
       FROM "Occurrence" o JOIN "Secret" s ON s.id = o."secretId" ${occurrence.join}
-      WHERE ${seen} AND ${openAsOf(stateOfS(end), end)} ${occurrenceSeen}
+      WHERE ${seen} AND ${openAsOf(secretStateAt(end), end)} ${occurrenceSeen}
       GROUP BY 1
     ), images AS (
       SELECT ${image.id} AS gid, count(*)::int AS n

@@ -13,8 +13,8 @@ const HEAD_BYTES = 1 << 20;
 
 /**
  * The one place that decides how a report is read, whole or streamed, and hands it on as the parts a parse session
- * takes (lib/ingest/parsers/parser.ts): JSON lines a batch of records at a time (a 108 MiB trufflehog report read
- * whole took the server to 1.4 GiB), a large SARIF log as its skeleton and then its results, anything else whole.
+ * takes (lib/ingest/parsers/parser.ts): JSON lines a batch of records at a time (a large trufflehog report read
+ * whole took the server's memory to many times its size), a large SARIF log as its skeleton and then its results, anything else whole.
  * The format itself is recognised later, by the parsers, on the first part.
  */
 export async function* reportParts(
