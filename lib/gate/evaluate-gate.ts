@@ -1,3 +1,5 @@
+import { effectiveStateWhere } from "../vocabulary/sql";
+import { OPEN_STATES } from "../vocabulary/triage-state";
 import { z } from "zod";
 import { getDb } from "../db";
 import { parseImageRef } from "../images/parse-image-ref";
@@ -69,10 +71,7 @@ export async function evaluateGate(q: z.infer<typeof gateQuerySchema>, now = new
   const blocking = await db.secret.findMany({
     where: {
       occurrences: { some: { imageId: { in: images.map((i) => i.id) } } },
-      OR: [
-        { triageState: { in: ["open", "confirmed"] } },
-        { triageState: "accepted_risk", acceptedUntil: { lte: now } },
-      ],
+      ...effectiveStateWhere(OPEN_STATES, now),
       NOT: { steps: { some: { kind: "rotate", state: { in: ["done", "verified"] } } } },
     },
     orderBy: [{ severity: "asc" }, { id: "asc" }],

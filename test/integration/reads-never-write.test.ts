@@ -24,6 +24,7 @@ import { getFleetSummary } from "@/lib/stats/get-fleet-summary";
 import { reopenExpiredRisks } from "@/lib/triage/reopen-expired-risks";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+import { trendsByDefinition } from "@/test/helpers/trends-by-definition";
 
 let t: TestDb;
 let admin: UserActor;
@@ -170,5 +171,10 @@ describe(`reads never write, on ${testDatabaseKind}`, () => {
     expect(await openAt(new Date(Date.now() - 6 * DAY))).toBe("accepted_risk");
     expect(await openAt(new Date(Date.now() - 4 * DAY))).toBe("open"); // expired, not yet recorded
     expect(await openAt(new Date())).toBe("open");
+    // The trends' one pass over the history (3 weeks, none stored) reads the expiry the same way.
+    for (const groupBy of ["registry", "repository"] as const)
+      expect((await getTrends({ asOf: new Date(), weeks: 3, groupBy }, { fresh: true })).value.points).toEqual(
+        await trendsByDefinition(t.db, new Date(), 3, groupBy),
+      );
   });
 });

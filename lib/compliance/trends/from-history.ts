@@ -1,4 +1,5 @@
 import { planFleetScan } from "../../db/plan-fleet-scan";
+import { OPEN_STATES_SQL } from "../../vocabulary/sql";
 import { Prisma } from "../../generated/prisma/client";
 import { STATE_CHANGE_ACTIONS } from "../state-as-of";
 import { groupOf, type TrendRow, type TrendWindow } from "./window";
@@ -35,7 +36,8 @@ export async function trendsFromHistory(tx: Prisma.TransactionClient, window: Tr
     WITH weeks AS (
       SELECT k FROM generate_series(0, ${n - 1}::int) AS k
     ), ev AS (
-      SELECT "entityId" AS id, at, after ->> 'state' AS state, lead(at) OVER (PARTITION BY "entityId" ORDER BY at, id) AS until,
+      SELECT "entityId" AS id, at, after ->> 'state' AS state, (after ->> 'acceptedUntil')::timestamp AS expires,
+             lead(at) OVER (PARTITION BY "entityId" ORDER BY at, id) AS until,
              row_number() OVER (PARTITION BY "entityId" ORDER BY at, id) AS nth
       FROM "AuditEvent" WHERE "entityType" = 'Secret' AND action IN ${STATE_CHANGE_ACTIONS} AND at <= ${asOf}
     ), periods AS (
@@ -46,7 +48,12 @@ export async function trendsFromHistory(tx: Prisma.TransactionClient, window: Tr
       UNION ALL
       SELECT s.id, GREATEST(ev.at, s."firstSeenAt"), LEAST(COALESCE(ev.until, 'infinity'), COALESCE(s."remediatedAt", 'infinity'))
       FROM ev JOIN "Secret" s ON s.id = ev.id
-      WHERE ev.state IN ('open', 'confirmed') AND s."firstSeenAt" <= ${asOf}
+      WHERE ev.state IN ${OPEN_STATES_SQL} AND s."firstSeenAt" <= ${asOf}
+      UNION ALL
+      -- An accepted risk is open again from its date on (as secretStateAt reads it), until the next change.
+      SELECT s.id, GREATEST(ev.at, ev.expires, s."firstSeenAt"), LEAST(COALESCE(ev.until, 'infinity'), COALESCE(s."remediatedAt", 'infinity'))
+      FROM ev JOIN "Secret" s ON s.id = ev.id
+      WHERE ev.state = 'accepted_risk' AND ev.expires IS NOT NULL AND s."firstSeenAt" <= ${asOf}
     ), ranges AS MATERIALIZED (
       -- As week indexes: weeks whose end falls in [lo, hi).
       SELECT id, ${weekOf(Prisma.sql`lo`)} AS a, ${weekOf(Prisma.sql`hi`)} - 1 AS b FROM periods
