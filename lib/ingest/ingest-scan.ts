@@ -3,7 +3,7 @@ import { databaseKindInUse, getDb } from "../db";
 import { maintenanceIdle, noteIngestWrites } from "../db/maintenance";
 import { retryTransaction } from "../db/retry-transaction";
 import { sha256Hex } from "../hash";
-import { formatImageRef, parseImageRef } from "../images/parse-image-ref";
+import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
 import { ensureServerKey } from "../keys/server-key";
 import { reconcileAfterIngest } from "../remediation/reconcile";
 import { reopenRegressions } from "../triage/reopen-regressions";
@@ -39,9 +39,7 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
   const known = await duplicateOf(contentSha256);
   if (known) return known;
 
-  const parse = reportParse({ format: opts.format, image: uploadImage });
-  for await (const part of reportParts(source, { format: opts.format })) parse.add(part);
-  const parsed = parse.finish();
+  const parsed = await readAndParse(source, { format: opts.format, image: uploadImage });
   const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
@@ -96,6 +94,16 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
     },
     links: { secrets: `/secrets?scan=${r.scanId}` },
   };
+}
+
+/**
+ * The report read and parsed. In a function of its own so that nothing else holds the parse session: after
+ * resolving, the caller drops the findings, and a session still in scope would keep them all through the write.
+ */
+async function readAndParse(source: ReportSource, ctx: { format?: string; image?: ImageRef }) {
+  const parse = reportParse(ctx);
+  for await (const part of reportParts(source, { format: ctx.format })) parse.add(part);
+  return parse.finish();
 }
 
 async function duplicateOf(contentSha256: string): Promise<IngestResult | null> {

@@ -1,26 +1,23 @@
 import { Prisma } from "../generated/prisma/client";
-import type { FindingType } from "./finding-type";
+import { FINDING_TYPE_IDS, FINDING_TYPES, type FindingType } from "./finding-type";
 import { OPEN_STATES, type TriageState } from "./triage-state";
 
 // The vocabulary as SQL, for the server only (Prisma.sql does not belong in a browser bundle).
 
-/** A finding type as a condition on the Secret row aliased `s` (reports). */
-export const FINDING_TYPE_SQL: Record<FindingType, Prisma.Sql> = {
-  file_residue: Prisma.sql`s."residueCount" > 0`,
-  file_present: Prisma.sql`s."inFinalFs"`,
-  build_history: Prisma.sql`s."inHistory"`,
-  env_config: Prisma.sql`s."inConfig"`,
-  base_inherited: Prisma.sql`s."inSharedLayer"`,
-};
+const isCount = (type: FindingType) => FINDING_TYPES[type].flag === "residueCount";
+
+/** A finding type as a condition on the Secret row aliased `s` (reports): hasFindingType in SQL. */
+export const FINDING_TYPE_SQL = Object.fromEntries(
+  FINDING_TYPE_IDS.map((t) => [t, Prisma.raw(`s."${FINDING_TYPES[t].flag}"${isCount(t) ? " > 0" : ""}`)]),
+) as Record<FindingType, Prisma.Sql>;
 
 /** The same, as Prisma filters on Secret (drill-downs). */
-export const FINDING_TYPE_WHERE: Record<FindingType, Prisma.SecretWhereInput> = {
-  file_residue: { residueCount: { gt: 0 } },
-  file_present: { inFinalFs: true },
-  build_history: { inHistory: true },
-  env_config: { inConfig: true },
-  base_inherited: { inSharedLayer: true },
-};
+export const FINDING_TYPE_WHERE = Object.fromEntries(
+  FINDING_TYPE_IDS.map((t): [FindingType, Prisma.SecretWhereInput] => [
+    t,
+    { [FINDING_TYPES[t].flag]: isCount(t) ? { gt: 0 } : true },
+  ]),
+) as Record<FindingType, Prisma.SecretWhereInput>;
 
 /** `('open', 'confirmed')`, for `state IN …`. */
 export const OPEN_STATES_SQL = Prisma.raw(`(${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`);

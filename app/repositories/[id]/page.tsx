@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { notFound } from "next/navigation";
 import { ImageLink } from "@/components/images/image-links";
 import { day, shortDigest } from "@/components/secrets/labels";
@@ -56,41 +57,26 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
             </ul>
           )}
         </section>
-        <section
-          aria-labelledby="digests"
-          className="overflow-x-auto rounded-lg border border-slate-200 bg-white text-sm"
+        <DataTable
+          caption="Digests of this repository"
+          title={{ id: "digests", text: "Digests" }}
+          headers={["Digest", "First seen", "Last seen", "Secrets", "Residue", "Scans"]}
         >
-          <h2 id="digests" className="px-4 pt-4 font-semibold">
-            Digests
-          </h2>
-          <table className="mt-2 min-w-full divide-y divide-slate-200">
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                {["Digest", "First seen", "Last seen", "Secrets", "Residue", "Scans"].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2 font-semibold text-slate-700">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {images.map((i) => (
-                <tr key={i.id}>
-                  <td className="px-3 py-2">
-                    <ImageLink digest={i.digest} digestKind={i.digestKind} repositoryId={repo.id} />
-                  </td>
-                  <td className="px-3 py-2">{day(i.firstSeenAt)}</td>
-                  <td className="px-3 py-2">{day(i.lastSeenAt)}</td>
-                  <td className="px-3 py-2 tabular-nums">
-                    {i.secrets ? <Badge tone="high">{i.secrets}</Badge> : <Badge tone="good">clean</Badge>}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{i.residue}</td>
-                  <td className="px-3 py-2 tabular-nums">{i.scans}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+          {images.map((i) => (
+            <tr key={i.id}>
+              <td className="px-3 py-2">
+                <ImageLink digest={i.digest} digestKind={i.digestKind} repositoryId={repo.id} />
+              </td>
+              <td className="px-3 py-2">{day(i.firstSeenAt)}</td>
+              <td className="px-3 py-2">{day(i.lastSeenAt)}</td>
+              <td className="px-3 py-2 tabular-nums">
+                {i.secrets ? <Badge tone="high">{i.secrets}</Badge> : <Badge tone="good">clean</Badge>}
+              </td>
+              <td className="px-3 py-2 tabular-nums">{i.residue}</td>
+              <td className="px-3 py-2 tabular-nums">{i.scans}</td>
+            </tr>
+          ))}
+        </DataTable>
       </div>
     </>
   );
