@@ -27,6 +27,7 @@ const RIGHTS: Record<string, Right> = {
   "/compliance": { roles: ALL },
   "/compliance/report": { roles: ALL },
   "/api/ui/compliance/export": { roles: ALL },
+  "/api/ui/compliance/evidence": { roles: ALL },
   "/upload": { roles: WRITE },
   "/admin/users": { roles: ADMIN },
   "/admin/tokens": { roles: ADMIN },
@@ -39,6 +40,7 @@ const RIGHTS: Record<string, Right> = {
   "/api/v1/gate": { token: "gate:read" },
   "/api/v1/remediation/metrics": { token: "read" },
   "/api/v1/compliance/export": { token: "read" },
+  "/api/v1/compliance/evidence": { token: "read" },
 };
 
 type Route = { route: string; kind: "page" | "api"; methods: string[] };

@@ -59,6 +59,13 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
             >
               Export JSON
             </a>
+            <a
+              href={`/api/ui/compliance/evidence?${new URLSearchParams(scopeParams)}`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+              title="One zip: the figures per control and their rules, every finding (CSV and JSON), and the audit trail behind every state change in scope"
+            >
+              Evidence pack (zip)
+            </a>
             <Link
               href={`/compliance/report?${own}`}
               className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"

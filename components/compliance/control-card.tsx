@@ -3,17 +3,17 @@ import { Badge } from "@/components/ui/badge";
 import { hours } from "@/components/ui/format";
 import type { ComplianceSummary } from "@/lib/compliance/compliance-summary";
 
-import type { ControlStatus } from "@/lib/compliance/control-status";
+import { STATUS_LABEL, type ControlStatus } from "@/lib/compliance/control-status";
 
-const STATUS: Record<ControlStatus, { label: string; tone: "good" | "medium" | "critical" | "neutral" }> = {
-  no_evidence: { label: "No evidence", tone: "neutral" },
-  meeting: { label: "Meeting", tone: "good" },
-  at_risk: { label: "At risk", tone: "medium" },
-  failing: { label: "Failing", tone: "critical" },
+const TONE: Record<ControlStatus, "good" | "medium" | "critical" | "neutral"> = {
+  no_evidence: "neutral",
+  meeting: "good",
+  at_risk: "medium",
+  failing: "critical",
 };
 
 export function StatusBadge({ status }: { status: ControlStatus }) {
-  return <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>;
+  return <Badge tone={TONE[status]}>{STATUS_LABEL[status]}</Badge>;
 }
 
 /** One control: status, why, and the figures behind it, each a link to the secrets it counts. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { complianceQuerySchema } from "../compliance/schemas";
 import { ingestResultSchema, uploadScanQuerySchema } from "../ingest/schemas";
 import { listScansQuerySchema } from "../scans/schemas";
 import { listSecretsQuerySchema } from "../secrets/schemas";
@@ -106,6 +107,24 @@ export function buildOpenApi() {
             },
             ...errors([401, 403, 404]),
           },
+        },
+      },
+      "/api/v1/compliance/export": {
+        get: {
+          summary: "Every finding in scope as of a date, with its control mappings and remediation state",
+          description:
+            "Scope: read. `format=csv|json`; `asOf`, `registry`, `repository` as on the compliance page. Streamed; no raw secret value.",
+          parameters: queryParameters(complianceQuerySchema),
+          responses: { "200": { description: "CSV with a header row, or a JSON array" }, ...errors([401, 403]) },
+        },
+      },
+      "/api/v1/compliance/evidence": {
+        get: {
+          summary: "An auditor's evidence pack (zip)",
+          description:
+            "Scope: read. For `asOf`, `registry`, `repository`: manifest.json (scope, date, catalogue version, generated when and by whom), summary.json and report.md (figures per control, status rules, sign-off), findings.csv and findings.json (the export), audit-trail.jsonl (every state change of the secrets in scope and their remediation steps up to the date).",
+          parameters: queryParameters(complianceQuerySchema),
+          responses: { "200": { description: "application/zip" }, ...errors([401, 403]) },
         },
       },
     },

@@ -15,6 +15,12 @@ export type ControlFigures = {
   scans: number; // completed scans of images in scope by the date: the evidence
 };
 export type ControlStatus = "no_evidence" | "meeting" | "at_risk" | "failing";
+export const STATUS_LABEL: Record<ControlStatus, string> = {
+  no_evidence: "No evidence",
+  meeting: "Meeting",
+  at_risk: "At risk",
+  failing: "Failing",
+};
 
 export const STATUS_RULES: { status: ControlStatus; rule: string }[] = [
   {

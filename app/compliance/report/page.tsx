@@ -169,6 +169,12 @@ export default async function ComplianceReportPage({
             className="text-indigo-700 underline print:hidden"
           >
             Export CSV
+          </a>{" "}
+          <a
+            href={`/api/ui/compliance/evidence?${new URLSearchParams(Object.fromEntries(exportQuery))}`}
+            className="text-indigo-700 underline print:hidden"
+          >
+            Evidence pack (zip)
           </a>
         </p>
         {period.openSecrets.length === 0 ? null : (
