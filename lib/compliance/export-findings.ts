@@ -1,10 +1,13 @@
 import { getDb } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { CATALOGUE_VERSION, controlsFor } from "./catalogue";
 import { findingTypes } from "../vocabulary/finding-type";
 import { occurrenceInScope, scopeLabel, secretInScope, type Scope } from "./scope";
 import { secretStateAt } from "./state-as-of";
 
 const BATCH = 1000;
+// An image by its pullable name: registry/repository@digest, or registry/repository when no digest is known.
+const IMAGE_NAME = Prisma.sql`g.host || '/' || r.name || CASE WHEN i."digestKind" = 'unresolved' THEN '' ELSE '@' || i.digest END`;
 /** Names listed per secret and column; the count beside them is always complete. */
 const MAX_NAMES = 100;
 
@@ -23,6 +26,9 @@ export const EXPORT_COLUMNS = [
   "repositories",
   "repository_names",
   "images",
+  "image_names",
+  "tags",
+  "tag_names",
   "occurrences",
   "finding_types",
   "controls",
@@ -42,8 +48,8 @@ export type ExportQuery = { asOf: Date; scope: Scope };
 /**
  * Every secret in scope as of the date (lib/compliance/scope.ts, the definition the compliance figures use), with
  * its mappings and its remediation state then, in id order, 1,000 at a time (keyset pagination): memory stays flat
- * however large the fleet. Registries, repositories, images and occurrences count only what is in scope, and the
- * registries and repositories are named. Only the redacted preview: never a value.
+ * however large the fleet. Registries, repositories, images, tags and occurrences count only what is in scope, and
+ * each is named (up to 100 per cell, then how many more). Only the redacted preview: never a value.
  */
 export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenerator<ExportRow[]> {
   const at = asOf.toISOString();
@@ -72,6 +78,9 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
         registries: number;
         registryNames: string[];
         repositoryNames: string[];
+        imageNames: string[];
+        tags: number;
+        tagNames: string[];
         verified: number;
         total: number;
         rotation: string | null;
@@ -81,17 +90,29 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
       SELECT s.id, s."ruleId", s.detector, s.severity::text AS severity, ${secretStateAt(asOf)} AS "triageState", s."triageReason", s."redactedPreview",
         s."firstSeenAt", s."lastSeenAt", CASE WHEN s."remediatedAt" <= ${at}::timestamp THEN s."remediatedAt" END AS "remediatedAt",
         s."residueCount", s."inFinalFs", s."inHistory", s."inConfig", s."inSharedLayer",
-        c.occurrences, c.images, c.repositories, c.registries, c."registryNames", c."repositoryNames",
+        c.occurrences, c.images, c.repositories, c.registries, c."registryNames", c."repositoryNames", c."imageNames",
+        tg.tags, tg."tagNames",
         st.verified, st.total, st.rotation, st.next_due
       FROM "Secret" s
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS occurrences, count(DISTINCT o."imageId")::int AS images, count(DISTINCT o."repositoryId")::int AS repositories,
                count(DISTINCT r."registryId")::int AS registries,
                COALESCE((array_agg(DISTINCT g.host ORDER BY g.host))[1:${MAX_NAMES}], '{}') AS "registryNames",
-               COALESCE((array_agg(DISTINCT g.host || '/' || r.name ORDER BY g.host || '/' || r.name))[1:${MAX_NAMES}], '{}') AS "repositoryNames"
-        FROM "Occurrence" o JOIN "Repository" r ON r.id = o."repositoryId" JOIN "Registry" g ON g.id = r."registryId"
+               COALESCE((array_agg(DISTINCT g.host || '/' || r.name ORDER BY g.host || '/' || r.name))[1:${MAX_NAMES}], '{}') AS "repositoryNames",
+               COALESCE((array_agg(DISTINCT ${IMAGE_NAME} ORDER BY ${IMAGE_NAME}))[1:${MAX_NAMES}], '{}') AS "imageNames"
+        FROM "Occurrence" o JOIN "Image" i ON i.id = o."imageId" JOIN "Repository" r ON r.id = o."repositoryId"
+        JOIN "Registry" g ON g.id = r."registryId"
         WHERE o."secretId" = s.id AND ${occurrenceInScope("o", scope, asOf)}
       ) c
+      CROSS JOIN LATERAL (
+        -- Tags recorded pointing at one of those images by the date (scans and tag events), wherever they point now.
+        SELECT count(DISTINCT t.id)::int AS tags,
+               COALESCE((array_agg(DISTINCT tg.host || '/' || tr.name || ':' || t.name ORDER BY tg.host || '/' || tr.name || ':' || t.name))[1:${MAX_NAMES}], '{}') AS "tagNames"
+        FROM "TagEvent" te JOIN "Tag" t ON t.id = te."tagId" JOIN "Repository" tr ON tr.id = t."repositoryId"
+        JOIN "Registry" tg ON tg.id = tr."registryId"
+        WHERE te.action = 'pointed' AND te.at <= ${at}::timestamp AND te."imageId" IN (
+          SELECT o."imageId" FROM "Occurrence" o WHERE o."secretId" = s.id AND ${occurrenceInScope("o", scope, asOf)})
+      ) tg
       CROSS JOIN LATERAL (
         -- The plan as it stood at the date: steps created by then, each in the state its timestamps give it then.
         SELECT (count(*) FILTER (WHERE x.state_then IN ('verified', 'not_applicable')))::int AS verified, count(*)::int AS total,
@@ -128,6 +149,9 @@ export async function* exportFindings({ asOf, scope }: ExportQuery): AsyncGenera
         repositories: r.repositories,
         repository_names: names(r.repositoryNames, r.repositories),
         images: r.images,
+        image_names: names(r.imageNames, r.images),
+        tags: r.tags,
+        tag_names: names(r.tagNames, r.tags),
         occurrences: r.occurrences,
         finding_types: types.join(" "),
         controls: controls.join(" "),

@@ -54,9 +54,19 @@ beforeAll(async () => {
     uploader: system,
     now: day(3),
   });
-  const ids = (await t.db.secret.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
-  await triageSecrets(system, { ids: ids.slice(0, 2), change: { state: "confirmed" } }, day(4));
-  await triageSecrets(system, { ids: ids.slice(2, 3), change: { state: "false_positive", reason: "test" } }, day(6));
+  // Secrets by where they are: on ghcr.io (some also on docker.io), and on docker.io only.
+  const on = async (host: string) =>
+    (
+      await t.db.secret.findMany({
+        where: { occurrences: { some: { repository: { registry: { host } } } } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      })
+    ).map((s) => s.id);
+  const ghcr = await on("ghcr.io");
+  const dockerOnly = (await on("docker.io")).filter((id) => !ghcr.includes(id));
+  await triageSecrets(system, { ids: [ghcr[0]!, dockerOnly[0]!], change: { state: "confirmed" } }, day(4));
+  await triageSecrets(system, { ids: [ghcr[1]!], change: { state: "false_positive", reason: "test" } }, day(6));
 });
 afterAll(() => t.drop());
 
@@ -89,6 +99,12 @@ describe(`evidence pack on ${testDatabaseKind}`, () => {
 
       const exported = await new Response(exportStream(EXPORT_WRITERS.json, { asOf, scope })).text();
       expect(JSON.parse(files["findings.json"]!)).toEqual(JSON.parse(exported));
+      // Names, not only counts: images and tags in scope (the shared token is on both registries).
+      const rows = JSON.parse(exported) as Record<string, string | number>[];
+      const names = rows.map((r) => `${r.image_names} ${r.tag_names}`).join(" ");
+      expect(names).toContain("ghcr.io/acme/api:1");
+      if ("registry" in scope) expect(names).not.toContain("docker.io");
+      else expect(names).toContain("docker.io/acme/web:1");
       const csv = await new Response(exportStream(EXPORT_WRITERS.csv, { asOf, scope })).text();
       expect(files["findings.csv"]).toBe(csv);
 
