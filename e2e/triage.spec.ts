@@ -117,8 +117,8 @@ test("a triager follows a residue secret from the table to its layer, remediates
 test("a viewer reads compliance, drills down, exports without secret values, and cannot triage", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/compliance");
-  await expect(page.getByRole("heading", { name: "NHI-02 Secret Leakage" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "PR.DS-01 Data-at-rest is protected" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "NHI2:2025 Secret Leakage" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "PR.DS-01 Data-at-rest" })).toBeVisible();
   await expect(page.locator(".recharts-surface").first()).toBeVisible();
   await page.screenshot(shot("compliance"));
 

@@ -1,9 +1,10 @@
-// The control catalogue: data, versioned, reviewed like code. Rules that turn figures into a status live in
+// The control catalogue: data, versioned, reviewed like code. The CSF 2.0 statements are NIST's wording (CSWP 29,
+// Feb 2024); OWASP's risk is summarised from its NHI Top 10 2025 page. Rules that turn figures into a status live in
 // lib/compliance/control-status.ts; this file says what each control is and why each finding type maps to it.
 
 import { FINDING_TYPE_IDS, type FindingType } from "../vocabulary/finding-type";
 
-export const CATALOGUE_VERSION = "2026.11-1";
+export const CATALOGUE_VERSION = "2026.12-1";
 
 export type { FindingType };
 
@@ -24,9 +25,10 @@ export const CONTROLS: Control[] = [
     id: "OWASP-NHI-02",
     framework: "OWASP Non-Human Identities Top 10",
     version: "2025",
-    title: "NHI-02 Secret Leakage",
+    // OWASP numbers its risks "NHI2:2025"; the id above is Residue's key (URLs, exports) and stays as it was.
+    title: "NHI2:2025 Secret Leakage",
     description:
-      "Secrets used by non-human identities are exposed through improper handling: in images, history, configuration or artefacts.",
+      "Credentials of non-human identities (API keys, tokens, encryption keys, certificates) leak to data stores nobody sanctioned for them, anywhere in the software lifecycle. An image layer, its history and its config are such stores, copied to every registry, mirror and cache.",
     mappings: {
       file_residue:
         "A credential baked into a layer leaks to everyone who can pull the image, even after a later layer deletes it.",
@@ -41,9 +43,9 @@ export const CONTROLS: Control[] = [
     id: "NIST-CSF-2.0-PR.DS-01",
     framework: "NIST Cybersecurity Framework",
     version: "2.0",
-    title: "PR.DS-01 Data-at-rest is protected",
+    title: "PR.DS-01 Data-at-rest",
     description:
-      "The confidentiality, integrity and availability of data at rest are protected. Image layers are data at rest for the artefact's whole life (PR.DS-1 in CSF 1.1).",
+      "The confidentiality, integrity, and availability of data-at-rest are protected. Image layers are data at rest for the artefact's whole life (PR.DS-1 in CSF 1.1).",
     mappings: every(
       "Image layers, history and config are stored data; a secret in them is unprotected data at rest in every registry, mirror and cache that holds the image.",
     ),
@@ -52,8 +54,8 @@ export const CONTROLS: Control[] = [
     id: "NIST-CSF-2.0-PR.DS-02",
     framework: "NIST Cybersecurity Framework",
     version: "2.0",
-    title: "PR.DS-02 Data-in-transit is protected",
-    description: "The confidentiality, integrity and availability of data in transit are protected.",
+    title: "PR.DS-02 Data-in-transit",
+    description: "The confidentiality, integrity, and availability of data-in-transit are protected.",
     mappings: {
       file_residue:
         "Every pull, mirror sync and CI cache transfer carries the layer holding the secret to a new place.",
@@ -65,8 +67,8 @@ export const CONTROLS: Control[] = [
     id: "NIST-CSF-2.0-PR.DS-10",
     framework: "NIST Cybersecurity Framework",
     version: "2.0",
-    title: "PR.DS-10 Data-in-use is protected",
-    description: "The confidentiality, integrity and availability of data in use are protected.",
+    title: "PR.DS-10 Data-in-use",
+    description: "The confidentiality, integrity, and availability of data-in-use are protected.",
     mappings: {
       file_present:
         "A running container exposes the secret to every process and operator with access to its filesystem.",
