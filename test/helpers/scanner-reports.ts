@@ -214,3 +214,24 @@ export function detectSecretsBaseline(planted: Planted[], finalFs: (p: Planted) 
     generated_at: "2026-12-02T00:00:00Z",
   });
 }
+
+/** A fresh GitHub token value, for tests that plant one. */
+export const githubToken = () => `ghp_${crypto.randomBytes(18).toString("hex")}`;
+
+/** A gitleaks v8 report of GitHub tokens, one per line of `app/.env` (values, no layer). */
+export const gitleaksTokens = (secrets: string[]) =>
+  Buffer.from(
+    JSON.stringify(
+      secrets.map((s, i) => ({
+        RuleID: "github-pat",
+        Description: "GitHub token",
+        StartLine: i + 1,
+        EndLine: i + 1,
+        Secret: s,
+        Match: s,
+        File: "app/.env",
+        Commit: "",
+        Tags: [],
+      })),
+    ),
+  );

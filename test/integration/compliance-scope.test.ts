@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
 import { EXPORT_WRITERS, exportStream } from "@/lib/compliance/export-findings";
@@ -8,31 +7,14 @@ import { getRemediationMetrics } from "@/lib/remediation/metrics";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+import { githubToken, gitleaksTokens } from "@/test/helpers/scanner-reports";
 
 let t: TestDb;
 const system = { kind: "system", label: "test" } as const;
 const NHI = "OWASP-NHI-02"; // maps every finding type: its figures cover every secret in scope
-const token = () => `ghp_${crypto.randomBytes(18).toString("hex")}`;
-const [A, B, SHARED] = [token(), token(), token()];
+const [A, B, SHARED] = [githubToken(), githubToken(), githubToken()];
 const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
 
-/** A gitleaks v8 report (values, no layer) of the files given, filed under an image. */
-const gitleaks = (secrets: string[]) =>
-  Buffer.from(
-    JSON.stringify(
-      secrets.map((s, i) => ({
-        RuleID: "github-pat",
-        Description: "GitHub token",
-        StartLine: i + 1,
-        EndLine: i + 1,
-        Secret: s,
-        Match: s,
-        File: "app/.env",
-        Commit: "",
-        Tags: [],
-      })),
-    ),
-  );
 /** trufflehog saying the key no longer works: the evidence that verifies a recorded rotation. */
 const notLive = (secret: string, image: string) => {
   const [repository, tag] = image.split(":");
@@ -56,9 +38,14 @@ const exported = async (asOf: Date, scope = {}) =>
 
 beforeAll(async () => {
   t = await setupTestDb();
-  await ingestScan({ content: gitleaks([A, SHARED]), image: "ghcr.io/acme/api:1", uploader: system, now: day(2) });
   await ingestScan({
-    content: gitleaks([B, SHARED]),
+    content: gitleaksTokens([A, SHARED]),
+    image: "ghcr.io/acme/api:1",
+    uploader: system,
+    now: day(2),
+  });
+  await ingestScan({
+    content: gitleaksTokens([B, SHARED]),
     image: "docker.io/acme/worker:1",
     uploader: system,
     now: day(4),

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
@@ -9,29 +8,12 @@ import type { Scope } from "@/lib/compliance/scope";
 import { ingestScan } from "@/lib/ingest/ingest-scan";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
+import { githubToken, gitleaksTokens } from "@/test/helpers/scanner-reports";
 
 let t: TestDb;
 const system = { kind: "system", label: "test" } as const;
-const token = () => `ghp_${crypto.randomBytes(18).toString("hex")}`;
-const VALUES = Array.from({ length: 6 }, token);
+const VALUES = Array.from({ length: 6 }, githubToken);
 const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
-
-const gitleaks = (secrets: string[]) =>
-  Buffer.from(
-    JSON.stringify(
-      secrets.map((s, i) => ({
-        RuleID: "github-pat",
-        Description: "GitHub token",
-        StartLine: i + 1,
-        EndLine: i + 1,
-        Secret: s,
-        Match: s,
-        File: "app/.env",
-        Commit: "",
-        Tags: [],
-      })),
-    ),
-  );
 
 async function unpack(asOf: Date, scope: Scope) {
   const chunks: Uint8Array[] = [];
@@ -43,13 +25,13 @@ async function unpack(asOf: Date, scope: Scope) {
 beforeAll(async () => {
   t = await setupTestDb();
   await ingestScan({
-    content: gitleaks(VALUES.slice(0, 3)),
+    content: gitleaksTokens(VALUES.slice(0, 3)),
     image: "ghcr.io/acme/api:1",
     uploader: system,
     now: day(2),
   });
   await ingestScan({
-    content: gitleaks(VALUES.slice(2, 6)),
+    content: gitleaksTokens(VALUES.slice(2, 6)),
     image: "docker.io/acme/web:1",
     uploader: system,
     now: day(3),
