@@ -3,14 +3,15 @@ import { FilterSelect } from "@/components/ui/filter-field";
 import Link from "next/link";
 import { Suspense } from "react";
 import { ControlCard } from "@/components/compliance/control-card";
+import { ComplianceMethod } from "@/components/compliance/compliance-method";
 import { inputClass } from "@/components/ui/styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
-import { STATUS_RULES } from "@/lib/compliance/control-status";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
 import { minute } from "@/components/ui/format";
+import { trendsGroupBy } from "@/lib/compliance/trends/window";
 import { TrendsLoading, TrendsSection } from "./trends-section";
 
 export const metadata = { title: "Compliance" };
@@ -132,27 +133,18 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
 
       <section className="mt-8" aria-labelledby="trends">
         <h2 id="trends" className="mb-3 text-lg font-semibold">
-          Trends, by {q.groupBy}
+          Trends, by {trendsGroupBy(q.groupBy, scope)}
         </h2>
-        <Suspense key={`${asOf.getTime()}/${q.weeks}/${q.groupBy}`} fallback={<TrendsLoading weeks={q.weeks} />}>
-          <TrendsSection asOf={asOf} weeks={q.weeks} groupBy={q.groupBy} />
+        <Suspense key={`${own}`} fallback={<TrendsLoading weeks={q.weeks} />}>
+          <TrendsSection asOf={asOf} weeks={q.weeks} groupBy={q.groupBy} scope={scope} />
         </Suspense>
       </section>
 
       <Card as="section" className="mt-8" labelledBy="rules">
-        <h2 id="rules" className="font-semibold">
-          How a status is decided
+        <h2 id="rules" className="sr-only">
+          Method
         </h2>
-        <ul className="mt-2 space-y-1">
-          {STATUS_RULES.map((r) => (
-            <li key={r.status}>
-              <span className="font-medium capitalize">{r.status.replace("_", " ")}:</span> {r.rule}
-            </li>
-          ))}
-        </ul>
-        <p className="mt-2 text-slate-600">
-          Rules are checked in this order. Figures for a past date are rebuilt from the audit and scan history.
-        </p>
+        <ComplianceMethod />
       </Card>
     </>
   );

@@ -1,10 +1,15 @@
 import { TrendCharts } from "@/components/compliance/trend-charts";
 import { minute } from "@/components/ui/format";
 import { getTrends, type TrendsQuery } from "@/lib/compliance/trends";
+import { trendsGroupBy } from "@/lib/compliance/trends/window";
+import { isFleetWide, scopeLabel, type Scope } from "@/lib/compliance/scope";
 
-/** The trends of the compliance page: streamed after the controls, since rebuilding them can take seconds. */
-export async function TrendsSection({ asOf, weeks, groupBy }: TrendsQuery) {
-  const trends = await getTrends({ asOf, weeks, groupBy });
+/**
+ * The trends of the compliance page and its report: streamed after the controls on the page, since rebuilding them
+ * can take seconds.
+ */
+export async function TrendsSection({ asOf, weeks, groupBy, scope }: TrendsQuery & { scope: Scope }) {
+  const trends = await getTrends({ asOf, weeks, groupBy, scope });
   const { points, weeks: labels, timeToRemediate } = trends.value;
   return (
     <>
@@ -17,8 +22,9 @@ export async function TrendsSection({ asOf, weeks, groupBy }: TrendsQuery) {
       <TrendCharts points={points} weeks={labels} timeToRemediate={timeToRemediate} />
       <p className="mt-2 text-xs text-slate-500">
         Each week is its state at the week&apos;s end (weeks start on Monday, UTC; the last one ends now or at the date
-        asked for). Counted per {groupBy}: a secret or image in several counts in each. A week that has ended is kept as
-        computed then, unless something dated before its end is recorded later.
+        asked for). Counted per {trendsGroupBy(groupBy, scope)}
+        {isFleetWide(scope) ? "" : ` within ${scopeLabel(scope)}`}: a secret or image in several counts in each. A week
+        that has ended is kept as computed then, unless something dated before its end is recorded later.
       </p>
     </>
   );

@@ -48,7 +48,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
         <StatCard
           label="Overdue steps"
           value={metrics.overdueSteps}
-          hint={metrics.overdueCriticalRotations ? `${metrics.overdueCriticalRotations} critical rotations` : undefined}
+          hint={metrics.overdueRotations ? `${metrics.overdueRotations} critical/high rotations` : undefined}
         />
         <StatCard
           label="Rotation coverage (verified)"

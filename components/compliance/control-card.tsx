@@ -4,6 +4,7 @@ import { hours } from "@/components/ui/format";
 import type { ComplianceSummary } from "@/lib/compliance/compliance-summary";
 
 import { STATUS_LABEL, type ControlStatus } from "@/lib/compliance/control-status";
+import { CONTROL_FIGURES, FIGURES } from "@/lib/compliance/figure-definitions";
 
 const TONE: Record<ControlStatus, "good" | "medium" | "critical" | "neutral"> = {
   no_evidence: "neutral",
@@ -26,23 +27,30 @@ export function ControlCard({
 }) {
   const { control, figures: f } = item;
   const open = drill({ control: control.id, state: "open,confirmed" });
-  const figures: [string, string | number, string | undefined][] = [
-    ["Open secrets", f.openSecrets, open],
-    ["Open critical", f.openCritical, drill({ control: control.id, state: "open,confirmed", severity: "critical" })],
-    ["Affected images", f.affectedImages, open],
-    ["Affected registries", f.affectedRegistries, open],
-    [
-      "Rotation coverage (verified)",
+  const value: Record<(typeof CONTROL_FIGURES)[number], string | number> = {
+    ...f,
+    rotatedSecrets:
       item.rotationCoverage == null
         ? "—"
         : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`,
-      drill({ control: control.id, state: "confirmed" }),
-    ],
-    ["Rotations recorded, unverified", f.rotationsUnverified, drill({ control: control.id, state: "confirmed" })],
-    ["MTTR", hours(f.mttrHours), drill({ control: control.id, remediation: "remediated" })],
-    ["Overdue steps", f.overdueSteps, drill({ control: control.id, remediation: "overdue" })],
-    ["Scans in scope (evidence)", f.scans, undefined],
-  ];
+    mttrHours: hours(f.mttrHours),
+  };
+  const link: Partial<Record<(typeof CONTROL_FIGURES)[number], string>> = {
+    openSecrets: open,
+    openCritical: drill({ control: control.id, state: "open,confirmed", severity: "critical" }),
+    affectedImages: open,
+    affectedRegistries: open,
+    rotatedSecrets: drill({ control: control.id, state: "confirmed" }),
+    rotationsUnverified: drill({ control: control.id, state: "confirmed" }),
+    mttrHours: drill({ control: control.id, remediation: "remediated" }),
+    overdueSteps: drill({ control: control.id, remediation: "overdue" }),
+  };
+  const figures = CONTROL_FIGURES.map((name): [string, string | number, string | undefined, string] => [
+    name === "rotatedSecrets" ? "Rotation coverage (verified)" : FIGURES[name].label,
+    value[name],
+    link[name],
+    FIGURES[name].definition,
+  ]);
   return (
     <article
       className="rounded-lg border border-slate-200 bg-white p-5 break-inside-avoid"
@@ -64,8 +72,8 @@ export function ControlCard({
         <p className="mt-2 text-sm font-medium text-slate-800">Because: {item.reasons.join("; ")}.</p>
       ) : null}
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
-        {figures.map(([label, value, href]) => (
-          <div key={label}>
+        {figures.map(([label, value, href, definition]) => (
+          <div key={label} title={definition}>
             <dt className="text-xs text-slate-500">{label}</dt>
             <dd className="font-semibold tabular-nums">
               {href ? (

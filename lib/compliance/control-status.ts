@@ -1,19 +1,6 @@
 // Explicit rules that turn a control's figures into a status. Shown verbatim on /compliance and in the report.
+import type { Figures } from "./figure-definitions";
 
-export type ControlFigures = {
-  openSecrets: number;
-  openCritical: number;
-  openLive: number;
-  confirmedSecrets: number;
-  rotatedSecrets: number; // confirmed secrets whose rotation is verified
-  rotationsUnverified: number; // confirmed secrets whose rotation was recorded and is not verified yet
-  overdueSteps: number;
-  overdueRotations: number; // critical or high secrets whose rotation is past its SLA due date and not done
-  mttrHours: number | null;
-  affectedImages: number;
-  affectedRegistries: number;
-  scans: number; // completed scans of images in scope by the date: the evidence
-};
 export type ControlStatus = "no_evidence" | "meeting" | "at_risk" | "failing";
 export const STATUS_LABEL: Record<ControlStatus, string> = {
   no_evidence: "No evidence",
@@ -38,7 +25,7 @@ export const STATUS_RULES: { status: ControlStatus; rule: string }[] = [
   { status: "meeting", rule: "No open secret in scope and no overdue remediation step." },
 ];
 
-export function controlStatus(f: ControlFigures): { status: ControlStatus; reasons: string[] } {
+export function controlStatus(f: Figures): { status: ControlStatus; reasons: string[] } {
   if (!f.scans) return { status: "no_evidence", reasons: ["no scan in scope by this date"] };
   const failing: string[] = [];
   if (f.overdueRotations)

@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client";
 import { CATALOGUE_VERSION } from "./catalogue";
 import { getComplianceSummary, type ComplianceSummary } from "./compliance-summary";
 import { STATUS_LABEL, STATUS_RULES } from "./control-status";
+import { CONTROL_FIGURES, FIGURES } from "./figure-definitions";
 import { EXPORT_WRITERS, exportFindings, type ExportWriter } from "./export-findings";
 import { secretInScope, scopeLabel, type Scope } from "./scope";
 import { STATE_CHANGE_ACTIONS } from "./state-as-of";
@@ -113,6 +114,7 @@ async function* auditTrail(q: EvidenceQuery): AsyncGenerator<string> {
 function summaryJson(summary: ComplianceSummary) {
   return {
     rules: STATUS_RULES,
+    figureDefinitions: Object.fromEntries(Object.entries(FIGURES).map(([k, f]) => [k, f.definition])),
     controls: summary.map((c) => ({
       id: c.control.id,
       framework: c.control.framework,
@@ -142,12 +144,21 @@ function reportMarkdown(
     "",
     "## Controls",
     "",
-    "| control | status | open secrets | open critical | affected images | affected registries | rotation coverage (verified) | rotations recorded, unverified | overdue steps | scans in scope |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| control | status | ${CONTROL_FIGURES.map((f) => FIGURES[f].label.toLowerCase()).join(" | ")} |`,
+    `|---|---|${CONTROL_FIGURES.map(() => "---:").join("|")}|`,
     ...summary.map((c) => {
       const f = c.figures;
-      const coverage = c.rotationCoverage === null ? "—" : `${Math.round(c.rotationCoverage * 100)} %`;
-      return `| ${cell(c.control.title)} | ${STATUS_LABEL[c.status]} | ${cell(f.openSecrets)} | ${cell(f.openCritical)} | ${cell(f.affectedImages)} | ${cell(f.affectedRegistries)} | ${coverage} | ${cell(f.rotationsUnverified)} | ${cell(f.overdueSteps)} | ${cell(f.scans)} |`;
+      const value = (name: (typeof CONTROL_FIGURES)[number]) =>
+        name === "rotatedSecrets"
+          ? c.rotationCoverage === null
+            ? "—"
+            : `${Math.round(c.rotationCoverage * 100)} % (${f.rotatedSecrets}/${f.confirmedSecrets})`
+          : name === "mttrHours"
+            ? f.mttrHours === null
+              ? "—"
+              : `${f.mttrHours.toFixed(1)} h`
+            : cell(f[name]);
+      return `| ${cell(c.control.title)} | ${STATUS_LABEL[c.status]} | ${CONTROL_FIGURES.map(value).join(" | ")} |`;
     }),
     "",
     ...summary.flatMap((c) => [
@@ -161,6 +172,10 @@ function reportMarkdown(
     "## How a status is decided (first rule that applies)",
     "",
     ...STATUS_RULES.map((r) => `- **${STATUS_LABEL[r.status]}**: ${r.rule}`),
+    "",
+    "## What each figure counts",
+    "",
+    ...Object.values(FIGURES).map((f) => `- **${f.label}**: ${f.definition}`),
     "",
     "Every finding in scope is in findings.csv / findings.json; every state change behind them in audit-trail.jsonl.",
     "",

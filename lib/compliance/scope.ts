@@ -38,7 +38,8 @@ export function scansInScope(scope: Scope, asOf: Date): Prisma.Sql {
     WHERE sc.status = 'completed' AND sc."createdAt" <= ${asOf}::timestamp ${isFleetWide(scope) ? Prisma.empty : Prisma.sql`AND si."repositoryId" IN (${repositoriesInScope(scope)})`})`;
 }
 
-function repositoriesInScope(scope: Scope): Prisma.Sql {
+/** The ids of the repositories of a scope, as a subquery (every repository for the whole fleet). */
+export function repositoriesInScope(scope: Scope): Prisma.Sql {
   return Prisma.sql`SELECT sr.id FROM "Repository" sr JOIN "Registry" sg ON sg.id = sr."registryId" WHERE true
     ${scope.registry ? Prisma.sql`AND sg.host = ${scope.registry}` : Prisma.empty} ${scope.repository ? Prisma.sql`AND sr.name = ${scope.repository}` : Prisma.empty}
     ${scope.repositoryId ? Prisma.sql`AND sr.id = ${scope.repositoryId}` : Prisma.empty}`;

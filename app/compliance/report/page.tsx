@@ -5,7 +5,10 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
 import { FINDING_TYPES, type FindingType } from "@/lib/vocabulary/finding-type";
 import { getComplianceSummary } from "@/lib/compliance/compliance-summary";
-import { STATUS_RULES } from "@/lib/compliance/control-status";
+import { CONTROL_FIGURES, type FigureName } from "@/lib/compliance/figure-definitions";
+import { trendsGroupBy } from "@/lib/compliance/trends/window";
+import { ComplianceMethod } from "@/components/compliance/compliance-method";
+import { TrendsSection } from "../trends-section";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
 import { scopeLabel } from "@/lib/compliance/scope";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
@@ -13,6 +16,25 @@ import { hours, minute } from "@/components/ui/format";
 
 export const metadata = { title: "Compliance report" };
 export const dynamic = "force-dynamic";
+
+// Column heads of the summary table, short for a printed page; the figures' full names and definitions are in Method.
+const SHORT: Record<FigureName, string> = {
+  openSecrets: "Open",
+  openCritical: "Critical",
+  openLive: "Live",
+  confirmedSecrets: "Confirmed",
+  rotatedSecrets: "Rotation (verified)",
+  rotationsUnverified: "Unverified",
+  remediatedSecrets: "Remediated",
+  openSteps: "Open steps",
+  overdueSteps: "Overdue",
+  overdueRotations: "Overdue rotations",
+  mttrHours: "MTTR",
+  openExposureDays: "Exposure",
+  affectedImages: "Images",
+  affectedRegistries: "Registries",
+  scans: "Scans",
+};
 
 export default async function ComplianceReportPage({
   searchParams,
@@ -68,14 +90,39 @@ export default async function ComplianceReportPage({
         </label>
         {q.registry ? <input type="hidden" name="registry" value={q.registry} /> : null}
         {q.repository ? <input type="hidden" name="repository" value={q.repository} /> : null}
+        <input type="hidden" name="groupBy" value={q.groupBy} />
+        <input type="hidden" name="weeks" value={q.weeks} />
         <button type="submit" className="rounded border border-slate-300 px-3 py-1">
           Update
         </button>
       </form>
 
+      <nav aria-labelledby="toc" className="mt-6 break-inside-avoid">
+        <h2 id="toc" className="text-lg font-semibold">
+          Contents
+        </h2>
+        <ol className="mt-1 list-decimal pl-5">
+          {[
+            ["summary", "Summary"],
+            ["detail", "Per control, with the reason for each mapping"],
+            ["trends", "Trends"],
+            ["worst", `Open secrets (${period.open.toLocaleString("en")})`],
+            ["method", "Method: status rules and figure definitions"],
+            ["signoff", "Sign-off"],
+          ].map(([id, label]) => (
+            <li key={id}>
+              <a href={`#${id}`} className="text-indigo-700 underline print:text-slate-900 print:no-underline">
+                {label}
+              </a>
+            </li>
+          ))}
+        </ol>
+        <p className="mt-1 text-xs text-slate-500">Printed pages are numbered at the foot of each page.</p>
+      </nav>
+
       <section className="mt-6" aria-labelledby="summary">
         <h2 id="summary" className="text-lg font-semibold">
-          Summary
+          1. Summary
         </h2>
         <p className="mt-1">
           In the period: {period.scans} scans ingested, {period.found} secrets found, {period.confirmed} confirmed,{" "}
@@ -84,19 +131,8 @@ export default async function ComplianceReportPage({
         <table className="mt-3 w-full border-collapse text-left">
           <thead>
             <tr className="border-b border-slate-300">
-              {[
-                "Control",
-                "Status",
-                "Open",
-                "Images",
-                "Registries",
-                "Rotation (verified)",
-                "Unverified",
-                "MTTR",
-                "Overdue",
-                "Scans",
-              ].map((h) => (
-                <th key={h} scope="col" className="py-1 pr-3 font-semibold">
+              {["Control", "Status", ...CONTROL_FIGURES.map((f) => SHORT[f])].map((h) => (
+                <th key={h} scope="col" className="py-1 pr-3 align-bottom font-semibold">
                   {h}
                 </th>
               ))}
@@ -109,18 +145,17 @@ export default async function ComplianceReportPage({
                 <td className="py-1 pr-3">
                   <StatusBadge status={status} />
                 </td>
-                <td className="py-1 pr-3 tabular-nums">{f.openSecrets}</td>
-                <td className="py-1 pr-3 tabular-nums">{f.affectedImages}</td>
-                <td className="py-1 pr-3 tabular-nums">{f.affectedRegistries}</td>
-                <td className="py-1 pr-3 tabular-nums">
-                  {rotationCoverage == null
-                    ? "—"
-                    : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`}
-                </td>
-                <td className="py-1 pr-3 tabular-nums">{f.rotationsUnverified}</td>
-                <td className="py-1 pr-3 tabular-nums">{hours(f.mttrHours)}</td>
-                <td className="py-1 pr-3 tabular-nums">{f.overdueSteps}</td>
-                <td className="py-1 pr-3 tabular-nums">{f.scans}</td>
+                {CONTROL_FIGURES.map((name) => (
+                  <td key={name} className="py-1 pr-3 tabular-nums">
+                    {name === "rotatedSecrets"
+                      ? rotationCoverage == null
+                        ? "—"
+                        : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`
+                      : name === "mttrHours"
+                        ? hours(f.mttrHours)
+                        : f[name]}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
@@ -129,7 +164,7 @@ export default async function ComplianceReportPage({
 
       <section className="mt-8" aria-labelledby="detail">
         <h2 id="detail" className="text-lg font-semibold">
-          Per control
+          2. Per control
         </h2>
         {summary.map(({ control, status, reasons }) => (
           <div key={control.id} className="mt-4 break-inside-avoid border-l-4 border-slate-200 pl-4">
@@ -156,9 +191,18 @@ export default async function ComplianceReportPage({
         ))}
       </section>
 
+      <section className="mt-8 break-before-page" aria-labelledby="trends">
+        <h2 id="trends" className="text-lg font-semibold">
+          3. Trends, the last {q.weeks} weeks by {trendsGroupBy(q.groupBy, scope)}
+        </h2>
+        <div className="mt-2">
+          <TrendsSection asOf={to} weeks={q.weeks} groupBy={q.groupBy} scope={scope} />
+        </div>
+      </section>
+
       <section className="mt-8 break-before-page" aria-labelledby="worst">
         <h2 id="worst" className="text-lg font-semibold">
-          Open secrets at the end of the period (most severe first)
+          4. Open secrets at the end of the period (most severe first)
         </h2>
         <p className="mt-1">
           {period.open === period.openSecrets.length
@@ -208,9 +252,18 @@ export default async function ComplianceReportPage({
         )}
       </section>
 
+      <section className="mt-8 break-before-page" aria-labelledby="method">
+        <h2 id="method" className="text-lg font-semibold">
+          5. Method
+        </h2>
+        <div className="mt-2">
+          <ComplianceMethod />
+        </div>
+      </section>
+
       <section className="mt-8 break-inside-avoid" aria-labelledby="signoff">
         <h2 id="signoff" className="text-lg font-semibold">
-          Sign-off
+          6. Sign-off
         </h2>
         <p className="mt-1">
           Figures as of {minute(to)} UTC for {scopeLabel(scope)}, catalogue {CATALOGUE_VERSION}, generated{" "}
@@ -226,24 +279,6 @@ export default async function ComplianceReportPage({
             </div>
           ))}
         </dl>
-      </section>
-
-      <section className="mt-8 break-inside-avoid" aria-labelledby="method">
-        <h2 id="method" className="text-lg font-semibold">
-          Method
-        </h2>
-        <ul className="mt-1 list-disc pl-5">
-          {STATUS_RULES.map((r) => (
-            <li key={r.status}>
-              <span className="font-medium">{r.status.replace("_", " ")}</span>: {r.rule}
-            </li>
-          ))}
-        </ul>
-        <p className="mt-2">
-          Secrets are identified by a keyed hash (HMAC-SHA256) of their value; the value itself is never stored. A
-          remediation step counts only on evidence: a clean rescan of a rebuilt digest, tag records showing no tag on an
-          affected digest, a later report that the credential is no longer live, or an administrator&apos;s attestation.
-        </p>
       </section>
     </article>
   );

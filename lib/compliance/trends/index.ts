@@ -1,9 +1,10 @@
 import { getDb, type Db } from "../../db";
 import { reportCache, type Cached } from "../report-cache";
+import { repositoriesInScope, secretInScope, type Scope } from "../scope";
 import { trendWeek } from "./one-week";
 import { trendsFromHistory } from "./from-history";
 import { eventsAtWeekEnds, storedWeeks, storeWeeks } from "./stored-weeks";
-import { mondayOf, trendWindow, type TrendRow, type TrendsQuery, type TrendWindow } from "./window";
+import { mondayOf, trendsGroupBy, trendWindow, type TrendRow, type TrendsQuery, type TrendWindow } from "./window";
 
 export type { TrendsQuery } from "./window";
 export type TrendPoint = { week: string; group: string; openSecrets: number; affectedImages: number };
@@ -30,10 +31,14 @@ async function windowRows(q: TrendsQuery) {
   return { db, window, events, missing, rows };
 }
 
-/** Week-by-week open secrets and affected images per registry or repository, and the time to remediate. Reads only. */
-async function computeTrends(q: TrendsQuery) {
+/**
+ * Week-by-week open secrets and affected images per registry or repository, and the time to remediate, within a
+ * scope: each group's figures are those of the scope of that one group (lib/compliance/figures.ts) at each week's
+ * end, so a scoped report shows the groups inside its scope (counted by trendsGroupBy). Reads only.
+ */
+async function computeTrends(q: TrendsQuery, scope: Scope) {
   const { db, window, rows } = await windowRows(q);
-  const [points, ttr] = await Promise.all([named(db, window, rows), timeToRemediate(db, window)]);
+  const [points, ttr] = await Promise.all([named(db, window, rows, scope), timeToRemediate(db, window, scope)]);
   return { weeks: window.starts.map(day), points, timeToRemediate: ttr };
 }
 
@@ -54,16 +59,20 @@ const ONE_BY_ONE = 1;
 
 const indexes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-/** Rows with their group's name, in week order, then by name (the database's collation, as everywhere else). */
-async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<TrendPoint[]> {
+/**
+ * Rows of the groups in scope with their names, in week order, then by name (the database's collation, as
+ * everywhere else).
+ */
+async function named(db: Db, window: TrendWindow, rows: TrendRow[], scope: Scope): Promise<TrendPoint[]> {
   const ids = [...new Set(rows.map((r) => r.gid))];
   const names = await (window.groupBy === "registry"
-    ? db.$queryRaw<
-        { id: string; name: string }[]
-      >`SELECT id, host AS name FROM "Registry" WHERE id = ANY(${ids}::text[]) ORDER BY name`
+    ? db.$queryRaw<{ id: string; name: string }[]>`
+        SELECT g.id, g.host AS name FROM "Registry" g
+        WHERE g.id = ANY(${ids}::text[]) AND g.id IN (SELECT r."registryId" FROM "Repository" r WHERE r.id IN (${repositoriesInScope(scope)}))
+        ORDER BY name`
     : db.$queryRaw<{ id: string; name: string }[]>`
         SELECT r.id, g.host || '/' || r.name AS name FROM "Repository" r JOIN "Registry" g ON g.id = r."registryId"
-        WHERE r.id = ANY(${ids}::text[]) ORDER BY name`);
+        WHERE r.id = ANY(${ids}::text[]) AND r.id IN (${repositoriesInScope(scope)}) ORDER BY name`);
   const rank = new Map(names.map((n, i) => [n.id, i]));
   return rows
     .filter((r) => rank.has(r.gid))
@@ -76,11 +85,15 @@ async function named(db: Db, window: TrendWindow, rows: TrendRow[]): Promise<Tre
     }));
 }
 
-/** Average hours from first seen (or confirmed) to remediated, per week of remediation. */
-async function timeToRemediate(db: Db, window: TrendWindow) {
+/**
+ * Average hours from first seen (or confirmed) to remediated, per week of remediation, over the secrets in scope
+ * then (the mttrHours figure of each week).
+ */
+async function timeToRemediate(db: Db, window: TrendWindow, scope: Scope) {
   const ttr = await db.$queryRaw<{ week: Date; hours: number; n: number }[]>`
-    SELECT date_trunc('week', "remediatedAt") AS week, (avg(extract(epoch FROM ("remediatedAt" - COALESCE("confirmedAt", "firstSeenAt")))) / 3600)::float8 AS hours, count(*)::int AS n
-    FROM "Secret" WHERE "remediatedAt" <= ${window.asOf}::timestamp AND "remediatedAt" >= ${new Date(window.starts[0]!)}::timestamp
+    SELECT date_trunc('week', s."remediatedAt") AS week, (avg(extract(epoch FROM (s."remediatedAt" - COALESCE(s."confirmedAt", s."firstSeenAt")))) / 3600)::float8 AS hours, count(*)::int AS n
+    FROM "Secret" s WHERE s."remediatedAt" <= ${window.asOf}::timestamp AND s."remediatedAt" >= ${new Date(window.starts[0]!)}::timestamp
+      AND ${secretInScope("s", scope, window.asOf)}
     GROUP BY 1 ORDER BY 1`;
   return ttr.map((t) => ({ week: day(t.week.getTime()), hours: t.hours, remediated: t.n }));
 }
@@ -95,6 +108,11 @@ export type Trends = Awaited<ReturnType<typeof computeTrends>>;
 const cached = reportCache<Trends>({ staleMs: 10 * 60_000, nowBucket: mondayOf });
 
 /** Cached until the data changes, like the compliance summary shown beside it, then refreshed in the background. */
-export async function getTrends(opts: TrendsQuery, cache: { fresh?: boolean } = {}): Promise<Cached<Trends>> {
-  return cached(opts.asOf, [opts.weeks, opts.groupBy], () => computeTrends(opts), cache);
+export async function getTrends(
+  opts: TrendsQuery & { scope?: Scope },
+  cache: { fresh?: boolean } = {},
+): Promise<Cached<Trends>> {
+  const { scope = {}, ...query } = opts;
+  const q = { ...query, groupBy: trendsGroupBy(query.groupBy, scope) };
+  return cached(q.asOf, [q.weeks, q.groupBy, scope], () => computeTrends(q, scope), cache);
 }

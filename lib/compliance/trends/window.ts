@@ -1,6 +1,15 @@
 import { Prisma } from "../../generated/prisma/client";
 
+import type { Scope } from "../scope";
+
 export type TrendsQuery = { asOf: Date; weeks: number; groupBy: "registry" | "repository" };
+
+/**
+ * What trends within a scope are counted by: as asked, except that a scope of one repository is counted per
+ * repository (its registry's figures would count the registry's other repositories).
+ */
+export const trendsGroupBy = (groupBy: TrendsQuery["groupBy"], scope: Scope): TrendsQuery["groupBy"] =>
+  scope.repository || scope.repositoryId ? "repository" : groupBy;
 
 /** One group's figures in week k of a window (gid: a Registry or Repository id). */
 export type TrendRow = { k: number; gid: string; open: number; images: number };
