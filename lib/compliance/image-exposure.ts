@@ -6,12 +6,18 @@ import { isCurrent, openAsOf, secretStateAt } from "./state-as-of";
 
 /**
  * The images that hold an open secret as of a date, one row each with a boolean per finding type of the open
- * secrets there. Fleet-wide now, read from the ImageExposure rollup (kept by triggers, see its migration: 10,000
+ * secrets there. Fleet-wide now (or at a date nothing has changed since), read from the ImageExposure rollup (kept by triggers, see its migration: 10,000
  * rows instead of every occurrence); for a past date or a scope, folded from the occurrences in scope of the covered
  * secrets (`covered`: a condition on the Secret row aliased `s`).
  */
-export function exposedImages(opts: { asOf: Date; scope: Scope; covered: Prisma.Sql }): Prisma.Sql {
-  if (isFleetWide(opts.scope) && isCurrent(opts.asOf)) {
+export function exposedImages(opts: {
+  asOf: Date;
+  scope: Scope;
+  covered: Prisma.Sql;
+  /** The stored state is the state at asOf (nothing changed since): read the rollup. By default, for "now". */
+  unchangedSince?: boolean;
+}): Prisma.Sql {
+  if (isFleetWide(opts.scope) && (opts.unchangedSince ?? isCurrent(opts.asOf))) {
     // The rollup counts by stored state; an accepted risk that expired since the reopening job last ran is open
     // already (lib/vocabulary/triage-state.ts), so its images are added from its occurrences (usually none).
     return Prisma.sql`

@@ -183,6 +183,8 @@ export async function mergeSecrets(
 
   // Exact figures again for every image the survivors are in (the triggers add by difference; a merge moves rows).
   await tx.$executeRaw`SELECT residue_exposure_recount(ARRAY(SELECT DISTINCT "imageId" FROM "Occurrence" WHERE "secretId" = ANY(${survivors}::text[])))`;
+  // And where the survivors are placed, per repository and registry, with every group's open secrets.
+  await tx.$executeRaw`SELECT residue_placement_recount(${survivors}::text[])`;
   // Stored trend weeks counted the merged secrets apart: computed again when next asked for.
   await tx.$executeRaw`DELETE FROM "TrendWeek"`;
   await ensureRemediationPlans(

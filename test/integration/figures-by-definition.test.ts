@@ -340,7 +340,15 @@ describe(`figures by definition on ${testDatabaseKind}`, () => {
         const dates: { asOf: Date; current: boolean }[] = [
           { asOf: new Date(start + pastDay * DAY + 12 * HOUR), current: false },
           { asOf: new Date(), current: true },
+          // After every write (all are dated in the past), replayed from history: the same as the current state.
+          { asOf: new Date(Date.now() - 6_000), current: false },
         ];
+        for (const scope of scopes)
+          expectFigures(
+            naiveFigures(raw, dates[2]!.asOf, false, scope),
+            naiveFigures(raw, dates[2]!.asOf, true, scope),
+            `history = current state ${JSON.stringify(scope)}`,
+          );
         for (const { asOf, current } of dates)
           for (const scope of scopes) {
             const what = `${JSON.stringify(scope)} as of ${asOf.toISOString()}`;

@@ -9,6 +9,7 @@ import { reopenExpiredRisks } from "@/lib/triage/reopen-expired-risks";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { allFixtures, readFixture } from "@/test/helpers/fixtures";
+import { expectRollupsEqualRecount, keptImageExposure } from "@/test/helpers/rollups";
 
 let t: TestDb;
 let triager: UserActor;
@@ -22,27 +23,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-// What the triggers keep, and the same counted from scratch over every occurrence (the definition).
-const kept = () => t.db.$queryRaw<Record<string, unknown>[]>`
-  SELECT "imageId", "openOccurrences" AS open, "fileResidue" AS residue, "filePresent" AS present, "buildHistory" AS history,
-         "envConfig" AS config, "baseInherited" AS inherited
-  FROM "ImageExposure" ORDER BY 1`;
-const recount = () => t.db.$queryRaw<Record<string, unknown>[]>`
-  SELECT o."imageId", count(*) FILTER (WHERE open)::int AS open, count(*) FILTER (WHERE open AND s."residueCount" > 0)::int AS residue,
-         count(*) FILTER (WHERE open AND s."inFinalFs")::int AS present, count(*) FILTER (WHERE open AND s."inHistory")::int AS history,
-         count(*) FILTER (WHERE open AND s."inConfig")::int AS config, count(*) FILTER (WHERE open AND s."inSharedLayer")::int AS inherited
-  FROM "Occurrence" o
-  JOIN (SELECT *, "triageState" IN ('open', 'confirmed') AND "remediatedAt" IS NULL AS open FROM "Secret") s ON s.id = o."secretId"
-  GROUP BY o."imageId" ORDER BY 1`;
-const expectKeptEqualsRecount = async () => {
-  const want = await recount();
-  expect(await kept()).toEqual(want);
-  return want;
-};
+const kept = () => keptImageExposure(t.db);
+const expectKeptEqualsRecount = () => expectRollupsEqualRecount(t.db);
 const secretIds = async () =>
   (await t.db.secret.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
 
-describe(`per-image exposure rollup on ${testDatabaseKind}`, () => {
+describe(`exposure rollups (per image, per repository and registry) on ${testDatabaseKind}`, () => {
   it("equals a recount from the occurrences after every kind of write: ingest, triage, expiry, regression, direct updates, deletes", async () => {
     // Every fixture (all finding types: residue, history, config, final filesystem), then a fleet with shared secrets.
     for (const f of allFixtures())

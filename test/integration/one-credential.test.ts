@@ -11,6 +11,7 @@ import { applyStepEvent } from "@/lib/remediation/steps";
 import { addComment, triageSecrets } from "@/lib/triage/triage-secrets";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { buildLayers, dockerArchive, privateKeyPem, type TestImage } from "@/test/helpers/image-archive";
+import { expectRollupsEqualRecount } from "@/test/helpers/rollups";
 import {
   detectSecretsBaseline,
   ggshieldJson,
@@ -253,7 +254,7 @@ async function expectNoRawValue(raws: string[]) {
   expect(leaked).toEqual([]);
 }
 
-/** Counters and per-image exposure equal a full recount, after merges moved occurrences between secrets. */
+/** Counters and the exposure rollups equal a full recount, after merges moved occurrences between secrets. */
 async function expectCountersEqualRecount() {
   const drift = await t.db.$queryRawUnsafe<{ id: string }[]>(`
     SELECT s.id FROM "Secret" s LEFT JOIN (
@@ -261,8 +262,5 @@ async function expectCountersEqualRecount() {
       FROM "Occurrence" GROUP BY "secretId") c ON c."secretId" = s.id
     WHERE s."occurrenceCount" <> COALESCE(c.n, 0) OR s."imageCount" <> COALESCE(c.images, 0) OR s."repositoryCount" <> COALESCE(c.repos, 0) OR s."residueCount" <> COALESCE(c.residue, 0)`);
   expect(drift).toEqual([]);
-  const exposure = `SELECT * FROM "ImageExposure" WHERE "openOccurrences" + "fileResidue" + "filePresent" + "buildHistory" + "envConfig" + "baseInherited" > 0 ORDER BY "imageId"`;
-  const before = await t.db.$queryRawUnsafe<unknown[]>(exposure);
-  await t.db.$executeRawUnsafe(`SELECT residue_exposure_recount(ARRAY(SELECT id FROM "Image"))`);
-  expect(await t.db.$queryRawUnsafe<unknown[]>(exposure)).toEqual(before);
+  await expectRollupsEqualRecount(t.db);
 }
