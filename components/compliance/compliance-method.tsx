@@ -2,10 +2,10 @@ import { FIGURES } from "@/lib/compliance/figure-definitions";
 import { STATUS_LABEL, STATUS_RULES } from "@/lib/compliance/control-status";
 
 /** How a status is decided and what each figure counts: the same words on the page, in the report and the pack. */
-export function ComplianceMethod({ headingLevel: H = "h3" }: { headingLevel?: "h2" | "h3" }) {
+export function ComplianceMethod() {
   return (
     <>
-      <H className="font-semibold">How a status is decided (the first rule that applies)</H>
+      <h3 className="font-semibold">How a status is decided (the first rule that applies)</h3>
       <ul className="mt-1 list-disc space-y-1 pl-5">
         {STATUS_RULES.map((r) => (
           <li key={r.status}>
@@ -13,7 +13,7 @@ export function ComplianceMethod({ headingLevel: H = "h3" }: { headingLevel?: "h
           </li>
         ))}
       </ul>
-      <H className="mt-4 font-semibold">What each figure counts</H>
+      <h3 className="mt-4 font-semibold">What each figure counts</h3>
       <dl className="mt-1 grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
         {Object.values(FIGURES).map((f) => (
           <div key={f.label} className="contents">

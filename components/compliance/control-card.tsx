@@ -17,6 +17,19 @@ export function StatusBadge({ status }: { status: ControlStatus }) {
   return <Badge tone={TONE[status]}>{STATUS_LABEL[status]}</Badge>;
 }
 
+type ControlFigure = (typeof CONTROL_FIGURES)[number];
+
+/** A control figure as the page and the report show it: rotation as coverage with its counts, MTTR in hours or days. */
+export function figureValue(item: ComplianceSummary[number], name: ControlFigure): string | number {
+  const f = item.figures;
+  if (name === "rotatedSecrets")
+    return item.rotationCoverage == null
+      ? "—"
+      : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`;
+  if (name === "mttrHours") return hours(f.mttrHours);
+  return f[name];
+}
+
 /** One control: status, why, and the figures behind it, each a link to the secrets it counts. */
 export function ControlCard({
   item,
@@ -25,17 +38,9 @@ export function ControlCard({
   item: ComplianceSummary[number];
   drill: (extra: Record<string, string>) => string;
 }) {
-  const { control, figures: f } = item;
+  const { control } = item;
   const open = drill({ control: control.id, state: "open,confirmed" });
-  const value: Record<(typeof CONTROL_FIGURES)[number], string | number> = {
-    ...f,
-    rotatedSecrets:
-      item.rotationCoverage == null
-        ? "—"
-        : `${Math.round(item.rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`,
-    mttrHours: hours(f.mttrHours),
-  };
-  const link: Partial<Record<(typeof CONTROL_FIGURES)[number], string>> = {
+  const link: Partial<Record<ControlFigure, string>> = {
     openSecrets: open,
     openCritical: drill({ control: control.id, state: "open,confirmed", severity: "critical" }),
     affectedImages: open,
@@ -47,7 +52,7 @@ export function ControlCard({
   };
   const figures = CONTROL_FIGURES.map((name): [string, string | number, string | undefined, string] => [
     name === "rotatedSecrets" ? "Rotation coverage (verified)" : FIGURES[name].label,
-    value[name],
+    figureValue(item, name),
     link[name],
     FIGURES[name].definition,
   ]);

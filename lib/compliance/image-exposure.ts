@@ -6,9 +6,9 @@ import { isCurrent, openAsOf, secretStateAt } from "./state-as-of";
 
 /**
  * The images that hold an open secret as of a date, one row each with a boolean per finding type of the open
- * secrets there. Fleet-wide now (or at a date nothing has changed since), read from the ImageExposure rollup (kept by triggers, see its migration: 10,000
- * rows instead of every occurrence); for a past date or a scope, folded from the occurrences in scope of the covered
- * secrets (`covered`: a condition on the Secret row aliased `s`).
+ * secrets there. Fleet-wide now (or at a date nothing has changed since), read from the ImageExposure rollup (kept
+ * by triggers, see its migration: 10,000 rows instead of every occurrence); for a past date or a scope, folded from
+ * the occurrences in scope of the covered secrets (`covered`: a condition on the Secret row aliased `s`).
  */
 export function exposedImages(opts: {
   asOf: Date;

@@ -1,5 +1,5 @@
 import { PrintButton } from "@/components/compliance/print-button";
-import { StatusBadge } from "@/components/compliance/control-card";
+import { figureValue, StatusBadge } from "@/components/compliance/control-card";
 import { Badge } from "@/components/ui/badge";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { CATALOGUE_VERSION } from "@/lib/compliance/catalogue";
@@ -12,7 +12,7 @@ import { TrendsSection } from "../trends-section";
 import { getPeriodActivity } from "@/lib/compliance/period-activity";
 import { scopeLabel } from "@/lib/compliance/scope";
 import { asOfDate, complianceQuerySchema } from "@/lib/compliance/schemas";
-import { hours, minute } from "@/components/ui/format";
+import { minute } from "@/components/ui/format";
 
 export const metadata = { title: "Compliance report" };
 export const dynamic = "force-dynamic";
@@ -139,21 +139,15 @@ export default async function ComplianceReportPage({
             </tr>
           </thead>
           <tbody>
-            {summary.map(({ control, figures: f, status, rotationCoverage }) => (
-              <tr key={control.id} className="border-b border-slate-100">
-                <td className="py-1 pr-3">{control.title}</td>
+            {summary.map((item) => (
+              <tr key={item.control.id} className="border-b border-slate-100">
+                <td className="py-1 pr-3">{item.control.title}</td>
                 <td className="py-1 pr-3">
-                  <StatusBadge status={status} />
+                  <StatusBadge status={item.status} />
                 </td>
                 {CONTROL_FIGURES.map((name) => (
                   <td key={name} className="py-1 pr-3 tabular-nums">
-                    {name === "rotatedSecrets"
-                      ? rotationCoverage == null
-                        ? "—"
-                        : `${Math.round(rotationCoverage * 100)}% (${f.rotatedSecrets}/${f.confirmedSecrets})`
-                      : name === "mttrHours"
-                        ? hours(f.mttrHours)
-                        : f[name]}
+                    {figureValue(item, name)}
                   </td>
                 ))}
               </tr>
