@@ -115,33 +115,49 @@ async function withDb<T>(open: () => AdapterHandle, fn: (db: Db) => Promise<T>):
   }
 }
 
-/** POST a report on a fresh connection: a pooled keep-alive socket may have been closed by the server while the next report was generated. */
+/** POST a report and wait for its ingest (?wait=60, then its status URL): the time an uploader waits for the answer. */
 async function post(url: string, token: string, body: string, image?: string) {
-  const data = Buffer.from(body);
-  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+  const query = new URLSearchParams({ wait: "60", ...(image ? { image } : {}) });
+  let answer = await request(`${url}/api/v1/scans?${query}`, token, Buffer.from(body));
+  for (let polls = 0; answer.status === 202; polls++) {
+    if (polls > 1200) throw new Error("upload still processing after 10 minutes");
+    await new Promise((r) => setTimeout(r, 500));
+    const status = await request(`${url}${answer.location}`, token);
+    const view = JSON.parse(status.text) as {
+      processing_status: string;
+      result?: unknown;
+      error?: { message: string };
+    };
+    if (view.processing_status === "failed") throw new Error(`upload failed: ${view.error?.message}`);
+    if (view.processing_status === "complete") answer = { status: 201, text: JSON.stringify(view.result) };
+  }
+  const json = JSON.parse(answer.text) as { duplicate?: boolean; counts?: { findings: number }; message?: string };
+  if (answer.status >= 300) throw new Error(`upload failed ${answer.status}: ${json.message}`);
+  return json;
+}
+
+/** One request on a fresh connection: a pooled keep-alive socket may have been closed by the server meanwhile. */
+function request(url: string, token: string, data?: Buffer) {
+  return new Promise<{ status: number; text: string; location?: string }>((resolve, reject) => {
     const req = http.request(
-      `${url}/api/v1/scans${image ? `?image=${encodeURIComponent(image)}` : ""}`,
+      url,
       {
-        method: "POST",
+        method: data ? "POST" : "GET",
         agent: false,
         headers: {
           authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "content-length": data.length,
+          ...(data ? { "content-type": "application/json", "content-length": data.length } : {}),
         },
       },
       (res) => {
         let text = "";
         res.on("data", (c) => (text += String(c)));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text, location: res.headers.location }));
       },
     );
     req.on("error", reject);
     req.end(data);
   });
-  const json = JSON.parse(text) as { duplicate?: boolean; counts?: { findings: number }; message?: string };
-  if (status >= 300) throw new Error(`upload failed ${status}: ${json.message}`);
-  return json;
 }
 
 // The fields of a generated residue SARIF result the two floors store (bench/fleet.ts residueSarif).
@@ -361,16 +377,19 @@ async function peakRss(kind: string, label: string, body: string, note: string) 
   });
   try {
     const pid = rssServer.pid();
-    const resettable = resetPeak(pid);
+    // On PGlite the database lives in the process that serves it to the web server: its memory counts too.
+    const host = kind === "pglite" ? rssServer.hostPid : undefined;
+    const resettable = resetPeak(pid) && (host === undefined || resetPeak(host));
     const before = memoryOf(pid);
     const up = await timed(() => post(rssServer.url, rssToken, body));
     const after = memoryOf(pid);
+    const db = host === undefined ? undefined : memoryOf(host);
     row({
       metric: `server peak RSS, ${(body.length / 1048576).toFixed(0)} MiB ${label} upload`,
       db: kind,
-      value: after.peakMiB,
+      value: after.peakMiB + (db?.peakMiB ?? 0),
       unit: "MiB",
-      note: `idle server ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}; ${note}`,
+      note: `${db ? `web ${after.peakMiB.toFixed(0)} + embedded database ${db.peakMiB.toFixed(0)} MiB; ` : ""}idle web server ${before.rssMiB.toFixed(0)} MiB; ingest ${(up.ms / 1000).toFixed(1)} s${resettable ? "" : "; peak since start"}; ${note}`,
     });
   } catch (e) {
     console.error(`server output:\n${rssServer.log()}`);

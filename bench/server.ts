@@ -3,7 +3,15 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 
-export type BenchServer = { url: string; pid: () => number; stop: () => Promise<void>; log: () => string };
+export type BenchServer = {
+  url: string;
+  /** The web server's process (Next behind node:http). */
+  pid: () => number;
+  /** scripts/start.ts itself: on the embedded database, the process that holds it and serves it on a socket. */
+  hostPid: number;
+  stop: () => Promise<void>;
+  log: () => string;
+};
 
 export async function startServer(
   env: Record<string, string>,
@@ -41,6 +49,7 @@ export async function startServer(
     url,
     log: () => `${stderr.slice(-3000)}${child.exitCode !== null ? `\n(server exited with ${child.exitCode})` : ""}`,
     pid: nextPid,
+    hostPid: child.pid!,
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");

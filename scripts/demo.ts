@@ -1,10 +1,9 @@
 // npm run demo: loads a demo fleet built from the shared fixtures into the configured database.
-// With the embedded database, stop the server first: PGlite allows one process per data directory.
+// With the embedded database it goes through the running server, or opens the data directory itself.
 import fs from "node:fs";
 import path from "node:path";
-import { openAdapter } from "../lib/db/adapter";
-import { applyMigrations } from "../lib/db/migrate";
-import { attachDatabase, closeDb } from "../lib/db";
+import { closeDb } from "../lib/db";
+import { openCliDatabase } from "./cli-database";
 import { ingestScan } from "../lib/ingest/ingest-scan";
 
 const FIXTURES = path.resolve(process.cwd(), "../shared/fixtures/scanners");
@@ -32,9 +31,7 @@ if (!fs.existsSync(FIXTURES)) {
   console.error(`Fixtures not found at ${FIXTURES}.`);
   process.exit(1);
 }
-const handle = openAdapter();
-await applyMigrations(handle.factory);
-await attachDatabase(handle);
+await openCliDatabase();
 try {
   for (const [index, [file, image]] of FLEET.entries()) {
     // Each (report, image) pair is its own scan: vary the bytes so idempotency does not fold them together.

@@ -21,6 +21,8 @@ run "lint (types, format, eslint, architecture)" bash scripts/lint.sh
 run "unit (no database)" npx vitest run test/unit --reporter=default
 run "integration + adversarial (PGlite)" env -u TEST_DATABASE_URL npx vitest run test/integration test/adversarial --reporter=default
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  # The production build, once: the scale-out test (3 web replicas, 2 workers) and Playwright both run it.
+  if [ "${SKIP_E2E:-}" != "1" ]; then npm run -s build >/dev/null && export RESIDUE_BUILT=1; fi
   run "integration + adversarial (PostgreSQL)" npx vitest run test/integration test/adversarial --reporter=default
 else
   echo "── integration (PostgreSQL): skipped, TEST_DATABASE_URL is not set"

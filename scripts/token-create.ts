@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { createApiToken } from "../lib/auth/api-tokens";
 import { createTokenSchema } from "../lib/auth/schemas";
 import { closeDb } from "../lib/db";
+import { openCliDatabase } from "./cli-database";
 import { formatZodError } from "../lib/errors";
 
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ if (!input.success) {
   console.error(`Invalid arguments: ${formatZodError(input.error)}`);
   process.exit(2);
 }
+await openCliDatabase();
 try {
   const t = await createApiToken({ kind: "system", label: "cli" }, input.data);
   console.error(

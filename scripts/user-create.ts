@@ -3,6 +3,7 @@
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { closeDb } from "../lib/db";
+import { openCliDatabase } from "./cli-database";
 import { formatZodError } from "../lib/errors";
 import { createUser } from "../lib/users/manage-users";
 import { newUserSchema } from "../lib/users/schemas";
@@ -22,6 +23,7 @@ if (!input.success) {
   console.error(`Invalid arguments: ${formatZodError(input.error)}`);
   process.exit(2);
 }
+await openCliDatabase();
 try {
   const user = await createUser({ kind: "system", label: "cli" }, input.data);
   console.error(`Created ${user.email} with role ${user.role}.`);

@@ -2,10 +2,12 @@
 import Link from "next/link";
 import { useRef, useState } from "react";
 import type { IngestResult } from "@/lib/ingest/schemas";
+import type { UploadView } from "@/lib/uploads/upload-status";
 
 type State =
   | { kind: "idle" }
   | { kind: "uploading"; progress: number; name: string }
+  | { kind: "processing"; status: UploadView; name: string }
   | { kind: "done"; result: IngestResult; name: string }
   | { kind: "error"; message: string };
 
@@ -40,7 +42,8 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
       } catch {
         json = undefined;
       }
-      if (xhr.status >= 200 && xhr.status < 300)
+      if (xhr.status === 202) void follow(json as UploadView, file.name);
+      else if (xhr.status >= 200 && xhr.status < 300)
         setState({ kind: "done", result: json as IngestResult, name: file.name });
       else
         setState({
@@ -53,7 +56,26 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
     xhr.send(body);
   }
 
-  const busy = state.kind === "uploading";
+  // Received and queued: follow the upload's status until the ingest ends.
+  async function follow(status: UploadView, name: string) {
+    for (let s = status; ;) {
+      if (s.processing_status === "complete" && s.result) return setState({ kind: "done", result: s.result, name });
+      if (s.processing_status === "failed")
+        return setState({ kind: "error", message: s.error?.message ?? "Processing the report failed." });
+      setState({ kind: "processing", status: s, name });
+      await new Promise((r) => setTimeout(r, 400));
+      try {
+        const res = await fetch(`/api/ui/scans/${encodeURIComponent(s.id)}`, { cache: "no-store" });
+        const body = await res.json();
+        if (!res.ok) return setState({ kind: "error", message: body.message ?? `HTTP ${res.status}` });
+        s = body as UploadView;
+      } catch {
+        return setState({ kind: "error", message: "Network error while following the upload; see Scans." });
+      }
+    }
+  }
+
+  const busy = state.kind === "uploading" || state.kind === "processing";
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <div>
@@ -105,6 +127,7 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
               />
             </div>
           ) : null}
+          {state.kind === "processing" ? <Processing status={state.status} name={state.name} /> : null}
           {state.kind === "error" ? (
             <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
               {state.message}
@@ -145,6 +168,29 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
           Docker rules apply: docker.io is the default registry, library/ the default namespace, latest the default tag.
         </p>
       </fieldset>
+    </div>
+  );
+}
+
+const PHASES: Record<string, string> = {
+  receive: "Receiving",
+  queued: "Queued for a worker",
+  read: "Reading the report",
+  parse: "Parsing findings",
+  write: "Writing findings",
+  done: "Finishing",
+};
+
+function Processing({ status, name }: { status: UploadView; name: string }) {
+  return (
+    <div>
+      <p className="text-sm text-slate-700">
+        {name}: {PHASES[status.phase] ?? status.phase}
+        {status.findings !== null ? ` · ${status.findings.toLocaleString()} findings` : ""} ·{" "}
+        {(status.bytes / 1048576).toFixed(1)} MB
+        {status.attempts > 1 ? ` · attempt ${status.attempts}` : ""}
+      </p>
+      <progress className="mt-2 h-2 w-full" aria-label="Processing progress" />
     </div>
   );
 }

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { complianceQuerySchema } from "../compliance/schemas";
 import { ingestResultSchema, uploadScanQuerySchema } from "../ingest/schemas";
 import { listScansQuerySchema } from "../scans/schemas";
+import { uploadViewSchema } from "../uploads/schemas";
+import { MAX_WAIT_SECONDS } from "./upload/accept-upload";
 import { listSecretsQuerySchema } from "../secrets/schemas";
 import { APP_VERSION } from "../version";
 
@@ -52,10 +54,19 @@ export function buildOpenApi() {
     paths: {
       "/api/v1/scans": {
         post: {
-          summary: "Ingest a scanner report",
+          summary: "Upload a scanner report",
           description:
-            "Body: the report itself (any content type) or multipart/form-data with a `file` part. gzip accepted (Content-Encoding: gzip or gzip bytes). Scope: scans:write.",
-          parameters: queryParameters(uploadScanQuerySchema),
+            "Body: the report itself (any content type) or multipart/form-data with a `file` part. gzip accepted (Content-Encoding: gzip or gzip bytes). The report is queued: 202 with `Location` (its status URL), or with `wait` the ingest's own answer. A report already ingested is answered at once (200, duplicate). Scope: scans:write.",
+          parameters: [
+            ...queryParameters(uploadScanQuerySchema),
+            {
+              name: "wait",
+              in: "query",
+              required: false,
+              description: `Seconds (0–${MAX_WAIT_SECONDS}) to wait for the ingest: 201 (or its 4xx) if it ends by then, else 202.`,
+              schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
+            },
+          ],
           requestBody: {
             required: true,
             content: {
@@ -74,7 +85,12 @@ export function buildOpenApi() {
             },
           },
           responses: {
-            "201": { description: "Ingested", content: jsonContent(ingestResultSchema) },
+            "201": { description: "Ingested (asked to wait)", content: jsonContent(ingestResultSchema) },
+            "202": {
+              description: "Queued: poll the status URL in `Location`",
+              headers: { Location: { schema: { type: "string" }, description: "/api/v1/scans/{id}" } },
+              content: jsonContent(uploadViewSchema),
+            },
             "200": {
               description: "Duplicate: already ingested, nothing added",
               content: jsonContent(ingestResultSchema),
@@ -86,6 +102,18 @@ export function buildOpenApi() {
           summary: "List scans",
           parameters: queryParameters(listScansQuerySchema),
           responses: { "200": { description: "Scans, newest first" }, ...errors([401, 403, 422]) },
+        },
+      },
+      "/api/v1/scans/{id}": {
+        get: {
+          summary: "An upload's processing status",
+          description:
+            "processing_status pending → running → complete (with `result`) or failed (with `error`). Scope: scans:write.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "The upload's status", content: jsonContent(uploadViewSchema) },
+            ...errors([401, 403, 404, 422]),
+          },
         },
       },
       "/api/v1/secrets": {

@@ -5,11 +5,18 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { PoolConfig } from "pg";
 import { dataDir, databaseUrl } from "./config";
+import { claimDataDir, SOCKET_PORT } from "./embedded/claim";
 
 export type AdapterHandle = {
+  /** The SQL dialect: PostgreSQL, or the embedded PGlite (opened here, or served by `npm start` on a socket). */
   kind: "postgresql" | "pglite";
   factory: SqlMigrationAwareDriverAdapterFactory;
+  /** How another PostgreSQL client (the job queue) reaches the same database; none for a PGlite opened here. */
+  pg?: PoolConfig;
+  /** The PGlite opened in this process, if that is what this is. */
+  pglite?: PGlite;
   /** Releases the embedded database (a live PGlite keeps the process running). */
   close: () => Promise<void>;
 };
@@ -21,26 +28,52 @@ export type OpenAdapterOptions = {
   pgliteDir?: string;
 };
 
-/** The one place that decides which database Residue talks to. */
+/**
+ * The one place that decides which database Residue talks to: DATABASE_URL; else the embedded data directory,
+ * through the socket `npm start` serves it on (lib/db/embedded) or, when no server runs, opened in this process.
+ */
 export function openAdapter(opts: OpenAdapterOptions = {}): AdapterHandle {
   const url = opts.url ?? (opts.pgliteDir ? undefined : databaseUrl());
-  if (url) {
-    // No JIT: Residue's queries are short, and when a plan's estimated cost is high (hashed subplans over the
-    // occurrence table) PostgreSQL spent more time compiling than running it (more than half of a text search).
-    const factory = atomicScripts(new PrismaPg({ connectionString: url, max: poolSize(), options: "-c jit=off" }));
-    return { kind: "postgresql", factory, close: async () => {} };
-  }
-  const dir = opts.pgliteDir ?? path.join(dataDir(), "pglite");
-  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  // No JIT: Residue's queries are short, and when a plan's estimated cost is high (hashed subplans over the
+  // occurrence table) PostgreSQL spent more time compiling than running it (more than half of a text search).
+  if (url) return postgresHandle({ connectionString: url, options: "-c jit=off" });
+  const dir = opts.pgliteDir ?? embeddedDataDir();
+  if (dir.startsWith("memory://")) return pgliteHandle(openPGlite(dir));
+  fs.mkdirSync(dir, { recursive: true });
+  const claim = claimDataDir(dir);
+  if (claim.kind === "served")
+    return {
+      ...postgresHandle({ host: claim.socketDir, port: SOCKET_PORT, user: "postgres", database: "postgres" }),
+      kind: "pglite",
+    };
+  const handle = pgliteHandle(openPGlite(dir));
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      claim.release();
+    },
+  };
+}
+
+export const embeddedDataDir = () => path.join(dataDir(), "pglite");
+
+function postgresHandle(config: PoolConfig): AdapterHandle {
+  const pg = { ...config, max: poolSize() };
+  return { kind: "postgresql", factory: atomicScripts(new PrismaPg(pg)), pg, close: async () => {} };
+}
+
+/** A handle on a PGlite open in this process (the server's own, for its migrations, or a CLI's or test's). */
+export function pgliteHandle(client: PGlite): AdapterHandle {
   // Extensions the migrations create (pg_trgm: substring search on paths) must be loaded into the WASM build,
   // for the shadow database of `db:new-migration` too.
-  const client = openPGlite(dir);
   const factory = new PrismaPGlite(client);
   factory.connectToShadowDb = () =>
     new PrismaPGlite(new PGlite("memory://shadow", { extensions: PGLITE_EXTENSIONS })).connect();
   return {
     kind: "pglite",
     factory: atomicScripts(factory),
+    pglite: client,
     close: async () => (client.closed ? undefined : client.close()),
   };
 }

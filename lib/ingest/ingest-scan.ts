@@ -18,7 +18,17 @@ export type IngestScanOptions = UploadScanQuery & {
   content: Buffer | (ReportSource & { file: string; sha256: string });
   uploader: Actor;
   now?: Date;
+  /** The id the scan gets (an upload's, so that its status URL names the scan); a new one otherwise. */
+  scanId?: string;
+  /** Told as the work moves on: read and parse, then write (with the findings parsed). */
+  progress?: (p: { phase: "parse" | "write"; findings?: number }) => Promise<void>;
 };
+
+/** The idempotency key: the same bytes for the same image are one scan; the same report under another image is not. */
+export function contentKey(image: string | undefined, sha256: string): string {
+  const ref = image ? parseImageRef(image) : undefined;
+  return ref ? sha256Hex(`image:${formatImageRef(ref)}\n${sha256}`) : sha256;
+}
 
 /**
  * The one orchestrator of an upload, a straight line: read and parse (lib/ingest/read, parse-report), resolve
@@ -31,18 +41,17 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
   const source = Buffer.isBuffer(opts.content)
     ? { bytes: opts.content, size: opts.content.length, sha256: sha256Hex(opts.content) }
     : opts.content;
-  // Idempotency: the same bytes for the same image are one scan; the same report filed under another image is not.
-  const contentSha256 = uploadImage
-    ? sha256Hex(`image:${formatImageRef(uploadImage)}\n${source.sha256}`)
-    : source.sha256;
+  const contentSha256 = contentKey(opts.image, source.sha256);
   // Known already: answer from the stored scan without parsing again (persist re-checks inside its transaction).
   const known = await duplicateOf(contentSha256);
   if (known) return known;
 
+  await opts.progress?.({ phase: "parse" });
   const parsed = await readAndParse(source, { format: opts.format, image: uploadImage });
   const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
+    id: opts.scanId,
     scanner: parsed.scanner,
     toolName: parsed.toolName ?? null,
     scannerVersion: parsed.scannerVersion?.slice(0, 100) ?? null,
@@ -61,6 +70,7 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
 
   // Statistics an earlier large upload is due (maintenance.ts) come first: planned without them, its rows may be
   // taken for none.
+  await opts.progress?.({ phase: "write", findings: findingCount });
   await maintenanceIdle();
   const now = opts.now ?? new Date();
   const r = await retryTransaction(async (tx) => {
@@ -106,7 +116,7 @@ async function readAndParse(source: ReportSource, ctx: { format?: string; image?
   return parse.finish();
 }
 
-async function duplicateOf(contentSha256: string): Promise<IngestResult | null> {
+export async function duplicateOf(contentSha256: string): Promise<IngestResult | null> {
   const scan = await getDb().scan.findUnique({
     where: { contentSha256 },
     select: {

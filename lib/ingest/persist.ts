@@ -24,6 +24,8 @@ export type ScanMeta = {
   sizeBytes: number;
   scannedAt: Date | null;
   uploader: Actor;
+  /** The scan's id, when the caller chose it (an upload's). */
+  id?: string;
   findingsCount: number;
   skippedCount: number;
 };
@@ -55,7 +57,7 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const scanRows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "Scan" (id, scanner, "toolName", "scannerVersion", format, target, "contentSha256", "sizeBytes", "scannedAt",
                         "uploaderUserId", "uploaderTokenId", status, "findingsCount", "skippedCount", "createdAt")
-    VALUES (gen_random_uuid()::text, ${meta.scanner}, ${meta.toolName}, ${meta.scannerVersion}, ${meta.format}, ${meta.target},
+    VALUES (COALESCE(${meta.id ?? null}::text, gen_random_uuid()::text), ${meta.scanner}, ${meta.toolName}, ${meta.scannerVersion}, ${meta.format}, ${meta.target},
             ${meta.contentSha256}, ${meta.sizeBytes}, ${meta.scannedAt?.toISOString() ?? null}::timestamp, ${uploaderUserId},
             ${uploaderTokenId}, 'processing', ${meta.findingsCount}, ${meta.skippedCount}, ${at}::timestamp)
     ON CONFLICT ("contentSha256") DO NOTHING

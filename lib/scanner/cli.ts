@@ -120,19 +120,37 @@ async function scan(argv: string[], io: Io): Promise<number> {
     const url = new URL(uploadUrl);
     if (!url.pathname.endsWith("/api/v1/scans")) url.pathname = `${url.pathname.replace(/\/$/, "")}/api/v1/scans`;
     if (values.image) url.searchParams.set("image", values.image);
-    const res = await io.fetch(url, {
+    // Answered when the ingest ends, within a minute; a larger report is followed at its status URL.
+    url.searchParams.set("wait", "60");
+    const auth = { authorization: `Bearer ${token}` };
+    let res = await io.fetch(url, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { ...auth, "content-type": "application/json" },
       body: sarif,
     });
-    const body = (await res.json().catch(() => ({}))) as {
+    type Answer = {
       message?: string;
       scanId?: string;
       counts?: { newSecrets: number };
+      processing_status?: string;
+      result?: Answer;
+      error?: { message: string };
     };
+    let body = (await res.json().catch(() => ({}))) as Answer;
+    const statusUrl = res.status === 202 ? new URL(res.headers.get("location") ?? "", url) : undefined;
+    for (let polls = 0; statusUrl && body.processing_status !== "complete"; polls++) {
+      if (body.processing_status === "failed")
+        throw new ResidueError("bad_request", `upload failed: ${body.error?.message ?? "processing failed"}`);
+      if (polls > 600) throw new ResidueError("bad_request", `upload still processing after 10 minutes: ${statusUrl}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+      res = await io.fetch(statusUrl, { headers: auth });
+      body = (await res.json().catch(() => ({}))) as Answer;
+      if (!res.ok) break;
+    }
     if (!res.ok)
       throw new ResidueError("bad_request", `upload failed (${res.status}): ${body.message ?? res.statusText}`);
-    io.err(`uploaded: scan ${body.scanId}, ${body.counts?.newSecrets ?? 0} new secret(s)\n`);
+    const done = body.result ?? body;
+    io.err(`uploaded: scan ${done.scanId}, ${done.counts?.newSecrets ?? 0} new secret(s)\n`);
   }
   return result.findings.length ? 1 : 0;
 }

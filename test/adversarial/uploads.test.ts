@@ -8,8 +8,9 @@ import { POST as uploadApi } from "@/app/api/v1/scans/route";
 import { POST as uploadUi } from "@/app/api/ui/scans/route";
 import { handleAuthRequest } from "@/lib/auth/auth-handler";
 import { createApiToken } from "@/lib/auth/api-tokens";
-import { sweepSpool } from "@/lib/api/upload/spool-dir";
+import { sweepSpool } from "@/lib/uploads/spool-dir";
 import { createFirstAdmin } from "@/lib/users/manage-users";
+import { waitQuery } from "@/test/helpers/wait-query";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
 // The malformed-body corpus (hardening cases 6, 8, 9, 11): every body form, every bad encoding, bombs, bad
@@ -24,7 +25,7 @@ const spool = fs.mkdtempSync(path.join(os.tmpdir(), "residue-adv-spool-"));
 beforeAll(async () => {
   process.env.RESIDUE_MAX_UPLOAD_BYTES = String(LIMIT);
   process.env.RESIDUE_SPOOL_DIR = spool;
-  t = await setupTestDb();
+  t = await setupTestDb({ worker: true });
   token = (await createApiToken({ kind: "system", label: "t" }, { name: "ci", scopes: ["scans:write"] })).token;
   await createFirstAdmin({ name: "Ada", email: "ada@example.com", password: "correct horse battery", role: "admin" });
   const res = await handleAuthRequest(
@@ -217,7 +218,9 @@ const rows = async () =>
   Number(
     (
       await t.db.$queryRawUnsafe<{ n: bigint }[]>(
-        `SELECT (SELECT count(*) FROM "Scan") + (SELECT count(*) FROM "Secret") + (SELECT count(*) FROM "Image") AS n`,
+        // An upload the parsers refused keeps its record (status failed, the reason), never its bytes.
+        `SELECT (SELECT count(*) FROM "Scan") + (SELECT count(*) FROM "Secret") + (SELECT count(*) FROM "Image")
+              + (SELECT count(*) FROM "UploadChunk") + (SELECT count(*) FROM "Upload" WHERE status <> 'failed') AS n`,
       )
     )[0]!.n,
   );
@@ -237,7 +240,7 @@ describe(`malformed bodies on ${testDatabaseKind}`, () => {
           : { cookie, origin: "http://localhost", "sec-fetch-site": "same-origin" }),
         ...c.headers,
       };
-      const req = new NextRequest(`http://localhost/api/${form === "api" ? "v1" : "ui"}/scans${c.query ?? ""}`, {
+      const req = new NextRequest(`http://localhost/api/${form === "api" ? "v1" : "ui"}/scans${waitQuery(c.query)}`, {
         method: "POST",
         body: c.body(),
         headers,
@@ -289,7 +292,7 @@ describe(`malformed bodies on ${testDatabaseKind}`, () => {
     ]);
     const send = () =>
       uploadApi(
-        new NextRequest("http://localhost/api/v1/scans?image=ghcr.io/acme/dup:1", {
+        new NextRequest(`http://localhost/api/v1/scans${waitQuery("?image=ghcr.io/acme/dup:1")}`, {
           method: "POST",
           body: report,
           headers: { authorization: `Bearer ${token}` },

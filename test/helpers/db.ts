@@ -3,6 +3,7 @@ import pg from "pg";
 import { openAdapter, type AdapterHandle } from "@/lib/db/adapter";
 import { applyMigrations } from "@/lib/db/migrate";
 import { closeDb, attachDatabase, type Db } from "@/lib/db";
+import { startWorker } from "@/lib/jobs/worker";
 
 /** Which database the integration tests run on: TEST_DATABASE_URL (an admin URL) means PostgreSQL. */
 export const testDatabaseKind = process.env.TEST_DATABASE_URL ? "postgresql" : "pglite";
@@ -41,12 +42,16 @@ export async function createEmptyDatabase(): Promise<{
   };
 }
 
-/** A migrated database installed as the app's singleton. */
-export async function setupTestDb(): Promise<TestDb> {
+/**
+ * A migrated database installed as the app's singleton; with `worker`, a job worker in this process too (what the
+ * web server runs), for tests that upload through the API and wait for the ingest.
+ */
+export async function setupTestDb(opts: { worker?: boolean } = {}): Promise<TestDb> {
   process.env.RESIDUE_SECRET_KEY ??= "a".repeat(64);
   const empty = await createEmptyDatabase();
   await applyMigrations(empty.handle.factory);
   const db = await attachDatabase(empty.handle);
+  if (opts.worker) await startWorker();
   return {
     db,
     handle: empty.handle,

@@ -12,6 +12,7 @@ import { parseReport } from "@/lib/ingest/parse-report";
 import { readDocument } from "@/lib/ingest/read/read-document";
 
 import { ingestScan } from "@/lib/ingest/ingest-scan";
+import { waitQuery } from "@/test/helpers/wait-query";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { readFixture } from "@/test/helpers/fixtures";
 import { rawValuesInFixtures } from "@/test/helpers/raw-values";
@@ -23,7 +24,7 @@ let read: string;
 const ctx = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 const post = (body: BodyInit, opts: { token?: string; query?: string; headers?: Record<string, string> } = {}) =>
   uploadScan(
-    new NextRequest(`http://localhost/api/v1/scans${opts.query ?? ""}`, {
+    new NextRequest(`http://localhost/api/v1/scans${waitQuery(opts.query)}`, {
       method: "POST",
       body,
       headers: { ...(opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
@@ -33,7 +34,7 @@ const post = (body: BodyInit, opts: { token?: string; query?: string; headers?: 
   );
 
 beforeAll(async () => {
-  t = await setupTestDb();
+  t = await setupTestDb({ worker: true });
   upload = (await createApiToken(system, { name: "ci", scopes: ["scans:write"] })).token;
   read = (await createApiToken(system, { name: "reader", scopes: ["read"] })).token;
 });

@@ -9,6 +9,7 @@ import { toSarif } from "@/lib/scanner/to-sarif";
 import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
 import { applyStepEvent } from "@/lib/remediation/steps";
 import { addComment, triageSecrets } from "@/lib/triage/triage-secrets";
+import { waitQuery } from "@/test/helpers/wait-query";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 import { buildLayers, dockerArchive, privateKeyPem, type TestImage } from "@/test/helpers/image-archive";
 import { expectRollupsEqualRecount } from "@/test/helpers/rollups";
@@ -28,14 +29,14 @@ let token: string;
 const ctx = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 
 beforeAll(async () => {
-  t = await setupTestDb();
+  t = await setupTestDb({ worker: true });
   token = (await createApiToken(system, { name: "ci", scopes: ["scans:write", "read"] })).token;
 });
 afterAll(() => t.drop());
 
 async function post(body: string, query = "") {
   const res = await uploadScan(
-    new NextRequest(`http://localhost/api/v1/scans${query}`, {
+    new NextRequest(`http://localhost/api/v1/scans${waitQuery(query)}`, {
       method: "POST",
       body,
       headers: { authorization: `Bearer ${token}` },

@@ -1,11 +1,9 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import Busboy from "busboy";
 import { ResidueError } from "../../errors";
-import { createSpoolFile } from "./spool-dir";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
@@ -14,9 +12,9 @@ export function maxUploadBytes(): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_UPLOAD_BYTES;
 }
 
-/** A report spooled to a temporary file: memory stays flat whatever its size. Call `dispose` when done. */
-export type SpooledReport = { file: string; size: number; sha256: string };
-export type Upload = { report: SpooledReport; fields: Record<string, string>; filename?: string; dispose: () => void };
+/** What was received: the decompressed report's size and SHA-256 (its bytes went to the sink), and the form fields. */
+export type ReceivedReport = { size: number; sha256: string };
+export type Upload = { report: ReceivedReport; fields: Record<string, string>; filename?: string };
 
 // Content-Encoding values this reader decodes; anything else would be ingested as compressed bytes.
 const GZIP_ENCODING = /^(x-)?gzip$/i;
@@ -26,10 +24,10 @@ const IDENTITY_ENCODING = /^(identity)?$/i;
  * Reads a report from a request: a raw body or the `file` part of multipart/form-data (other parts become fields),
  * gunzipped when sent with Content-Encoding: gzip or when the bytes are gzip. The limit applies to the
  * decompressed size and is enforced while streaming, so an oversized or zip-bomb upload is cut off early, in
- * every body form. The spool file is private (lib/ingest/spool-dir.ts) and removed on every path out of here
- * that does not hand it to the caller.
+ * every body form. The report's bytes go to `sink` as they arrive (memory stays flat whatever its size); on a
+ * failure the caller discards what the sink kept.
  */
-export async function readUpload(req: Request, limit = maxUploadBytes()): Promise<Upload> {
+export async function readUpload(req: Request, sink: Writable, limit = maxUploadBytes()): Promise<Upload> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const encoding = (req.headers.get("content-encoding") ?? "").trim();
@@ -46,23 +44,17 @@ export async function readUpload(req: Request, limit = maxUploadBytes()): Promis
     );
   const type = req.headers.get("content-type") ?? "";
   const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
-  const spool = createSpoolFile();
   try {
-    if (/^multipart\/form-data/i.test(type))
-      return { ...(await readMultipart(body, type, limit, spool.file)), dispose: spool.remove };
-    return {
-      report: await spoolTo(body, GZIP_ENCODING.test(encoding), limit, spool.file),
-      fields: {},
-      dispose: spool.remove,
-    };
+    if (/^multipart\/form-data/i.test(type)) return await readMultipart(body, type, limit, sink);
+    return { report: await receive(body, GZIP_ENCODING.test(encoding), limit, sink), fields: {} };
   } catch (e) {
     body.destroy();
-    spool.remove();
+    sink.destroy();
     throw e;
   }
 }
 
-async function readMultipart(body: Readable, contentType: string, limit: number, target: string) {
+async function readMultipart(body: Readable, contentType: string, limit: number, sink: Writable): Promise<Upload> {
   let bb: ReturnType<typeof Busboy>;
   try {
     bb = Busboy({
@@ -74,45 +66,43 @@ async function readMultipart(body: Readable, contentType: string, limit: number,
   }
   const fields: Record<string, string> = {};
   let filename: string | undefined;
-  let file: Promise<SpooledReport> | undefined;
+  let file: Promise<ReceivedReport> | undefined;
   // The first failure ends the whole read: a file part cut off by the limit must not leave busboy waiting for a
   // stream nobody reads (that was a hang, and the spool file stayed behind).
-  return new Promise<{ report: SpooledReport; fields: Record<string, string>; filename?: string }>(
-    (resolve, reject) => {
-      let settled = false;
-      const fail = (e: unknown) => {
+  return new Promise<Upload>((resolve, reject) => {
+    let settled = false;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.unpipe(bb);
+      body.destroy();
+      bb.destroy();
+      reject(e instanceof ResidueError ? e : new ResidueError("bad_request", "Malformed multipart body."));
+    };
+    bb.on("field", (name, value) => {
+      fields[name] = value;
+    });
+    bb.on("file", (name, stream, info) => {
+      if (name !== "file" || file) {
+        stream.resume();
+        return;
+      }
+      filename = info.filename;
+      file = receive(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, sink);
+      file.catch(fail);
+    });
+    bb.on("error", fail);
+    body.on("error", fail);
+    bb.on("close", () => {
+      if (!file) return fail(new ResidueError("bad_request", "The multipart body has no `file` part."));
+      file.then((report) => {
         if (settled) return;
         settled = true;
-        body.unpipe(bb);
-        body.destroy();
-        bb.destroy();
-        reject(e instanceof ResidueError ? e : new ResidueError("bad_request", "Malformed multipart body."));
-      };
-      bb.on("field", (name, value) => {
-        fields[name] = value;
-      });
-      bb.on("file", (name, stream, info) => {
-        if (name !== "file" || file) {
-          stream.resume();
-          return;
-        }
-        filename = info.filename;
-        file = spoolTo(stream, /gzip/i.test(info.mimeType) || /\.gz$/i.test(info.filename ?? ""), limit, target);
-        file.catch(fail);
-      });
-      bb.on("error", fail);
-      body.on("error", fail);
-      bb.on("close", () => {
-        if (!file) return fail(new ResidueError("bad_request", "The multipart body has no `file` part."));
-        file.then((report) => {
-          if (settled) return;
-          settled = true;
-          resolve({ report, fields, filename });
-        }, fail);
-      });
-      body.pipe(bb);
-    },
-  );
+        resolve({ report, fields, filename });
+      }, fail);
+    });
+    body.pipe(bb);
+  });
 }
 
 class Limit extends Transform {
@@ -127,8 +117,8 @@ class Limit extends Transform {
   }
 }
 
-/** Streams the (maybe gzipped) body to a file, hashing and counting the decompressed bytes on the way. */
-async function spoolTo(stream: Readable, gzipHint: boolean, limit: number, target: string): Promise<SpooledReport> {
+/** Streams the (maybe gzipped) body to the sink, hashing and counting the decompressed bytes on the way. */
+async function receive(stream: Readable, gzipHint: boolean, limit: number, sink: Writable): Promise<ReceivedReport> {
   const hash = crypto.createHash("sha256");
   let size = 0;
   const tap = new Transform({
@@ -149,8 +139,6 @@ async function spoolTo(stream: Readable, gzipHint: boolean, limit: number, targe
       for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
     })(),
   );
-  // "r+": the spool file exists already (0600); if it was removed meanwhile, fail instead of creating it again.
-  const sink = fs.createWriteStream(target, { flags: "r+" });
   try {
     if (gzip) await pipeline(source, new Limit(limit), zlib.createGunzip(), new Limit(limit), tap, sink);
     else await pipeline(source, new Limit(limit), tap, sink);
@@ -161,7 +149,7 @@ async function spoolTo(stream: Readable, gzipHint: boolean, limit: number, targe
       gzip ? "The gzip stream is corrupt or truncated." : "The upload was interrupted.",
     );
   }
-  return { file: target, size, sha256: hash.digest("hex") };
+  return { size, sha256: hash.digest("hex") };
 }
 
 function tooLarge(limit: number) {

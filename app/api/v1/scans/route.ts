@@ -1,17 +1,15 @@
 import { NextResponse } from "next/server";
 import { withActor } from "@/lib/api/guards";
-import { ingestUpload } from "@/lib/api/upload/ingest-upload";
+import { acceptUpload, uploadResponse } from "@/lib/api/upload/accept-upload";
 import { listScans } from "@/lib/scans/list-scans";
 import { listScansQuerySchema } from "@/lib/scans/schemas";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v1/scans – ingest one scanner report (raw or multipart `file`, gzip accepted); needs scans:write
+// POST /api/v1/scans – queue one scanner report (raw or multipart `file`, gzip accepted): 202 + Location, or with
+// ?wait=N the ingest's answer (201; 200 for a duplicate, which is always immediate); needs scans:write
 export const POST = withActor(
-  async ({ req, actor, searchParams }) => {
-    const result = await ingestUpload({ req, searchParams, uploader: actor });
-    return NextResponse.json(result, { status: result.duplicate ? 200 : 201 });
-  },
+  async ({ req, actor, searchParams }) => uploadResponse(await acceptUpload({ req, searchParams, uploader: actor })),
   { permission: "upload", via: "token" },
 );
 

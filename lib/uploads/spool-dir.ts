@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { dataDir } from "../../db/config";
+import { dataDir } from "../db/config";
 
 /**
  * Where uploads are spooled while they are ingested: a private directory (0700) under the data directory, never

@@ -1,0 +1,82 @@
+import PgBoss from "pg-boss";
+import type { PGlite } from "@electric-sql/pglite";
+import { databaseHandle, onDatabaseClose } from "../db";
+import { JOB_LIST } from "./jobs";
+import { envNumber } from "./settings";
+
+/**
+ * The job queue: pg-boss, on the database Residue already uses (its tables live in the `pgboss` schema, created and
+ * migrated by pg-boss itself). Chosen over graphile-worker because it needs nothing PGlite lacks (no LISTEN/NOTIFY:
+ * workers poll, and a worker in the same process is woken at once), and it has dead-letter queues, queue policies
+ * (one run at a time for recurring work), singleton keys for idempotency and cron schedules built in.
+ *
+ * One instance per process. A process that works jobs (lib/jobs/worker.ts) also runs pg-boss's maintenance (expired
+ * jobs retried, archives) and its cron; one that only sends (a web replica started with `npm run web`) does not.
+ */
+type Instance = { boss: PgBoss; working: boolean };
+// Process-wide: Next.js bundles instrumentation (which starts the worker) apart from the route handlers (which
+// send), and each bundle has its own copy of this module.
+const state = ((globalThis as { __residueJobs?: { current?: Promise<Instance> } }).__residueJobs ??= {});
+
+function connection(): PgBoss.ConstructorOptions {
+  const handle = databaseHandle();
+  if (handle.pg) return { ...(handle.pg as PgBoss.DatabaseOptions), max: 4 };
+  return { db: pgliteExecutor(handle.pglite!) };
+}
+
+// pg-boss runs its schema scripts as one multi-statement text without parameters: PGlite's exec takes those.
+const pgliteExecutor = (db: PGlite): PgBoss.Db => ({
+  executeSql: async (text, values) => {
+    if (values?.length) return db.query(text, values);
+    const results = await db.exec(text);
+    return { rows: results.at(-1)?.rows ?? [] };
+  },
+});
+
+async function start(working: boolean): Promise<Instance> {
+  const boss = new PgBoss({
+    ...connection(),
+    application_name: working ? "residue-worker" : "residue-web",
+    supervise: working,
+    schedule: working,
+    migrate: true,
+    // How soon a job whose worker died (its expiry passed) is retried: pg-boss notices it during maintenance.
+    maintenanceIntervalSeconds: envNumber("RESIDUE_JOB_MAINTENANCE_SECONDS", 30),
+    deleteAfterDays: 7,
+  });
+  boss.on("error", (e) => console.error(`residue: job queue: ${e instanceof Error ? e.message : String(e)}`));
+  await boss.start();
+  // Dead-letter queues first: a queue naming one needs it to exist.
+  for (const job of [...JOB_LIST].sort((a, b) => Number("deadLetter" in a.queue) - Number("deadLetter" in b.queue))) {
+    // Created once (idempotent), then brought to the options this version runs with.
+    await boss.createQueue(job.name, { name: job.name, ...job.queue });
+    await boss.updateQueue(job.name, { name: job.name, ...job.queue });
+  }
+  const instance = { boss, working };
+  const unhook = onDatabaseClose(async () => {
+    unhook();
+    if (state.current && (await state.current) === instance) state.current = undefined;
+    await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  });
+  return instance;
+}
+
+/** The process's queue, started on first use (to send); `working` for a process that also runs jobs. */
+export async function jobQueue(opts: { working?: boolean } = {}): Promise<PgBoss> {
+  const working = opts.working ?? false;
+  if (state.current) {
+    const instance = await state.current.catch(() => undefined);
+    if (instance && (instance.working || !working)) return instance.boss;
+    if (instance) await instance.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+  state.current = start(working);
+  state.current.catch(() => (state.current = undefined));
+  return (await state.current).boss;
+}
+
+/** Stops this process's queue (its workers finish the job in hand first). */
+export async function stopJobQueue(): Promise<void> {
+  const instance = await state.current?.catch(() => undefined);
+  state.current = undefined;
+  await instance?.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+}

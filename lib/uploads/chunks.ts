@@ -1,0 +1,95 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { Writable } from "node:stream";
+import { getDb } from "../db";
+import { ensureServerKey } from "../keys/server-key";
+
+// An upload waits for its worker in the database, the one store every replica shares. A report holds the raw
+// values Residue never keeps, so each part is sealed with AES-256-GCM under a key derived from the server key
+// (which every replica has: it is what makes identities agree) and deleted once the upload is processed.
+
+/** The size of each stored part: large enough that a 200 MB report is 200 rows, small enough to hold in memory. */
+export const CHUNK_BYTES = 1024 * 1024;
+const IV = 12;
+const TAG = 16;
+
+let key: Buffer | undefined;
+const chunkKey = () =>
+  (key ??= Buffer.from(crypto.hkdfSync("sha256", ensureServerKey(), Buffer.alloc(0), "residue upload chunks", 32)));
+
+// The upload id is the additional data: a part copied under another upload (or another position) fails to open.
+const aad = (uploadId: string, seq: number) => Buffer.from(`${uploadId}:${seq}`);
+
+export function sealChunk(uploadId: string, seq: number, plain: Buffer): Buffer {
+  const iv = crypto.randomBytes(IV);
+  const cipher = crypto.createCipheriv("aes-256-gcm", chunkKey(), iv);
+  cipher.setAAD(aad(uploadId, seq));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+export function openChunk(uploadId: string, seq: number, sealed: Uint8Array): Buffer {
+  const b = Buffer.from(sealed);
+  const decipher = crypto.createDecipheriv("aes-256-gcm", chunkKey(), b.subarray(0, IV));
+  decipher.setAAD(aad(uploadId, seq));
+  decipher.setAuthTag(b.subarray(IV, IV + TAG));
+  return Buffer.concat([decipher.update(b.subarray(IV + TAG)), decipher.final()]);
+}
+
+/**
+ * A stream that stores what is written to it as the upload's parts, in order, and keeps the upload's byte count
+ * current (the browser shows it while the report is received). Backpressure is the database's pace.
+ */
+export function chunkSink(uploadId: string): Writable {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let seq = 0;
+  let stored = 0;
+  const flush = async () => {
+    if (!pendingBytes) return;
+    const plain = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    const data = sealChunk(uploadId, seq, plain);
+    stored += plain.length;
+    await getDb().$transaction([
+      getDb().$executeRaw`INSERT INTO "UploadChunk" ("uploadId", seq, data) VALUES (${uploadId}, ${seq}, ${data})`,
+      getDb().$executeRaw`UPDATE "Upload" SET "sizeBytes" = ${stored} WHERE id = ${uploadId}`,
+    ]);
+    seq++;
+  };
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < CHUNK_BYTES) return cb();
+      flush().then(() => cb(), cb);
+    },
+    final(cb) {
+      flush().then(() => cb(), cb);
+    },
+  });
+}
+
+/** Writes the upload's parts, opened, to a file (the worker's private spool), one part in memory at a time. */
+export async function restoreChunks(uploadId: string, file: string): Promise<number> {
+  const fd = fs.openSync(file, "r+");
+  let size = 0;
+  try {
+    for (let seq = 0; ; seq++) {
+      const [row] = await getDb().$queryRaw<{ data: Uint8Array }[]>`
+        SELECT data FROM "UploadChunk" WHERE "uploadId" = ${uploadId} AND seq = ${seq}`;
+      if (!row) break;
+      const plain = openChunk(uploadId, seq, row.data);
+      fs.writeSync(fd, plain, 0, plain.length, size);
+      size += plain.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return size;
+}
+
+export async function discardChunks(uploadId: string): Promise<void> {
+  await getDb().$executeRaw`DELETE FROM "UploadChunk" WHERE "uploadId" = ${uploadId}`;
+}
