@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--db pglite|postgresql|both] [--only ingest|memory|queries|scan] [--no-build (the .next build is current)]
+// npm run bench [-- --quick] [--db pglite|postgresql|both] [--only ingest|memory|queries|scan|scale] [--no-build (the .next build is current)]
 // Ingest through the real HTTP endpoint against its floor, the idempotent path, fleet ingest in three formats,
 // server peak RSS during a large upload, page query latency at fleet scale, and scanner throughput. Prints one
 // table row per figure and writes bench/results.json. --quick is the CI size: it fails only on crashes.
@@ -30,7 +30,7 @@ import { latency, percentile, printRow, timed, type Row } from "./measure";
 import { openCopier } from "./copy-rows";
 import { scannerThroughput } from "./scanner-throughput";
 import { seedScale } from "./seed-scale";
-import { memoryOf, resetPeak, startServer } from "./server";
+import { memoryOf, resetPeak, startServer, startWorkerProcess } from "./server";
 
 const { values } = parseArgs({
   options: {
@@ -279,6 +279,101 @@ async function ingestBench(kind: string) {
 }
 
 const median = (ms: number[]) => percentile(ms, 50);
+
+/**
+ * Sustained uploads on PostgreSQL: the same stream of 50-finding reports (trivy, trufflehog, SARIF over shared bases)
+ * from 8 concurrent CI clients, queued (202), into one `npm start` (web + worker in one process), then into 3 web
+ * replicas and 2 workers. Uploads per minute until the last completes, and the queue's latency (received to started).
+ */
+async function scaleOutBench(kind: string) {
+  const count = quick ? 40 : 400;
+  const images = fleetImages(count, { repositories: Math.max(5, count / 10), bases: 8 });
+  const reports = images.map((img, i) =>
+    i % 3 === 0
+      ? residueSarif(img, 50, { secretPool: 2_000, seed: i })
+      : i % 3 === 1
+        ? trivyReport(img, 50, { secretPool: 2_000, seed: i })
+        : trufflehogLines(img, 50, { secretPool: 2_000, seed: i }),
+  );
+  const run = async (label: string, replicas: number, workers: number) => {
+    const database = await freshDatabase(kind, "scale");
+    const token = await withDb(
+      database.open,
+      async () =>
+        (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] })).token,
+    );
+    const webOnly = workers > 0;
+    const servers = await Promise.all(
+      Array.from({ length: replicas }, (_, i) =>
+        startServer(database.env, 3220 + i, { build, args: webOnly ? ["--web-only"] : [] }),
+      ),
+    );
+    build = false;
+    const workerProcs = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(database.env)));
+    try {
+      await Promise.all(servers.map((s) => post(s.url, token, reports[0]!))); // warm each replica's route
+      let next = 1;
+      const startedAt = Date.now();
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, client) => {
+          for (let i = next++; i < reports.length; i = next++) {
+            const server = servers[(i + client) % servers.length]!;
+            await request(`${server.url}/api/v1/scans`, token, Buffer.from(reports[i]!));
+          }
+        }),
+      );
+      const latencies = await withDb(database.open, async (db) => {
+        for (;;) {
+          const open = await db.upload.count({ where: { status: { in: ["receiving", "pending", "running"] } } });
+          if (!open) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const rows = await db.$queryRaw<{ ms: number; end: Date }[]>`
+          SELECT extract(epoch FROM "startedAt" - "createdAt")::float8 * 1000 AS ms, "finishedAt" AS end FROM "Upload"`;
+        const failed = await db.upload.count({ where: { status: "failed" } });
+        if (failed) throw new Error(`${failed} uploads failed`);
+        return rows;
+      });
+      const lastEnd = Math.max(...latencies.map((l) => l.end.getTime()));
+      const elapsed = lastEnd - startedAt;
+      const perMinute = ((reports.length - 1) / elapsed) * 60_000;
+      row({
+        metric: `sustained uploads, ${label}`,
+        db: kind,
+        value: perMinute,
+        unit: "uploads/min",
+        note: `${reports.length - 1} × 50 findings, 8 clients`,
+      });
+      row({
+        metric: `queue latency p95, ${label}`,
+        db: kind,
+        value: percentile(
+          latencies.map((l) => l.ms),
+          95,
+        ),
+        unit: "ms",
+        note: "received to started",
+      });
+      return perMinute;
+    } catch (e) {
+      console.error(`server output:\n${servers.map((s) => s.log()).join("\n")}`);
+      throw e;
+    } finally {
+      await Promise.all(workerProcs.map((w) => w.stop()));
+      await Promise.all(servers.map((s) => s.stop()));
+      await database.drop();
+    }
+  };
+  const one = await run("1 process (npm start)", 1, 0);
+  const many = await run("3 web replicas + 2 workers", 3, 2);
+  row({
+    metric: "sustained uploads, 3 replicas + 2 workers / 1 process",
+    db: kind,
+    value: many / one,
+    unit: "ratio",
+    note: `${os.cpus().length} cores in all`,
+  });
+}
 
 /** One timed upload of the report to a server on a fresh database; the last time, the idempotent path and the fleet too. */
 async function ingestOnce(kind: string, images: FleetImage[], big: string, last: boolean): Promise<number> {
@@ -538,6 +633,7 @@ const part = (name: string) => !values.only || values.only === name;
 for (const kind of kinds) if (part("queries")) await queryBench(kind);
 for (const kind of kinds) {
   if (part("ingest")) await ingestBench(kind);
+  if (kind === "postgresql" && (part("ingest") || part("scale"))) await scaleOutBench(kind);
   if (part("ingest") || part("memory")) await memoryBench(kind);
 }
 if (part("scan")) {

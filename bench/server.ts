@@ -16,11 +16,11 @@ export type BenchServer = {
 export async function startServer(
   env: Record<string, string>,
   port: number,
-  opts: { build: boolean },
+  opts: { build: boolean; args?: string[] },
 ): Promise<BenchServer> {
   // Measure the code in this checkout, not whatever build happens to be in .next.
   if (opts.build || !fs.existsSync(".next/BUILD_ID")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...(opts.args ?? [])], {
     env: { ...process.env, ...env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -74,4 +74,33 @@ export function resetPeak(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `npm run worker` on the given database, in its own process group; resolves once it says it started. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    const keep = (c: unknown) => {
+      out += String(c);
+      if (out.includes("worker") && out.includes("started")) resolve();
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", (c) => (out += String(c)));
+    child.once("exit", () => reject(new Error(`worker exited: ${out.slice(-2000)}`)));
+  });
+  return {
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {}
+      await new Promise((r) =>
+        child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r),
+      );
+    },
+  };
 }

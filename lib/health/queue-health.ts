@@ -29,7 +29,8 @@ export async function queueHealth(): Promise<QueueHealth | null> {
       count(*) FILTER (WHERE state = 'active')::int AS active,
       count(*) FILTER (WHERE state = 'failed' AND completed_on > now() - interval '1 day')::int AS "failedLastDay",
       extract(epoch FROM now() - min(created_on) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()))::float8 AS oldest
-    FROM pgboss.job GROUP BY name ORDER BY name`;
+    FROM pgboss.job WHERE left(name, 10) <> '__pgboss__' -- not pg-boss's own cron queue
+    GROUP BY name ORDER BY name`;
   const workers = await db.$queryRaw<
     { id: string; lastBeatSeconds: number; jobsDone: number; jobsFailed: number; startedAt: Date }[]
   >`

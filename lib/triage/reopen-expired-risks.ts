@@ -4,7 +4,7 @@ import { getDb } from "../db";
 /**
  * Writes down what reads already show: an accepted risk whose date has passed is open again (reads apply
  * lib/vocabulary/triage-state.ts's effectiveState, so nothing waits for this). The state change and its audit event
- * are written here, by a scheduled job (lib/jobs/recurring.ts), never by a page read. Returns how many reopened.
+ * are written here, by a scheduled job (lib/jobs/jobs.ts), never by a page read. Returns how many reopened.
  */
 export async function reopenExpiredRisks(now = new Date()): Promise<number> {
   return getDb().$transaction(async (tx) => {

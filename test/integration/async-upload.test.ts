@@ -1,8 +1,10 @@
+import os from "node:os";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as statusRoute } from "@/app/api/v1/scans/[id]/route";
 import { POST as uploadRoute } from "@/app/api/v1/scans/route";
 import { createApiToken } from "@/lib/auth/api-tokens";
+import { checkHealth } from "@/lib/health/check-health";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { openChunk } from "@/lib/uploads/chunks";
 import { processUpload } from "@/lib/uploads/process-upload";
@@ -90,6 +92,12 @@ describe(`asynchronous uploads on ${testDatabaseKind}`, () => {
     expect(await chunks(queued)).toEqual([]);
     const scan = await t.db.scan.findUniqueOrThrow({ where: { id: queued } });
     expect(scan.status).toBe("completed");
+
+    const health = await checkHealth();
+    expect(health.status).toBe("ok");
+    expect(health.jobs?.workers).toHaveLength(1);
+    expect(health.jobs?.queues.map((q) => q.name)).toContain("ingest-upload");
+    expect(JSON.stringify(health)).not.toContain(os.hostname()); // public: no host names
 
     const failed = await waitForUpload(refused, 30_000);
     expect(failed).toMatchObject({ processing_status: "failed", error: { code: "unsupported_report" } });

@@ -47,7 +47,7 @@ async function computeTrends(q: TrendsQuery, scope: Scope) {
 
 /**
  * Stores the window's ended weeks that are missing or out of date, so later reads take them as stored. Derived
- * data, written by the scheduled job (lib/jobs/recurring.ts), never by a page read. Returns how many weeks it stored.
+ * data, written by the scheduled job (lib/jobs/jobs.ts), never by a page read. Returns how many weeks it stored.
  */
 export async function storeTrendWeeks(q: TrendsQuery): Promise<number> {
   const { db, window, events, missing, rows } = await windowRows(q);
