@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -140,6 +141,37 @@ describe.skipIf(testDatabaseKind !== "pglite")("the embedded database served on 
     await handle.close();
     await expect(serveEmbedded(dir)).rejects.toBeInstanceOf(DataDirBusyError);
   });
+
+  it("serves the command-line tools while it runs; with no server, a tool opens a fresh directory and migrates it", async () => {
+    const cli = (dataDir: string, script: string, args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+          env: { ...process.env, RESIDUE_DATA_DIR: dataDir, RESIDUE_USER_PASSWORD: "a-long-enough-password-1" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (c) => (out += String(c)));
+        child.stderr.on("data", (c) => (out += String(c)));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
+    const served = await cli(root, "scripts/token-create.ts", ["--name", "while-served"]);
+    expect(served.code, served.out).toBe(0);
+    const c = new pg.Client(clientConfig());
+    await c.connect();
+    const tokens = await c.query(`SELECT name FROM "ApiToken" WHERE name = 'while-served'`);
+    await c.end();
+    expect(tokens.rows).toHaveLength(1);
+
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "residue-cli-"));
+    try {
+      const alone = await cli(fresh, "scripts/user-create.ts", ["--email", "ada@example.com", "--role", "admin"]);
+      expect(alone.code, alone.out).toBe(0);
+      expect(alone.out).toContain("Created ada@example.com");
+      expect(fs.existsSync(path.join(runDirOf(path.join(fresh, "pglite")), "owner"))).toBe(false); // released
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("takes over an owner record a dead process left", async () => {
     const other = path.join(root, "stale", "pglite");
