@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type { PGlite } from "@electric-sql/pglite";
-import { databaseHandle, onDatabaseClose } from "../db";
+import { databaseHandle, getDb, onDatabaseClose } from "../db";
 import { JOB_LIST } from "./jobs";
 import { envNumber } from "./settings";
 
@@ -46,12 +46,7 @@ async function start(working: boolean): Promise<Instance> {
   });
   boss.on("error", (e) => console.error(`residue: job queue: ${e instanceof Error ? e.message : String(e)}`));
   await boss.start();
-  // Dead-letter queues first: a queue naming one needs it to exist.
-  for (const job of [...JOB_LIST].sort((a, b) => Number("deadLetter" in a.queue) - Number("deadLetter" in b.queue))) {
-    // Created once (idempotent), then brought to the options this version runs with.
-    await boss.createQueue(job.name, { name: job.name, ...job.queue });
-    await boss.updateQueue(job.name, { name: job.name, ...job.queue });
-  }
+  await ensureQueues(boss);
   const instance = { boss, working };
   const unhook = onDatabaseClose(async () => {
     unhook();
@@ -59,6 +54,30 @@ async function start(working: boolean): Promise<Instance> {
     await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   });
   return instance;
+}
+
+/**
+ * Creates every queue (idempotent), then brings each to the options this version runs with; dead-letter queues
+ * first, since a queue naming one needs it to exist. On PostgreSQL, processes starting together (replicas, workers)
+ * take turns under an advisory lock: pg-boss's create_queue, run at once from several, deadlocked on a fresh
+ * database. The embedded database runs each call whole, one at a time, and needs no lock (holding one there would
+ * hold its one session against pg-boss's own connections).
+ */
+async function ensureQueues(boss: PgBoss): Promise<void> {
+  const ensure = async () => {
+    for (const job of [...JOB_LIST].sort((a, b) => Number("deadLetter" in a.queue) - Number("deadLetter" in b.queue))) {
+      await boss.createQueue(job.name, { name: job.name, ...job.queue });
+      await boss.updateQueue(job.name, { name: job.name, ...job.queue });
+    }
+  };
+  if (databaseHandle().kind !== "postgresql") return ensure();
+  await getDb().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('residue: job queues'))`;
+      await ensure();
+    },
+    { timeout: 120_000 },
+  );
 }
 
 /** The process's queue, started on first use (to send); `working` for a process that also runs jobs. */
