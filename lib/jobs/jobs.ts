@@ -15,6 +15,8 @@ type Job = {
   cron?: string;
   /** How many run at once in one worker process. */
   concurrency?: number;
+  /** How often an idle worker looks for one (a worker in the process that queued it is woken at once). 15 s by default. */
+  pollSeconds?: number;
   /** The work; `boss` for jobs that queue others. */
   run: (data: Record<string, unknown>, boss: PgBoss) => Promise<unknown>;
 };
@@ -46,6 +48,7 @@ export const JOBS = {
       deadLetter: "ingest-upload-failed",
     },
     concurrency: Math.max(1, Math.min(8, envNumber("RESIDUE_INGEST_CONCURRENCY", 2))),
+    pollSeconds: 0.5, // picked up within half a second from any process
     run: ({ uploadId }) => processUpload(String(uploadId)),
   },
   ingestFailed: {

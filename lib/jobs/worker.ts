@@ -37,7 +37,7 @@ export async function startWorker(): Promise<RunningWorker> {
     for (let i = 0; i < (job.concurrency ?? 1); i++) {
       const workerId = await boss.work<Record<string, unknown>>(
         job.name,
-        { batchSize: 1, pollingIntervalSeconds: job.cron ? 5 : 0.5 },
+        { batchSize: 1, pollingIntervalSeconds: job.pollSeconds ?? 15 },
         async ([j]) => {
           try {
             const result = await job.run(j!.data ?? {}, boss);

@@ -71,15 +71,18 @@ export function chunkSink(uploadId: string): Writable {
   });
 }
 
-/** Writes the upload's parts, opened, to a file (the worker's private spool), one part in memory at a time. */
-export async function restoreChunks(uploadId: string, file: string): Promise<number> {
+/**
+ * Writes the upload's parts, opened, to a file (the worker's private spool), one part in memory at a time, until
+ * the size received (one query for a report of one part). A part missing before that is an error.
+ */
+export async function restoreChunks(uploadId: string, file: string, expected: number): Promise<number> {
   const fd = fs.openSync(file, "r+");
   let size = 0;
   try {
-    for (let seq = 0; ; seq++) {
+    for (let seq = 0; size < expected; seq++) {
       const [row] = await getDb().$queryRaw<{ data: Uint8Array }[]>`
         SELECT data FROM "UploadChunk" WHERE "uploadId" = ${uploadId} AND seq = ${seq}`;
-      if (!row) break;
+      if (!row) throw new Error(`upload ${uploadId} lacks part ${seq}: ${size} of ${expected} bytes stored`);
       const plain = openChunk(uploadId, seq, row.data);
       fs.writeSync(fd, plain, 0, plain.length, size);
       size += plain.length;
@@ -88,8 +91,4 @@ export async function restoreChunks(uploadId: string, file: string): Promise<num
     fs.closeSync(fd);
   }
   return size;
-}
-
-export async function discardChunks(uploadId: string): Promise<void> {
-  await getDb().$executeRaw`DELETE FROM "UploadChunk" WHERE "uploadId" = ${uploadId}`;
 }

@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import { toErrorBody } from "../errors";
 import { ingestScan } from "../ingest/ingest-scan";
 import { uploadScanQuerySchema, type IngestResult } from "../ingest/schemas";
-import { restoreChunks } from "./chunks";
+import { CHUNK_BYTES, restoreChunks } from "./chunks";
 import { createSpoolFile } from "./spool-dir";
 
 export type UploadOutcome = "complete" | "failed" | "gone";
@@ -29,13 +29,15 @@ export async function processUpload(uploadId: string): Promise<UploadOutcome> {
   if (!upload) return "gone"; // finished by an earlier run of this job, or never completed its receipt
   const spool = createSpoolFile();
   try {
-    const size = await restoreChunks(uploadId, spool.file);
+    const size = await restoreChunks(uploadId, spool.file, upload.sizeBytes);
     const result = await ingestScan({
       ...uploadScanQuerySchema.parse(upload.query),
       content: { file: spool.file, size, sha256: upload.sha256 },
       uploader: upload.uploader,
       scanId: uploadId,
+      // Only a report of several parts takes long enough for its phases to be worth a write each.
       progress: async ({ phase, findings }) => {
+        if (upload.sizeBytes <= CHUNK_BYTES) return;
         await getDb().$executeRaw`
           UPDATE "Upload" SET phase = ${phase}, findings = COALESCE(${findings ?? null}::int, findings) WHERE id = ${uploadId}`;
       },

@@ -77,13 +77,17 @@ function view(u: Row): UploadView {
  */
 export async function waitForUpload(id: string, ms: number): Promise<UploadView> {
   const deadline = Date.now() + ms;
+  // It was just queued: wait before the first look (a worker here says when it is done).
   for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
-    const status = await getUploadStatus(id);
     const left = deadline - Date.now();
-    if (status.processing_status === "complete" || status.processing_status === "failed" || left <= 0) return status;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), Math.min(pause, left));
-    await once(uploadsFinished, id, { signal: ac.signal }).catch(() => undefined);
-    clearTimeout(timer);
+    if (left > 0) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), Math.min(pause, left));
+      await once(uploadsFinished, id, { signal: ac.signal }).catch(() => undefined);
+      clearTimeout(timer);
+    }
+    const status = await getUploadStatus(id);
+    if (status.processing_status === "complete" || status.processing_status === "failed" || Date.now() >= deadline)
+      return status;
   }
 }
