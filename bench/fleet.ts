@@ -195,3 +195,10 @@ export function trufflehogLines(img: FleetImage, findings: number, opts: { secre
     });
   }).join("\n");
 }
+
+/** The i-th image's report in the fleet's mix of formats: residue SARIF, trivy JSON, trufflehog JSON lines in turn. */
+export function mixedReport(img: FleetImage, i: number, findings: number): string {
+  const opts = { secretPool: 2_000, seed: i };
+  if (i % 3 === 0) return residueSarif(img, findings, opts);
+  return i % 3 === 1 ? trivyReport(img, findings, opts) : trufflehogLines(img, findings, opts);
+}

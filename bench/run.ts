@@ -25,7 +25,7 @@ import { listSecretsQuerySchema } from "../lib/secrets/schemas";
 import { listSteps } from "../lib/remediation/list-steps";
 import { getRemediationMetrics } from "../lib/remediation/metrics";
 import { listStepsQuerySchema } from "../lib/remediation/schemas";
-import { fleetImages, residueSarif, trivyReport, trufflehogLines, type FleetImage } from "./fleet";
+import { fleetImages, mixedReport, residueSarif, trufflehogLines, type FleetImage } from "./fleet";
 import { latency, percentile, printRow, timed, type Row } from "./measure";
 import { openCopier } from "./copy-rows";
 import { scannerThroughput } from "./scanner-throughput";
@@ -288,13 +288,7 @@ const median = (ms: number[]) => percentile(ms, 50);
 async function scaleOutBench(kind: string) {
   const count = quick ? 40 : 400;
   const images = fleetImages(count, { repositories: Math.max(5, count / 10), bases: 8 });
-  const reports = images.map((img, i) =>
-    i % 3 === 0
-      ? residueSarif(img, 50, { secretPool: 2_000, seed: i })
-      : i % 3 === 1
-        ? trivyReport(img, 50, { secretPool: 2_000, seed: i })
-        : trufflehogLines(img, 50, { secretPool: 2_000, seed: i }),
-  );
+  const reports = images.map((img, i) => mixedReport(img, i, 50));
   const run = async (label: string, replicas: number, workers: number) => {
     const database = await freshDatabase(kind, "scale");
     const token = await withDb(
@@ -404,13 +398,7 @@ async function ingestOnce(kind: string, images: FleetImage[], big: string, last:
 
     const fleet = await timed(async () => {
       for (const [i, img] of images.entries()) {
-        const report =
-          i % 3 === 0
-            ? residueSarif(img, 30, { secretPool: 2_000, seed: i })
-            : i % 3 === 1
-              ? trivyReport(img, 30, { secretPool: 2_000, seed: i })
-              : trufflehogLines(img, 30, { secretPool: 2_000, seed: i });
-        await post(server.url, token, report);
+        await post(server.url, token, mixedReport(img, i, 30));
       }
     });
     row({

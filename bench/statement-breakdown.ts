@@ -13,7 +13,7 @@ import { openAdapter } from "../lib/db/adapter";
 import { applyMigrations } from "../lib/db/migrate";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import { startWorker } from "../lib/jobs/worker";
-import { fleetImages, residueSarif, trivyReport, trufflehogLines } from "./fleet";
+import { fleetImages, mixedReport } from "./fleet";
 import { percentile } from "./measure";
 
 const { values } = parseArgs({ options: { url: { type: "string" }, reports: { type: "string", default: "300" } } });
@@ -55,13 +55,7 @@ const worker = await startWorker();
 const token = (await createApiToken({ kind: "system", label: "bench" }, { name: "bench", scopes: ["scans:write"] }))
   .token;
 const images = fleetImages(n, { repositories: 30, bases: 8 });
-const reports = images.map((img, i) =>
-  i % 3 === 0
-    ? residueSarif(img, 50, { secretPool: 2_000, seed: i })
-    : i % 3 === 1
-      ? trivyReport(img, 50, { secretPool: 2_000, seed: i })
-      : trufflehogLines(img, 50, { secretPool: 2_000, seed: i }),
-);
+const reports = images.map((img, i) => mixedReport(img, i, 50));
 const times: number[] = [];
 recording = true;
 for (const body of reports) {
