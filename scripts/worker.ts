@@ -4,9 +4,13 @@
 import { closeDb } from "../lib/db";
 import { startWorker } from "../lib/jobs/worker";
 import { ensureServerKey } from "../lib/keys/server-key";
+import { sweepSpool } from "../lib/uploads/spool-dir";
 import { openCliDatabase } from "./cli-database";
 
 ensureServerKey();
+// Spool files a killed worker left behind (restored uploads, raw values included).
+const swept = sweepSpool();
+if (swept) console.log(`Removed ${swept} leftover upload spool file(s).`);
 await openCliDatabase();
 const worker = await startWorker();
 console.log(`Residue worker ${worker.id} started.`);
