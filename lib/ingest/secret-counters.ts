@@ -28,14 +28,16 @@ export async function probeKnown(
       FROM json_to_recordset(${rowsJson(rows)}::json) AS x(secret text, image text, layer_key text, layer_id text, path text, line int, source text, deleted_in text)
       JOIN "Image" i ON i.id = x.image
     ), seen AS (
+      -- OFFSET 0 keeps each probe an index look-up per row: without it the planner, which takes a batch for 100 rows,
+      -- may hash each subquery instead, a scan of all of Occurrence apiece (31 of 33 ms of a 50-finding upload at 7,500).
       SELECT x.*,
-        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret) AS new_image,
-        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."repositoryId" = x.repo AND o."secretId" = x.secret) AS new_repo,
-        x.layer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.layer_id AND o."secretId" = x.secret) AS new_layer,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret OFFSET 0) AS new_image,
+        NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."repositoryId" = x.repo AND o."secretId" = x.secret OFFSET 0) AS new_repo,
+        x.layer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."layerId" = x.layer_id AND o."secretId" = x.secret OFFSET 0) AS new_layer,
         x.deleted_in IS NOT NULL AND EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret AND o."layerKey" = x.layer_key
-                                      AND o.path = x.path AND o.line = x.line AND NOT o.residue) AS flipped,
+                                      AND o.path = x.path AND o.line = x.line AND NOT o.residue OFFSET 0) AS flipped,
         x.source = 'file' AND x.deleted_in IS NULL AND NOT EXISTS (SELECT 1 FROM "Occurrence" o WHERE o."imageId" = x.image AND o."secretId" = x.secret
-                                      AND o."layerKey" = x.layer_key AND o.path = x.path AND o.line = x.line AND o.residue) AS present
+                                      AND o."layerKey" = x.layer_key AND o.path = x.path AND o.line = x.line AND o.residue OFFSET 0) AS present
       FROM x
     )
     SELECT secret AS "secretId", 0 AS occurrences, (count(DISTINCT (image, layer_key, path, line)) FILTER (WHERE flipped))::int AS residue,
