@@ -45,17 +45,22 @@ export function chunkSink(uploadId: string): Writable {
   let pendingBytes = 0;
   let seq = 0;
   let stored = 0;
-  const flush = async () => {
+  // The last part needs no count of its own: the receipt's end records the size.
+  const flush = async (last: boolean) => {
     if (!pendingBytes) return;
     const plain = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     const data = sealChunk(uploadId, seq, plain);
     stored += plain.length;
-    await getDb().$transaction([
-      getDb().$executeRaw`INSERT INTO "UploadChunk" ("uploadId", seq, data) VALUES (${uploadId}, ${seq}, ${data})`,
-      getDb().$executeRaw`UPDATE "Upload" SET "sizeBytes" = ${stored} WHERE id = ${uploadId}`,
-    ]);
+    const insert = getDb()
+      .$executeRaw`INSERT INTO "UploadChunk" ("uploadId", seq, data) VALUES (${uploadId}, ${seq}, ${data})`;
+    if (last) await insert;
+    else
+      await getDb().$transaction([
+        insert,
+        getDb().$executeRaw`UPDATE "Upload" SET "sizeBytes" = ${stored} WHERE id = ${uploadId}`,
+      ]);
     seq++;
   };
   return new Writable({
@@ -63,10 +68,10 @@ export function chunkSink(uploadId: string): Writable {
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes < CHUNK_BYTES) return cb();
-      flush().then(() => cb(), cb);
+      flush(false).then(() => cb(), cb);
     },
     final(cb) {
-      flush().then(() => cb(), cb);
+      flush(true).then(() => cb(), cb);
     },
   });
 }
