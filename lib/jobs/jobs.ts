@@ -4,7 +4,7 @@ import { complianceQuerySchema } from "../compliance/schemas";
 import { reopenExpiredRisks } from "../triage/reopen-expired-risks";
 import { finishUpload, processUpload } from "../uploads/process-upload";
 import { sweepUploads } from "../uploads/sweep-uploads";
-import { envNumber } from "./settings";
+import { envNumber } from "../env-number";
 
 type Job = {
   /** The queue's name in pg-boss. */

@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import type { PGlite } from "@electric-sql/pglite";
 import { databaseHandle, getDb, onDatabaseClose } from "../db";
 import { JOB_LIST } from "./jobs";
-import { envNumber } from "./settings";
+import { envNumber } from "../env-number";
 
 /**
  * The job queue: pg-boss, on the database Residue already uses (its tables live in the `pgboss` schema, created and
@@ -91,11 +91,4 @@ export async function jobQueue(opts: { working?: boolean } = {}): Promise<PgBoss
   state.current = start(working);
   state.current.catch(() => (state.current = undefined));
   return (await state.current).boss;
-}
-
-/** Stops this process's queue (its workers finish the job in hand first). */
-export async function stopJobQueue(): Promise<void> {
-  const instance = await state.current?.catch(() => undefined);
-  state.current = undefined;
-  await instance?.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 }

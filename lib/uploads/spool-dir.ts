@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { dataDir } from "../db/config";
+import { processAlive } from "../process-alive";
 
 /**
  * Where uploads are spooled while they are ingested: a private directory (0700) under the data directory, never
@@ -51,19 +52,10 @@ export function sweepSpool(dir = spoolDir()): number {
   let removed = 0;
   for (const name of fs.readdirSync(dir)) {
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    if (pid && pid !== process.pid && processAlive(pid)) continue;
     if (pid === process.pid && owned.has(path.join(dir, name))) continue;
     fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     removed++;
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

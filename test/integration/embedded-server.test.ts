@@ -7,8 +7,8 @@ import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAdapter } from "@/lib/db/adapter";
-import { DataDirBusyError, runDirOf, socketPathOf } from "@/lib/db/embedded/claim";
-import { serveEmbedded, servedBy, type EmbeddedServer } from "@/lib/db/embedded/serve";
+import { DataDirBusyError, runDirOf, servedBy, socketPathOf } from "@/lib/db/embedded/claim";
+import { serveEmbedded, type EmbeddedServer } from "@/lib/db/embedded/serve";
 import { testDatabaseKind } from "@/test/helpers/db";
 
 // The embedded database served to other processes (`npm start`): many clients on one PGlite session must each see

@@ -3,14 +3,12 @@ import { Readable, Transform, type TransformCallback, type Writable } from "node
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import Busboy from "busboy";
+import { envNumber } from "../../env-number";
 import { ResidueError } from "../../errors";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
-export function maxUploadBytes(): number {
-  const n = Number(process.env.RESIDUE_MAX_UPLOAD_BYTES ?? DEFAULT_MAX_UPLOAD_BYTES);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_UPLOAD_BYTES;
-}
+export const maxUploadBytes = () => envNumber("RESIDUE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES);
 
 /** What was received: the decompressed report's size and SHA-256 (its bytes went to the sink), and the form fields. */
 export type ReceivedReport = { size: number; sha256: string };

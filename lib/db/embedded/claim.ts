@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { processAlive } from "../../process-alive";
 
 // PGlite allows one process per data directory, and nothing in PGlite stops a second one from opening it (both
 // then write the same files). So whichever process opens it directly first records itself in `<dir>.run/owner`:
@@ -10,7 +11,7 @@ export const runDirOf = (pgliteDir: string) => `${path.resolve(pgliteDir)}.run`;
 /** node-postgres takes a folder as its host and connects to `<folder>/.s.PGSQL.<port>`. */
 export const SOCKET_PORT = 5432;
 export const socketPathOf = (pgliteDir: string) => path.join(runDirOf(pgliteDir), `.s.PGSQL.${SOCKET_PORT}`);
-export const ownerFileOf = (pgliteDir: string) => path.join(runDirOf(pgliteDir), "owner");
+const ownerFileOf = (pgliteDir: string) => path.join(runDirOf(pgliteDir), "owner");
 
 type Owner = { pid: number; serving: boolean };
 
@@ -21,22 +22,19 @@ export type Claim =
 
 export class DataDirBusyError extends Error {}
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-export function readOwner(file: string): Owner | undefined {
+function readOwner(file: string): Owner | undefined {
   try {
     const o = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Owner>;
     return Number.isInteger(o.pid) ? { pid: o.pid!, serving: o.serving === true } : undefined;
   } catch {
     return undefined; // gone in between, or half written by a process that died: treated as stale
   }
+}
+
+/** The live process that serves a data directory on its socket, if one does. */
+export function servedBy(pgliteDir: string): number | undefined {
+  const owner = readOwner(ownerFileOf(pgliteDir));
+  return owner?.serving && processAlive(owner.pid) && fs.existsSync(socketPathOf(pgliteDir)) ? owner.pid : undefined;
 }
 
 /**
@@ -52,15 +50,13 @@ export function claimDataDir(pgliteDir: string): Claim {
       fs.writeFileSync(file, JSON.stringify({ pid: process.pid, serving: false }), { flag: "wx", mode: 0o600 });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const server = servedBy(pgliteDir);
+      if (server !== undefined) return { kind: "served", socketDir: runDir, pid: server };
       const owner = readOwner(file);
-      if (owner && alive(owner.pid)) {
-        if (owner.serving && fs.existsSync(socketPathOf(pgliteDir)))
-          return { kind: "served", socketDir: runDir, pid: owner.pid };
-        if (owner.pid !== process.pid)
-          throw new DataDirBusyError(
-            `The embedded database in ${pgliteDir} is open in process ${owner.pid}; wait for it to finish, or run the command again once the server has started.`,
-          );
-      }
+      if (owner && owner.pid !== process.pid && processAlive(owner.pid))
+        throw new DataDirBusyError(
+          `The embedded database in ${pgliteDir} is open in process ${owner.pid}; wait for it to finish, or run the command again once the server has started.`,
+        );
       // Left by a process that died (or by this one, earlier): take it over.
       fs.rmSync(file, { force: true });
       fs.rmSync(socketPathOf(pgliteDir), { force: true });

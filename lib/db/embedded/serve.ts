@@ -3,7 +3,7 @@ import net from "node:net";
 import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
 import { openPGlite, pgliteHandle } from "../adapter";
 import { applyMigrations } from "../migrate";
-import { alive, claimDataDir, DataDirBusyError, ownerFileOf, readOwner, runDirOf, socketPathOf } from "./claim";
+import { claimDataDir, DataDirBusyError, runDirOf, socketPathOf } from "./claim";
 import { UnitQueue } from "./unit-queue";
 
 export type EmbeddedServer = { socketDir: string; applied: string[]; stop: () => Promise<void> };
@@ -62,10 +62,4 @@ export async function serveEmbedded(pgliteDir: string): Promise<EmbeddedServer> 
     claim.release();
     throw e;
   }
-}
-
-/** The pid of the process serving a data directory, if one is. */
-export function servedBy(pgliteDir: string): number | undefined {
-  const owner = readOwner(ownerFileOf(pgliteDir));
-  return owner?.serving && alive(owner.pid) && fs.existsSync(socketPathOf(pgliteDir)) ? owner.pid : undefined;
 }
