@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import type { IngestResult } from "@/lib/ingest/schemas";
 import type { UploadView } from "@/lib/uploads/upload-status";
+import { UPLOAD_PHASES } from "@/lib/vocabulary/upload-phase";
 
 type State =
   | { kind: "idle" }
@@ -172,20 +173,11 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
   );
 }
 
-const PHASES: Record<string, string> = {
-  receive: "Receiving",
-  queued: "Queued for a worker",
-  read: "Reading the report",
-  parse: "Parsing findings",
-  write: "Writing findings",
-  done: "Finishing",
-};
-
 function Processing({ status, name }: { status: UploadView; name: string }) {
   return (
     <div>
       <p className="text-sm text-slate-700">
-        {name}: {PHASES[status.phase] ?? status.phase}
+        {name}: {UPLOAD_PHASES[status.phase]}
         {status.findings !== null ? ` · ${status.findings.toLocaleString()} findings` : ""} ·{" "}
         {(status.bytes / 1048576).toFixed(1)} MB
         {status.attempts > 1 ? ` · attempt ${status.attempts}` : ""}

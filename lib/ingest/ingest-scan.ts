@@ -1,4 +1,5 @@
 import type { Actor } from "../access/actor";
+import type { UploadPhase } from "../vocabulary/upload-phase";
 import { databaseKindInUse, getDb } from "../db";
 import { maintenanceIdle, noteIngestWrites } from "../db/maintenance";
 import { retryTransaction } from "../db/retry-transaction";
@@ -21,7 +22,7 @@ export type IngestScanOptions = UploadScanQuery & {
   /** The id the scan gets (an upload's, so that its status URL names the scan); a new one otherwise. */
   scanId?: string;
   /** Told as the work moves on: read and parse, then write (with the findings parsed). */
-  progress?: (p: { phase: "parse" | "write"; findings?: number }) => Promise<void>;
+  progress?: (p: { phase: Extract<UploadPhase, "parse" | "write">; findings?: number }) => Promise<void>;
 };
 
 /** The idempotency key: the same bytes for the same image are one scan; the same report under another image is not. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ingestResultSchema } from "../ingest/schemas";
+import { UPLOAD_PHASE_IDS } from "../vocabulary/upload-phase";
 
 /** An upload's (and its scan's) id as it appears in a status URL. */
 export const uploadIdSchema = z
@@ -14,7 +15,7 @@ export const PROCESSING_STATUSES = ["pending", "running", "complete", "failed"] 
 export const uploadViewSchema = z.object({
   id: z.string().describe("The upload's id, which the scan it becomes shares."),
   processing_status: z.enum(PROCESSING_STATUSES),
-  phase: z.string().describe("receive, queued, read, parse, write or done."),
+  phase: z.enum(UPLOAD_PHASE_IDS).describe(UPLOAD_PHASE_IDS.join(", ")),
   bytes: z.number().int().describe("Bytes of the (decompressed) report received."),
   findings: z.number().int().nullable().describe("Findings parsed, once known."),
   attempts: z.number().int().describe("Runs of the ingest job so far (a worker that died is followed by another)."),

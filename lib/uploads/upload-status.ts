@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { ingestResultSchema, type IngestResult } from "../ingest/schemas";
 import { uploadsFinished } from "./process-upload";
+import type { UploadPhase } from "../vocabulary/upload-phase";
 import type { ProcessingStatus, UploadView } from "./schemas";
 
 export type { UploadView } from "./schemas";
@@ -10,7 +11,7 @@ export type { UploadView } from "./schemas";
 type Row = {
   id: string;
   status: "receiving" | ProcessingStatus;
-  phase: string;
+  phase: UploadPhase;
   sizeBytes: number;
   findings: number | null;
   attempts: number;
