@@ -59,6 +59,26 @@ export type NormalizedFinding = {
   deletedIn?: LayerRef;
   /** Per-finding image (trufflehog docker lines); otherwise the report's or the upload's image. */
   image?: ImageRef;
+  /**
+   * For a finding without an image: the code repository it was found in, when the report names one per finding
+   * (GitHub alerts of a whole organisation). Otherwise the report's source (lib/images/source-name.ts).
+   */
+  origin?: string;
+  /** The scanning service already closed this finding (a resolved GitHub alert): evidence, not a new open finding. */
+  upstream?: UpstreamResolution;
+};
+
+/**
+ * How a finding was closed where it was found. `revoked` says the credential no longer works (rotation evidence);
+ * the other resolutions are a person's triage there (lib/triage/apply-upstream.ts applies them to untriaged secrets).
+ */
+export type UpstreamResolution = {
+  service: string;
+  resolution: "revoked" | "false_positive" | "used_in_tests" | "wont_fix" | "pattern_edited" | "pattern_deleted";
+  by?: string;
+  at?: Date;
+  comment?: string;
+  url?: string;
 };
 
 export type ParseResult = {

@@ -5,8 +5,10 @@ import { maintenanceIdle, noteIngestWrites } from "../db/maintenance";
 import { retryTransaction } from "../db/retry-transaction";
 import { sha256Hex } from "../hash";
 import { formatImageRef, parseImageRef, type ImageRef } from "../images/parse-image-ref";
+import { sourceName } from "../images/source-name";
 import { ensureServerKey } from "../keys/server-key";
 import { reconcileAfterIngest } from "../remediation/reconcile";
+import { applyUpstreamResolutions } from "../triage/apply-upstream";
 import { reopenRegressions } from "../triage/reopen-regressions";
 import { reportParse } from "./parse-report";
 import { persistIngest } from "./persist";
@@ -25,10 +27,15 @@ export type IngestScanOptions = UploadScanQuery & {
   progress?: (p: { phase: Extract<UploadPhase, "parse" | "write">; findings?: number }) => Promise<void>;
 };
 
-/** The idempotency key: the same bytes for the same image are one scan; the same report under another image is not. */
-export function contentKey(image: string | undefined, sha256: string): string {
-  const ref = image ? parseImageRef(image) : undefined;
-  return ref ? sha256Hex(`image:${formatImageRef(ref)}\n${sha256}`) : sha256;
+/**
+ * The idempotency key: the same bytes for the same image (or source) are one scan; the same report under another
+ * image or source is not.
+ */
+export function contentKey(where: Pick<UploadScanQuery, "image" | "source">, sha256: string): string {
+  const ref = where.image ? parseImageRef(where.image) : undefined;
+  const source = sourceName(where.source);
+  const scope = [ref ? `image:${formatImageRef(ref)}` : "", source ? `source:${source}` : ""].filter(Boolean);
+  return scope.length ? sha256Hex(`${scope.join("\n")}\n${sha256}`) : sha256;
 }
 
 /**
@@ -42,14 +49,14 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
   const source = Buffer.isBuffer(opts.content)
     ? { bytes: opts.content, size: opts.content.length, sha256: sha256Hex(opts.content) }
     : opts.content;
-  const contentSha256 = contentKey(opts.image, source.sha256);
+  const contentSha256 = contentKey(opts, source.sha256);
   // Known already: answer from the stored scan without parsing again (persist re-checks inside its transaction).
   const known = await duplicateOf(contentSha256);
   if (known) return known;
 
   await opts.progress?.({ phase: "parse" });
   const parsed = await readAndParse(source, { format: opts.format, image: uploadImage });
-  const plan = resolveFindings(parsed, uploadImage, ensureServerKey());
+  const plan = resolveFindings(parsed, uploadImage, ensureServerKey(), opts.source);
   const shown = plan.images.find((i) => i.key === plan.primaryImageKey) ?? plan.images[0];
   const meta = {
     id: opts.scanId,
@@ -78,6 +85,7 @@ export async function ingestScan(opts: IngestScanOptions): Promise<IngestResult>
     const written = await persistIngest(tx, meta, plan, now);
     if (written.duplicate) return written;
     await reopenRegressions(tx, { secretIds: written.seenAgain, scanId: written.scanId, now });
+    await applyUpstreamResolutions(tx, { resolved: written.upstream, scanId: written.scanId, now });
     await reconcileAfterIngest(tx, {
       scanId: written.scanId,
       now,

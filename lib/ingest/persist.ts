@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record-audit";
 import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../access/actor";
+import type { UpstreamResolution } from "../findings/finding";
 import type { IngestPlan } from "./resolve-findings";
 import {
   addDelta,
@@ -41,6 +42,8 @@ export type PersistResult = {
   seenAgain: string[];
   /** Secrets a scanner said are not live (evidence for rotation). */
   notLiveSecretIds: string[];
+  /** Secrets the scanning service had already closed (lib/triage/apply-upstream.ts). */
+  upstream: { secretId: string; resolution: UpstreamResolution }[];
   /** (secret, repository) pairs of the occurrences this scan added (what remediation reconciles). */
   fresh: { secretId: string; repositoryId: string }[];
 };
@@ -75,6 +78,7 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
       secretIds: [],
       seenAgain: [],
       notLiveSecretIds: [],
+      upstream: [],
       fresh: [],
     };
   }
@@ -102,6 +106,9 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   const notLiveSecretIds = plan.secrets
     .filter((x) => x.verifiedLive === false)
     .map((x) => secretIds.get(x.identityKey)!);
+  const upstream = plan.secrets.flatMap((x) =>
+    x.upstream ? [{ secretId: secretIds.get(x.identityKey)!, resolution: x.upstream }] : [],
+  );
 
   const primaryImageId = plan.primaryImageKey ? (imageIds.get(plan.primaryImageKey) ?? null) : null;
   await tx.$executeRaw`
@@ -134,6 +141,7 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
     secretIds: ids,
     seenAgain: seenAgain.sort(cmp),
     notLiveSecretIds,
+    upstream,
     fresh: occ.fresh,
   };
 }

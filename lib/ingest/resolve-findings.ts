@@ -1,5 +1,6 @@
 import { sha256Hex } from "../hash";
 import type { ImageRef } from "../images/parse-image-ref";
+import { sourceName, UNKNOWN_SOURCE } from "../images/source-name";
 import { credentialOf } from "../secrets/credential";
 import type { CredentialKind } from "../secrets/credential-kind";
 import {
@@ -12,7 +13,7 @@ import {
   type SecretKey,
 } from "../secrets/identity";
 import { linkByPlace, unionFind, type PlacedEvidence } from "../secrets/link-findings";
-import type { LayerRef, NormalizedFinding, ParseResult } from "../findings/finding";
+import type { LayerRef, NormalizedFinding, ParseResult, UpstreamResolution } from "../findings/finding";
 import { combinedLiveness } from "../vocabulary/liveness";
 import { SEVERITY_RANK, type Severity } from "../vocabulary/severity";
 import { cmp } from "../db/write-batches";
@@ -60,6 +61,11 @@ export type SecretRow = {
   valueLength: number | null;
   severity: Severity;
   verifiedLive: boolean | null;
+  /**
+   * Every finding of the secret was closed where it was found (resolved GitHub alerts): the latest of those
+   * resolutions. One finding still open there leaves it unset.
+   */
+  upstream?: UpstreamResolution;
 };
 export type OccurrenceRow = {
   identityKey: string;
@@ -83,8 +89,17 @@ export const layerKeyOf = (l: LayerRef | undefined) => (l?.diffId ? l.diffId : l
 export const imageKeyOf = (i: Pick<ImageRow, "registry" | "repository" | "digest">) =>
   `${i.registry}/${i.repository}@${i.digest}`;
 
-/** Turns a parsed report into identities and rows: which image, which layer, which secret. */
-export function resolveFindings(result: ParseResult, uploadImage: ImageRef | undefined, serverKey: Buffer): IngestPlan {
+/**
+ * Turns a parsed report into identities and rows: which image, which layer, which secret. Findings without an
+ * image are grouped by source: the upload's `source`, else the finding's own repository, else the repository or
+ * path the report says it scanned, else "(unknown source)" (never the scanner's name: that is not a place).
+ */
+export function resolveFindings(
+  result: ParseResult,
+  uploadImage: ImageRef | undefined,
+  serverKey: Buffer,
+  uploadSource?: string,
+): IngestPlan {
   // Scrubbed from history text: each raw value as the scanner gave it, and the credential inside it.
   const rawValues = [
     ...new Set(
@@ -122,20 +137,19 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   };
 
   const reportRef = mergeRefs(result.image?.ref, uploadImage);
-  const imageFor = (ref: ImageRef | undefined, withMetadata: boolean): ImageRow => {
+  const forcedSource = sourceName(uploadSource);
+  const reportSource = forcedSource ?? sourceName(result.target) ?? UNKNOWN_SOURCE;
+  const imageFor = (ref: ImageRef | undefined, withMetadata: boolean, origin?: string): ImageRow => {
     const cfg = withMetadata ? result.image?.configDigest : undefined;
+    const source = forcedSource ?? sourceName(origin) ?? reportSource;
     const base = ref
       ? { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? null }
-      : {
-          registry: NO_REGISTRY,
-          repository: (result.target ?? result.toolName ?? "(unknown source)").slice(0, 256),
-          tag: null,
-        };
+      : { registry: NO_REGISTRY, repository: source, tag: null };
     const [digest, digestKind] = ref?.digest
       ? ([ref.digest, "manifest"] as const)
       : cfg
         ? ([cfg, "config"] as const)
-        : ([`unresolved:${ref?.tag ?? result.target ?? "unknown"}`.slice(0, 300), "unresolved"] as const);
+        : ([`unresolved:${ref?.tag ?? source}`.slice(0, 300), "unresolved"] as const);
     const row: ImageRow = {
       ...base,
       digest,
@@ -150,7 +164,7 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   };
 
   const primary =
-    result.findings.length === 0 || result.findings.some((f) => !f.image) || reportRef
+    result.findings.length === 0 || result.findings.some((f) => !f.image && !f.origin) || reportRef
       ? imageFor(reportRef, true)
       : null;
 
@@ -184,7 +198,11 @@ export function resolveFindings(result: ParseResult, uploadImage: ImageRef | und
   // Each finding's evidence, then one group per credential: findings whose keys meet, and findings the same
   // credential by where they are (a masked finding beside the value, an AWS key id beside its secret).
   const placed = result.findings.map((f) => {
-    const image = f.image ? imageFor(mergeRefs(f.image, uploadImage), false) : primary!;
+    const image = f.image
+      ? imageFor(mergeRefs(f.image, uploadImage), false)
+      : f.origin && !reportRef
+        ? imageFor(undefined, false, f.origin)
+        : primary!;
     const layer = completeLayer(f.layer);
     const layerKey = addLayer(layer);
     const deletedKey = addLayer(completeLayer(f.deletedIn));
@@ -306,7 +324,12 @@ function secretRow(list: { f: NormalizedFinding; evidence: SecretEvidence }[]): 
       lead.f.severity,
     ),
     verifiedLive: combinedLiveness(list.map((m) => m.f.verified)),
+    upstream: list.every((m) => m.f.upstream) ? latestUpstream(list.map((m) => m.f.upstream!)) : undefined,
   };
+}
+
+function latestUpstream(all: UpstreamResolution[]): UpstreamResolution {
+  return all.reduce((a, b) => ((b.at?.getTime() ?? 0) > (a.at?.getTime() ?? 0) ? b : a));
 }
 
 // A btree entry holds at most ~2.7 kB, and the path is part of the occurrence key: a longer path keeps its first

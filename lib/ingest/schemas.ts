@@ -12,6 +12,15 @@ export const uploadScanQuerySchema = z.object({
     .describe(
       "Image the report is about, e.g. ghcr.io/acme/api:1.4.2@sha256:…; used when the report does not name one.",
     ),
+  source: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'For a report without an image: where it came from (a repository URL such as https://github.com/acme/api, or a name). Findings are grouped under it; without it, under the repository or path the report names, else "(unknown source)".',
+    ),
 });
 export type UploadScanQuery = z.infer<typeof uploadScanQuerySchema>;
 

@@ -28,7 +28,7 @@ export async function receiveUpload(opts: {
     const report = await opts.read(chunkSink(upload.id));
     if (!report.size) throw new ResidueError("bad_request", "The report is empty.");
     const query: UploadScanQuery = uploadScanQuerySchema.parse({ ...report.fields, ...opts.searchParams });
-    const key = contentKey(query.image, report.sha256);
+    const key = contentKey(query, report.sha256);
     const known = await duplicateOf(key);
     if (known) {
       await discardUpload(upload.id);

@@ -14,3 +14,15 @@ export function allFixtures(): string[] {
     .flatMap((d) => fs.readdirSync(path.join(FIXTURES_DIR, d.name)).map((f) => `${d.name}/${f}`))
     .sort();
 }
+
+/** Real reports this project added (test/fixtures/<format>/, provenance in test/fixtures/PROVENANCE.md). */
+export const PROJECT_FIXTURES_DIR = path.resolve(import.meta.dirname, "../fixtures");
+
+export function allProjectFixtures(): string[] {
+  return fs
+    .readdirSync(PROJECT_FIXTURES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== "LICENSES")
+    .flatMap((d) => fs.readdirSync(path.join(PROJECT_FIXTURES_DIR, d.name)).map((f) => `${d.name}/${f}`))
+    .sort();
+}
+export const readProjectFixture = (rel: string) => fs.readFileSync(path.join(PROJECT_FIXTURES_DIR, rel));

@@ -2,8 +2,13 @@ import { ResidueError } from "../../errors";
 import { neutraliseControls } from "../../safe-text";
 import type { ParseResult } from "../../findings/finding";
 import type { ReportDocument } from "../read/read-document";
+import { asffParser } from "./asff";
+import { deepfenceParser } from "./deepfence";
+import { defectdojoGenericParser } from "./defectdojo-generic";
 import { detectSecretsParser } from "./detect-secrets";
 import { ggshieldParser } from "./ggshield";
+import { githubSecretScanningParser } from "./github-secret-scanning";
+import { gitlabSecretDetectionParser } from "./gitlab-secret-detection";
 import { gitleaksParser } from "./gitleaks";
 import { noseyparkerParser } from "./noseyparker";
 import type { ReportParser } from "./parser";
@@ -12,6 +17,7 @@ import { secretlintParser } from "./secretlint";
 import { trivyParser } from "./trivy";
 import { trivyOperatorParser } from "./trivy-operator";
 import { trufflehogParser } from "./trufflehog";
+import { trufflehog2Parser } from "./trufflehog2";
 import { trufflehog3Parser } from "./trufflehog3";
 
 /** Every supported format. Static imports: a missing parser is a build error, not a silent gap. */
@@ -26,6 +32,12 @@ export const PARSERS: readonly ReportParser[] = [
   detectSecretsParser,
   ggshieldParser,
   noseyparkerParser,
+  gitlabSecretDetectionParser,
+  githubSecretScanningParser,
+  asffParser,
+  trufflehog2Parser,
+  defectdojoGenericParser,
+  deepfenceParser,
 ];
 
 export const FORMAT_IDS = PARSERS.map((p) => p.id) as [string, ...string[]];
@@ -58,7 +70,7 @@ export function detectParser(doc: ReportDocument, format?: string): ReportParser
     );
   throw new ResidueError(
     "unsupported_report",
-    `Unrecognised report format. Residue reads ${PARSERS.map((p) => p.label).join(", ")}; pass format= if the report is one of them.`,
+    `Unrecognised report format. Residue reads ${PARSERS.map((p) => `${p.label} (format=${p.id})`).join(", ")}. If the report is one of them, name it with format= (a query parameter or multipart field).`,
   );
 }
 

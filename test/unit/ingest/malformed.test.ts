@@ -1,3 +1,4 @@
+import { FORMAT_IDS } from "@/lib/ingest/parsers/registry";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "@/lib/ingest/parse-report";
 import { readDocument } from "@/lib/ingest/read/read-document";
@@ -43,6 +44,16 @@ describe("malformed reports get a clear error", () => {
     expect(() => parse("{}", "nessus")).toThrow(/Unknown format "nessus"/);
     expect(() => parse(JSON.stringify({ version: "2.0.0", runs: [] }))).toThrow(/SARIF version 2.0.0/);
     expect(() => parse(JSON.stringify({ hello: "world" }))).toThrow(/Unrecognised report format/);
+  });
+
+  it("an unrecognised report is told every format Residue reads and how to name one", () => {
+    let message = "";
+    try {
+      parse(JSON.stringify({ hello: "world" }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const id of FORMAT_IDS) expect(message).toContain(`format=${id}`);
   });
 
   it("error text never quotes report content", () => {
