@@ -43,6 +43,9 @@ const RIGHTS: Record<string, Right> = {
   "/api/v1/remediation/metrics": { token: "read" },
   "/api/v1/compliance/export": { token: "read" },
   "/api/v1/compliance/evidence": { token: "read" },
+  "/api/v1/repos/[owner]/[repo]/code-scanning/sarifs": { token: "scans:write" },
+  "/api/v1/repos/[owner]/[repo]/code-scanning/sarifs/[id]": { token: "scans:write" },
+  "/api/v2/import-scan": { token: "scans:write" },
 };
 
 type Route = { route: string; kind: "page" | "api"; methods: string[] };

@@ -39,7 +39,8 @@ export async function createApiToken(actor: Actor, input: CreateTokenInput) {
 
 /** Resolves a bearer token; expired, revoked and unknown tokens are all simply unauthorized. */
 export async function authenticateApiToken(authorization: string | null): Promise<TokenActor> {
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  // "Bearer" (RFC 6750) and "token", the scheme GitHub and DefectDojo clients send.
+  const m = /^(?:Bearer|token)\s+(\S+)$/i.exec(authorization ?? "");
   if (!m) throw new ResidueError("unauthorized", "Missing bearer token: send Authorization: Bearer <token>.");
   const row = await getDb().apiToken.findUnique({
     where: { tokenHash: hashToken(m[1]!) },

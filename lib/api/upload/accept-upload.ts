@@ -31,6 +31,8 @@ export async function acceptUpload(opts: {
   req: Request;
   searchParams: Record<string, string>;
   uploader: Actor;
+  /** Turns another API's multipart fields into Residue's upload parameters (the DefectDojo-style import). */
+  mapFields?: (fields: Record<string, string>) => Record<string, string>;
 }): Promise<UploadAnswer> {
   const { wait: waitParam, ...searchParams } = opts.searchParams;
   const { wait } = waitSchema.parse({ wait: waitParam });
@@ -39,7 +41,7 @@ export async function acceptUpload(opts: {
     searchParams,
     read: async (sink) => {
       const upload = await readUpload(opts.req, sink);
-      return { ...upload.report, fields: upload.fields };
+      return { ...upload.report, fields: opts.mapFields ? opts.mapFields(upload.fields) : upload.fields };
     },
   });
   if ("duplicate" in received) return { status: 200, body: received.duplicate };

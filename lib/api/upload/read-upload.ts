@@ -57,7 +57,8 @@ async function readMultipart(body: Readable, contentType: string, limit: number,
   try {
     bb = Busboy({
       headers: { "content-type": contentType },
-      limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: limit + 1 },
+      // Import clients send a dozen context fields beside the file (DefectDojo's engagement, product, tags, …).
+      limits: { files: 1, fields: 40, fieldSize: 4096, fileSize: limit + 1 },
     });
   } catch {
     throw new ResidueError("bad_request", "Malformed multipart body: the Content-Type has no boundary.");
