@@ -1,5 +1,10 @@
 import { z } from "zod";
 import { complianceQuerySchema } from "../compliance/schemas";
+import { gateQuerySchema, gateResultSchema } from "../gate/evaluate-gate";
+import { remediationMetricsQuerySchema } from "../remediation/schemas";
+import { tagEventsResultSchema, tagEventsSchema } from "../tags/schemas";
+import { DEFECTDOJO_SCAN_TYPES } from "./upload/defectdojo-import";
+import { repoParamsSchema, sarifUploadSchema } from "./upload/github-code-scanning";
 import { ingestResultSchema, uploadScanQuerySchema } from "../ingest/schemas";
 import { listScansQuerySchema } from "../scans/schemas";
 import { uploadViewSchema } from "../uploads/schemas";
@@ -23,6 +28,10 @@ function queryParameters(schema: z.ZodObject) {
   }));
 }
 
+function pathParameters(schema: z.ZodObject) {
+  return queryParameters(schema).map((p) => ({ ...p, in: "path", required: true }));
+}
+
 const jsonContent = (schema: z.ZodType) => ({
   "application/json": { schema: z.toJSONSchema(schema, { unrepresentable: "any" }) },
 });
@@ -33,6 +42,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: "Missing, invalid, expired or revoked token",
   403: "The token lacks the scope",
   404: "Not found",
+  409: "Conflict",
   413: "Report larger than RESIDUE_MAX_UPLOAD_BYTES",
   415: "Unknown or unrecognised report format, or a Content-Encoding other than gzip",
   422: "The report or query violates the schema (the message names the JSON path)",
@@ -52,6 +62,20 @@ export function buildOpenApi() {
     },
     security: [{ bearer: [] }],
     paths: {
+      "/api/health": {
+        get: {
+          summary: "Health: database reachable, migrations current, job workers heard from, version",
+          security: [],
+          responses: { "200": { description: "Healthy" }, "503": { description: "Degraded (the body says what)" } },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1, generated from the schemas the handlers parse with" } },
+        },
+      },
       "/api/v1/scans": {
         post: {
           summary: "Upload a scanner report",
@@ -79,6 +103,7 @@ export function buildOpenApi() {
                     file: { type: "string", format: "binary" },
                     format: { type: "string" },
                     image: { type: "string" },
+                    source: { type: "string" },
                   },
                 },
               },
@@ -134,6 +159,107 @@ export function buildOpenApi() {
                 "The secret, counts, the registry → repository → tag → digest → layer → path tree, every scanner that reported it (`scanners`) and how many secrets were merged into it (`mergedFrom`). The id of a secret merged into another answers with the one it joined, and `movedFrom` names the id asked for.",
             },
             ...errors([401, 403, 404]),
+          },
+        },
+      },
+      "/api/v1/tags": {
+        post: {
+          summary: "Record tag pushes and deletions (registry-webhook style)",
+          description:
+            "Scope: scans:write. Up to 1,000 events: a tag pointed at a digest, or deleted. Purge steps are verified when no tag of the repository still points at a digest that holds the secret.",
+          requestBody: { required: true, content: jsonContent(tagEventsSchema) },
+          responses: {
+            "201": { description: "Recorded", content: jsonContent(tagEventsResultSchema) },
+            ...errors([400, 401, 403, 413, 422]),
+          },
+        },
+      },
+      "/api/v1/gate": {
+        get: {
+          summary: "CI / admission gate: pass or fail an image, with the reasons",
+          description: "Scope: gate:read. Fails while a secret found in that digest is open or confirmed.",
+          parameters: queryParameters(gateQuerySchema),
+          responses: {
+            "200": { description: "The decision", content: jsonContent(gateResultSchema) },
+            ...errors([401, 403, 422]),
+          },
+        },
+      },
+      "/api/v1/remediation/metrics": {
+        get: {
+          summary: "Remediation figures: MTTR, steps overdue, open exposure",
+          description: "Scope: read.",
+          parameters: queryParameters(remediationMetricsQuerySchema),
+          responses: { "200": { description: "The figures" }, ...errors([401, 403, 422]) },
+        },
+      },
+      "/api/v1/repos/{owner}/{repo}/code-scanning/sarifs": {
+        post: {
+          summary: "Upload SARIF the way GitHub code scanning takes it (drop-in for upload-sarif steps)",
+          description:
+            "Scope: scans:write; `Authorization: Bearer` or `token`. The body is GitHub's: `sarif` is base64 of the gzip-compressed log. Findings are grouped under github.com/{owner}/{repo}. Always 202 with the upload's id (a SARIF already ingested answers with its scan's id).",
+          parameters: pathParameters(repoParamsSchema),
+          requestBody: { required: true, content: jsonContent(sarifUploadSchema) },
+          responses: {
+            "202": {
+              description: "Queued",
+              content: jsonContent(z.object({ id: z.string(), url: z.string().describe("The status to poll") })),
+            },
+            ...errors([400, 401, 403, 413, 422]),
+          },
+        },
+      },
+      "/api/v1/repos/{owner}/{repo}/code-scanning/sarifs/{id}": {
+        get: {
+          summary: "A SARIF upload's processing status, as GitHub answers it",
+          description:
+            "Scope: scans:write. `processing_status` pending | complete | failed; `errors` (sentences) once failed; `analyses_url` lists the secrets the upload found; `residue` is the full upload status.",
+          parameters: [
+            ...pathParameters(repoParamsSchema),
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "The status" },
+            ...errors([401, 403, 404, 422]),
+          },
+        },
+      },
+      "/api/v2/import-scan/": {
+        post: {
+          summary: "Import a report the way DefectDojo takes it (drop-in for defectdojo-cli / dd-import steps)",
+          description: `Scope: scans:write; \`Authorization: Token\` or \`Bearer\`. Multipart: \`file\` and DefectDojo's fields. \`scan_type\` names the format for ${Object.keys(
+            DEFECTDOJO_SCAN_TYPES,
+          )
+            .map((k) => `"${k}"`)
+            .join(
+              ", ",
+            )}; any other value leaves it to the report's shape. \`source_code_management_uri\`, else \`product_name\`, groups a report without an image; \`service\` is the image when it is an image reference with a tag or digest. Answers 201 once ingested (up to 60 s; longer with \`status_url\`).`,
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["file"],
+                  properties: {
+                    file: { type: "string", format: "binary" },
+                    scan_type: { type: "string" },
+                    product_name: { type: "string" },
+                    engagement: { type: "string" },
+                    engagement_name: { type: "string" },
+                    service: { type: "string" },
+                    source_code_management_uri: { type: "string" },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": {
+              description:
+                "Imported: DefectDojo's fields (`test`, `test_id`, `engagement_id`, `statistics.after.total`) and Residue's result in `residue`",
+            },
+            ...errors([400, 401, 403, 413, 415, 422]),
           },
         },
       },

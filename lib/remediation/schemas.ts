@@ -51,3 +51,9 @@ export const listStepsQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).catch(50).default(50),
 });
 export type ListStepsQuery = z.infer<typeof listStepsQuerySchema>;
+
+/** GET /api/v1/remediation/metrics: the figures as of a date, for one repository or all. */
+export const remediationMetricsQuerySchema = z.object({
+  asOf: z.coerce.date().optional().describe("The figures as they stood at this time (ISO 8601); now by default."),
+  repositoryId: z.string().max(64).optional().describe("Only this repository's steps."),
+});

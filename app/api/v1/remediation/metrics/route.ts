@@ -1,14 +1,13 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { withActor } from "@/lib/api/guards";
 import { getRemediationMetrics } from "@/lib/remediation/metrics";
+import { remediationMetricsQuerySchema } from "@/lib/remediation/schemas";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({ asOf: z.coerce.date().optional(), repositoryId: z.string().max(64).optional() });
-
 // GET /api/v1/remediation/metrics – MTTR, overdue steps, open exposure (optionally as of a date); needs read
 export const GET = withActor(
-  async ({ searchParams }) => NextResponse.json(await getRemediationMetrics(query.parse(searchParams))),
+  async ({ searchParams }) =>
+    NextResponse.json(await getRemediationMetrics(remediationMetricsQuerySchema.parse(searchParams))),
   { permission: "read", via: "token" },
 );
