@@ -16,6 +16,9 @@ const nextConfig: NextConfig = {
     "busboy",
   ],
   poweredByHeader: false,
+  // DefectDojo clients post to /api/v2/import-scan/ (Django keeps the slash); a 308 to the slashless URL would make
+  // them send a 100 MB multipart body twice, and curl without -L not at all. Routes match with or without it.
+  skipTrailingSlashRedirect: true,
   // authInterrupts: forbidden() renders app/forbidden.tsx with a real 403.
   experimental: { serverActions: { bodySizeLimit: "2mb" }, authInterrupts: true },
   async headers() {

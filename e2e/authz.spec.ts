@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { createTokenInUi } from "./support/tokens";
 import { contextAs, USERS, type E2eRole } from "./support/users";
 
 type Right = { public: true } | { roles: E2eRole[] } | { token: string };
@@ -131,13 +132,7 @@ test("an admin creates an API token in the UI, it works once shown, and revocati
 }) => {
   const context = await contextAs(browser, "admin");
   const page = await context.newPage();
-  await page.goto("/admin/tokens");
-  await page.getByLabel("Name").fill("e2e-reader");
-  await page.getByRole("checkbox", { name: /scans:write/ }).uncheck();
-  await page.getByRole("checkbox", { name: /^read/ }).check();
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())!.trim();
-  expect(token).toMatch(/^rsd_/);
+  const token = await createTokenInUi(page, "e2e-reader", { read: true });
   await page.screenshot({ path: "test-results/screens/admin-tokens.png", fullPage: true });
 
   const auth = { authorization: `Bearer ${token}` };
