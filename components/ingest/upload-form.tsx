@@ -17,6 +17,7 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
   const [dragging, setDragging] = useState(false);
   const [format, setFormat] = useState("");
   const [image, setImage] = useState("");
+  const [source, setSource] = useState("");
   const input = useRef<HTMLInputElement>(null);
 
   function send(file: File) {
@@ -31,6 +32,7 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
     body.set("file", file);
     if (format) body.set("format", format);
     if (image.trim()) body.set("image", image.trim());
+    if (source.trim()) body.set("source", source.trim());
     // XMLHttpRequest, not fetch: it reports upload progress.
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/ui/scans");
@@ -167,6 +169,19 @@ export function UploadForm({ formats, maxBytes }: { formats: { id: string; label
         />
         <p className="mt-2 text-xs text-slate-500">
           Docker rules apply: docker.io is the default registry, library/ the default namespace, latest the default tag.
+        </p>
+        <label htmlFor="source" className="mt-4 block text-sm font-medium text-slate-700">
+          Source (a report without an image)
+        </label>
+        <input
+          id="source"
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+          placeholder="https://github.com/acme/api"
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs"
+        />
+        <p className="mt-2 text-xs text-slate-500">
+          Groups the findings of a repository scan; otherwise the repository or path the report names.
         </p>
       </fieldset>
     </div>
