@@ -38,7 +38,7 @@ const RIGHTS: Record<string, Right> = {
   "/api/v1/scans": { token: "scans:write / read" },
   "/api/v1/scans/[id]": { token: "scans:write" },
   "/api/v1/secrets": { token: "read" },
-  "/api/v1/secrets/[id]": { token: "read" },
+  "/api/v1/secrets/[id]": { token: "read / triage:write" },
   "/api/v1/tags": { token: "scans:write" },
   "/api/v1/gate": { token: "gate:read" },
   "/api/v1/remediation/metrics": { token: "read" },
@@ -47,6 +47,12 @@ const RIGHTS: Record<string, Right> = {
   "/api/v1/repos/[owner]/[repo]/code-scanning/sarifs": { token: "scans:write" },
   "/api/v1/repos/[owner]/[repo]/code-scanning/sarifs/[id]": { token: "scans:write" },
   "/api/v2/import-scan": { token: "scans:write" },
+  "/api/v1/secrets/bulk": { token: "triage:write" },
+  "/api/v1/secrets/[id]/comments": { token: "read / triage:write" },
+  "/api/v1/secrets/[id]/timeline": { token: "read" },
+  "/api/v1/remediation/steps": { token: "read" },
+  "/api/v1/remediation/steps/[id]": { token: "read / remediation:write" },
+  "/api/v1/remediation/steps/[id]/events": { token: "remediation:write" },
 };
 
 type Route = { route: string; kind: "page" | "api"; methods: string[] };

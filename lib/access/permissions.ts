@@ -5,7 +5,7 @@ import { Role as RoleEnum } from "../generated/prisma/enums";
  * The one permission vocabulary. Every page, route handler and server action names one of these; users get them
  * from their role, API tokens from their scopes, the system (CLI, scheduled jobs) has all of them.
  */
-export const PERMISSIONS = ["read", "upload", "gate", "triage", "remediate", "admin"] as const;
+export const PERMISSIONS = ["read", "upload", "gate", "triage", "remediate", "attest", "admin"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Ordered from least to most privileged (the order of the Prisma enum). */
@@ -26,7 +26,14 @@ export const ROLE_LABELS: Record<Role, { label: string; description: string }> =
 };
 
 /** What an API token may be given. A token holds scopes; each scope grants permissions. */
-export const TOKEN_SCOPES = ["scans:write", "read", "gate:read"] as const;
+export const TOKEN_SCOPES = [
+  "scans:write",
+  "read",
+  "gate:read",
+  "triage:write",
+  "remediation:write",
+  "remediation:attest",
+] as const;
 export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
 export type TokenScope = z.infer<typeof tokenScopeSchema>;
 
@@ -34,12 +41,19 @@ export const SCOPE_GRANTS: Record<TokenScope, readonly Permission[]> = {
   "scans:write": ["upload"],
   read: ["read"],
   "gate:read": ["gate"],
+  "triage:write": ["triage"],
+  "remediation:write": ["remediate"],
+  // An admin's attestation that a rotation happened; only admins create tokens, so only they can hand it out.
+  "remediation:attest": ["attest"],
 };
 
 export const SCOPE_HELP: Record<TokenScope, string> = {
   "scans:write": "upload scan reports (CI)",
   read: "read secrets and scans over the API",
   "gate:read": "ask the CI / admission gate about an image",
+  "triage:write": "triage, assign and comment on secrets (scripts, bulk triage)",
+  "remediation:write": "start, complete and assign remediation steps, record rotations and evidence",
+  "remediation:attest": "attest rotations as an admin would (verifies a rotate step)",
 };
 
 export function roleCan(role: Role, permission: Permission): boolean {

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { complianceQuerySchema } from "../compliance/schemas";
 import { gateQuerySchema, gateResultSchema } from "../gate/evaluate-gate";
-import { remediationMetricsQuerySchema } from "../remediation/schemas";
+import {
+  remediationMetricsQuerySchema,
+  stepEventSchema,
+  stepPatchSchema,
+  stepsPageQuerySchema,
+} from "../remediation/schemas";
+import { commentsPageQuerySchema } from "../secrets/list-comments";
+import { timelinePageQuerySchema } from "../secrets/secret-timeline";
+import { commentSchema, secretBulkSchema, secretPatchSchema } from "../triage/schemas";
 import { tagEventsResultSchema, tagEventsSchema } from "../tags/schemas";
 import { DEFECTDOJO_SCAN_TYPES } from "./upload/defectdojo-import";
 import { repoParamsSchema, sarifUploadSchema } from "./upload/github-code-scanning";
@@ -27,6 +35,15 @@ function queryParameters(schema: z.ZodObject) {
     schema: s,
   }));
 }
+
+const ID = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const IF_MATCH = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description: "The ETag read: the write is refused (409) if the entity changed since.",
+  schema: { type: "string" },
+};
 
 function pathParameters(schema: z.ZodObject) {
   return queryParameters(schema).map((p) => ({ ...p, in: "path", required: true }));
@@ -150,6 +167,17 @@ export function buildOpenApi() {
         },
       },
       "/api/v1/secrets/{id}": {
+        patch: {
+          summary: "Triage a secret and/or assign it",
+          description:
+            "Scope: triage:write. `state` with the page's rules: false_positive needs `reason`, accepted_risk `reason` and a future `acceptedUntil`. `If-Match` (the ETag of GET) makes a stale write a 409: two triagers cannot silently overwrite each other. The ETag covers triage and assignee, not the counters ingest moves.",
+          parameters: [ID, IF_MATCH],
+          requestBody: { required: true, content: jsonContent(secretPatchSchema) },
+          responses: {
+            "200": { description: "The secret as it now is, with its new ETag" },
+            ...errors([400, 401, 403, 404, 409, 422]),
+          },
+        },
         get: {
           summary: "One secret and its blast radius",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
@@ -261,6 +289,74 @@ export function buildOpenApi() {
             },
             ...errors([400, 401, 403, 413, 415, 422]),
           },
+        },
+      },
+      "/api/v1/secrets/bulk": {
+        post: {
+          summary: "Triage or assign many secrets at once: an id list, or every secret a filter selects",
+          description: `Scope: triage:write. At most 10,000 secrets; \`dryRun\` counts what would change. One transaction, one audit event per secret changed.`,
+          requestBody: { required: true, content: jsonContent(secretBulkSchema) },
+          responses: {
+            "200": { description: "`matched`, `changed`, `wouldChange`, `dryRun`" },
+            ...errors([400, 401, 403, 404, 422]),
+          },
+        },
+      },
+      "/api/v1/secrets/{id}/comments": {
+        get: {
+          summary: "A secret's comments, newest first",
+          description: "Scope: read. Cursor-paged: pass `next_cursor` back as `cursor`.",
+          parameters: [ID, ...queryParameters(commentsPageQuerySchema)],
+          responses: { "200": { description: "`comments`, `next_cursor`" }, ...errors([400, 401, 403]) },
+        },
+        post: {
+          summary: "Comment on a secret",
+          description: "Scope: triage:write.",
+          parameters: [ID],
+          requestBody: { required: true, content: jsonContent(commentSchema.omit({ secretId: true })) },
+          responses: { "201": { description: "The comment" }, ...errors([400, 401, 403, 404, 422]) },
+        },
+      },
+      "/api/v1/secrets/{id}/timeline": {
+        get: {
+          summary: "What happened to a secret: scans that saw it, triage, assignments, comments, its steps",
+          description: "Scope: read. Newest first, cursor-paged.",
+          parameters: [ID, ...queryParameters(timelinePageQuerySchema)],
+          responses: { "200": { description: "`entries`, `next_cursor`" }, ...errors([400, 401, 403, 404]) },
+        },
+      },
+      "/api/v1/remediation/steps": {
+        get: {
+          summary: "Remediation steps, with the board's filters",
+          description: "Scope: read. In id order, cursor-paged; each step carries its `etag`.",
+          parameters: queryParameters(stepsPageQuerySchema),
+          responses: { "200": { description: "`steps`, `next_cursor`" }, ...errors([400, 401, 403, 422]) },
+        },
+      },
+      "/api/v1/remediation/steps/{id}": {
+        get: {
+          summary: "One remediation step",
+          description: "Scope: read. The `ETag` header is the step's version.",
+          parameters: [ID],
+          responses: { "200": { description: "The step" }, ...errors([401, 403, 404]) },
+        },
+        patch: {
+          summary: "Set a step's owner and/or due date",
+          description: "Scope: remediation:write. `If-Match` (the ETag read) makes a stale write a 409.",
+          parameters: [ID, IF_MATCH],
+          requestBody: { required: true, content: jsonContent(stepPatchSchema) },
+          responses: { "200": { description: "The step as it now is" }, ...errors([400, 401, 403, 404, 409, 422]) },
+        },
+      },
+      "/api/v1/remediation/steps/{id}/events": {
+        post: {
+          summary:
+            "Move a step: start, complete (a rotation: who, when, how), not applicable, reopen, add evidence, attest",
+          description:
+            "Scope: remediation:write; `attest` also needs remediation:attest. Evidence (a URL and/or a note) is added to the step and never closes it: only a clean rescan, tag records, a revocation or an attestation verify. An illegal move for the step's state is a 409.",
+          parameters: [ID, IF_MATCH],
+          requestBody: { required: true, content: jsonContent(stepEventSchema) },
+          responses: { "201": { description: "The step as it now is" }, ...errors([400, 401, 403, 404, 409, 422]) },
         },
       },
       "/api/v1/compliance/export": {

@@ -1,10 +1,16 @@
 import type { Prisma } from "../generated/prisma/client";
 import { getDb } from "../db";
-import type { ListStepsQuery } from "./schemas";
+import { ResidueError } from "../errors";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { stepEtag } from "./steps";
+import type { ListStepsQuery, StepsPageQuery } from "./schemas";
 
 const OPEN_STATES = ["todo", "in_progress", "done"] as const;
 
-export function stepsWhere(q: ListStepsQuery, now = new Date()): Prisma.RemediationStepWhereInput {
+export function stepsWhere(
+  q: Omit<ListStepsQuery, "page" | "pageSize">,
+  now = new Date(),
+): Prisma.RemediationStepWhereInput {
   return {
     ...(q.state ? { state: q.state } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
@@ -53,4 +59,44 @@ export async function listSteps(q: ListStepsQuery, now = new Date()) {
     steps,
     byState: Object.fromEntries(byState.map((b) => [b.state, b._count._all])) as Record<string, number>,
   };
+}
+
+const STEP_FIELDS = {
+  id: true,
+  secretId: true,
+  kind: true,
+  state: true,
+  reason: true,
+  dueAt: true,
+  evidence: true,
+  createdAt: true,
+  startedAt: true,
+  doneAt: true,
+  verifiedAt: true,
+  ownerId: true,
+  owner: { select: { id: true, name: true } },
+  repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
+} as const;
+
+/** GET /api/v1/remediation/steps: the board's filters, in id order, a page after the cursor. */
+export async function listStepsPage(q: StepsPageQuery, now = new Date()) {
+  const after = decodeCursor(q.cursor, 1);
+  const rows = await getDb().remediationStep.findMany({
+    where: { AND: [stepsWhere(q, now), after ? { id: { gt: after[0] } } : {}] },
+    orderBy: { id: "asc" },
+    take: q.limit + 1,
+    select: STEP_FIELDS,
+  });
+  const page = rows.slice(0, q.limit);
+  return {
+    steps: page.map((s) => ({ ...s, etag: stepEtag(s) })),
+    next_cursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.id]) : null,
+  };
+}
+
+/** One step with its version (ETag) for PATCH / events with If-Match. */
+export async function getStep(id: string) {
+  const s = await getDb().remediationStep.findUnique({ where: { id }, select: STEP_FIELDS });
+  if (!s) throw new ResidueError("not_found", "Remediation step not found.");
+  return { ...s, etag: stepEtag(s) };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { severitySchema } from "../vocabulary/severity";
 
 import { STEP_KINDS, STEP_STATES } from "../vocabulary/remediation-step";
+import { cursorQuery } from "../cursor";
 
 /** What a person records when the credential was rotated: who did it, when and how (vault path, ticket…). */
 export const rotationEvidenceSchema = z.object({
@@ -25,6 +26,14 @@ export const stepEventSchema = z.discriminatedUnion("type", [
     note: z.string().trim().min(3, "Say what the attestation rests on").max(2000),
   }),
   z.object({ type: z.literal("assign"), ownerId: z.string().min(1).max(64).nullable() }),
+  z.object({
+    type: z.literal("evidence"),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+    note: z.string().trim().min(3, "Say what the evidence shows").max(2000),
+  }),
 ]);
 export type StepEvent = z.infer<typeof stepEventSchema>;
 
@@ -57,3 +66,16 @@ export const remediationMetricsQuerySchema = z.object({
   asOf: z.coerce.date().optional().describe("The figures as they stood at this time (ISO 8601); now by default."),
   repositoryId: z.string().max(64).optional().describe("Only this repository's steps."),
 });
+
+/** GET /api/v1/remediation/steps: the board's filters and a cursor. */
+export const stepsPageQuerySchema = listStepsQuerySchema.omit({ page: true, pageSize: true }).extend(cursorQuery);
+export type StepsPageQuery = z.infer<typeof stepsPageQuerySchema>;
+
+/** PATCH /api/v1/remediation/steps/{id}: owner and due date. */
+export const stepPatchSchema = z
+  .object({
+    ownerId: z.string().min(1).max(64).nullable().optional().describe("A user id; null leaves it unowned."),
+    dueAt: z.coerce.date().nullable().optional().describe("ISO 8601; null removes the due date."),
+  })
+  .strict()
+  .refine((p) => p.ownerId !== undefined || p.dueAt !== undefined, "Send an ownerId, a dueAt or both.");

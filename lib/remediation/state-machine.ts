@@ -7,7 +7,9 @@ export type Verification =
   | { kind: "clean_rescan"; scanId: string; digest: string } // rebuild
   | { kind: "tags_moved"; checkedAt: string; tagEvents: number } // purge
   | { kind: "not_live"; scanId: string } // rotate: a later report says the credential no longer works
-  | { kind: "attestation"; by: string; note: string }; // rotate: an admin vouches for it
+  | { kind: "attestation"; by: string; note: string } // rotate: an admin vouches for it
+  // rotate: the scanning service says the credential was revoked (lib/triage/apply-upstream.ts)
+  | { kind: "revoked_upstream"; service: string; by: string | null; at: string; url: string | null; scanId: string };
 
 export type MachineEvent =
   | { type: "start" }

@@ -3,49 +3,61 @@ import { assertCan, actorLabel, type Actor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getDb } from "../db";
 import { ResidueError } from "../errors";
+import { assertIfMatch, etagOf } from "../etag";
 import { assertAssignable } from "../users/manage-users";
 import { refreshRemediated } from "./reconcile";
 import type { StepEvent } from "./schemas";
 import type { StepKind, StepState } from "../vocabulary/remediation-step";
 import { transition, type MachineEvent } from "./state-machine";
 
-/** A person's action on one step: validated by the state machine, written with its audit event, or nothing at all. */
-export async function applyStepEvent(actor: Actor, input: { stepId: string; event: StepEvent }, now = new Date()) {
-  assertCan(actor, input.event.type === "attest" ? "admin" : "remediate");
+/** A step's version: what people change on it (state, owner, due date, evidence). */
+export const stepEtag = (s: {
+  state: string;
+  ownerId: string | null;
+  dueAt: Date | null;
+  evidence: unknown;
+  reason: string | null;
+}) => etagOf([s.state, s.ownerId, s.dueAt?.toISOString() ?? null, s.evidence ?? null, s.reason]);
+
+/**
+ * A person's action on one step: validated by the state machine, written with its audit event, or nothing at all.
+ * With `ifMatch`, refused (409) when the step changed since the caller read it.
+ */
+export async function applyStepEvent(
+  actor: Actor,
+  input: { stepId: string; event: StepEvent; ifMatch?: string | null },
+  now = new Date(),
+) {
+  assertCan(actor, input.event.type === "attest" ? "attest" : "remediate");
   return getDb().$transaction(async (tx) => {
-    const [step] = await tx.$queryRaw<
-      {
-        id: string;
-        secretId: string;
-        kind: StepKind;
-        state: StepState;
-        evidence: Record<string, unknown> | null;
-        startedAt: Date | null;
-        doneAt: Date | null;
-        ownerId: string | null;
-        reason: string | null;
-      }[]
-    >`
-      SELECT id, "secretId", kind::text AS kind, state::text AS state, evidence, "startedAt", "doneAt", "ownerId", reason
-      FROM "RemediationStep" WHERE id = ${input.stepId} FOR UPDATE`;
-    if (!step) throw new ResidueError("not_found", "Remediation step not found.");
+    const step = await lockStep(tx, input.stepId);
+    assertIfMatch(input.ifMatch, stepEtag(step), "The step");
     const e = input.event;
 
-    if (e.type === "assign") {
-      if (e.ownerId) await assertAssignable(tx, e.ownerId);
-      await tx.remediationStep.update({ where: { id: step.id }, data: { ownerId: e.ownerId } });
+    if (e.type === "evidence") {
+      // Evidence is added to the step's record, never replaces it; it does not close the step (only a scan, tag
+      // records or an attestation verify).
+      const attachment = { url: e.url ?? null, note: e.note, by: actorLabel(actor), at: now.toISOString() };
+      const before = (step.evidence ?? {}) as Record<string, unknown>;
+      const attachments = Array.isArray(before.attachments) ? before.attachments : [];
+      const evidence = { ...before, attachments: [...attachments, attachment].slice(-100) };
+      await tx.remediationStep.update({ where: { id: step.id }, data: { evidence, updatedAt: now } });
       await recordAudit(
         tx,
         actor,
         {
-          action: "step.assigned",
+          action: "step.evidence_added",
           entityType: "RemediationStep",
           entityId: step.id,
-          before: { ownerId: step.ownerId },
-          after: { ownerId: e.ownerId },
+          after: attachment,
         },
         now,
       );
+      return { state: step.state };
+    }
+
+    if (e.type === "assign") {
+      await setOwner(tx, actor, step, e.ownerId, now);
       return { state: step.state };
     }
 
@@ -82,5 +94,78 @@ export async function applyStepEvent(actor: Actor, input: { stepId: string; even
     );
     await refreshRemediated(tx, [step.secretId], now);
     return { state: patch.state };
+  });
+}
+
+type Tx = Prisma.TransactionClient;
+type LockedStep = {
+  id: string;
+  secretId: string;
+  kind: StepKind;
+  state: StepState;
+  evidence: Record<string, unknown> | null;
+  startedAt: Date | null;
+  doneAt: Date | null;
+  ownerId: string | null;
+  reason: string | null;
+  dueAt: Date | null;
+};
+
+async function lockStep(tx: Tx, id: string): Promise<LockedStep> {
+  const [step] = await tx.$queryRaw<LockedStep[]>`
+    SELECT id, "secretId", kind::text AS kind, state::text AS state, evidence, "startedAt", "doneAt", "ownerId", reason, "dueAt"
+    FROM "RemediationStep" WHERE id = ${id} FOR UPDATE`;
+  if (!step) throw new ResidueError("not_found", "Remediation step not found.");
+  return step;
+}
+
+async function setOwner(tx: Tx, actor: Actor, step: LockedStep, ownerId: string | null, now: Date) {
+  if (ownerId === step.ownerId) return;
+  if (ownerId) await assertAssignable(tx, ownerId);
+  await tx.remediationStep.update({ where: { id: step.id }, data: { ownerId, updatedAt: now } });
+  await recordAudit(
+    tx,
+    actor,
+    {
+      action: "step.assigned",
+      entityType: "RemediationStep",
+      entityId: step.id,
+      before: { ownerId: step.ownerId },
+      after: { ownerId },
+    },
+    now,
+  );
+}
+
+/**
+ * A step's owner and due date, as PATCH /api/v1/remediation/steps/{id} sends them, in one transaction; with
+ * `ifMatch`, refused (409) when the step changed since the caller read it.
+ */
+export async function updateStep(
+  actor: Actor,
+  input: { stepId: string; ownerId?: string | null; dueAt?: Date | null; ifMatch?: string | null },
+  now = new Date(),
+) {
+  assertCan(actor, "remediate");
+  return getDb().$transaction(async (tx) => {
+    const step = await lockStep(tx, input.stepId);
+    assertIfMatch(input.ifMatch, stepEtag(step), "The step");
+    if (input.ownerId !== undefined) await setOwner(tx, actor, step, input.ownerId, now);
+    const dueAt = input.dueAt;
+    if (dueAt !== undefined && dueAt?.getTime() !== step.dueAt?.getTime()) {
+      await tx.remediationStep.update({ where: { id: step.id }, data: { dueAt, updatedAt: now } });
+      await recordAudit(
+        tx,
+        actor,
+        {
+          action: "step.due_changed",
+          entityType: "RemediationStep",
+          entityId: step.id,
+          before: { dueAt: step.dueAt?.toISOString() ?? null },
+          after: { dueAt: dueAt?.toISOString() ?? null },
+        },
+        now,
+      );
+    }
   });
 }

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import { getDb } from "../db";
 
 const TIMELINE_LIMIT = 300;
@@ -6,7 +7,20 @@ const TIMELINE_LIMIT = 300;
  * Everything that happened to a secret, newest first: scans that saw it, triage, comments, remediation steps, and
  * the history of every secret merged into it.
  */
-export async function getSecretActivity(secretId: string) {
+export async function getSecretActivity(
+  secretId: string,
+  page: { before?: { at: Date; id: string }; limit?: number } = {},
+) {
+  const limit = Math.min(page.limit ?? TIMELINE_LIMIT, TIMELINE_LIMIT);
+  // The API pages the timeline by (time, id), newest first: each source is read past the cursor, then merged.
+  const b = page.before;
+  // Ids compare byte by byte (COLLATE "C"), as the merge below compares them.
+  const scansBefore = b
+    ? Prisma.sql`AND (sc."createdAt" < ${b.at}::timestamp OR (sc."createdAt" = ${b.at}::timestamp AND ('scan-' || sc.id) COLLATE "C" < ${b.id}))`
+    : Prisma.empty;
+  const eventsBefore = b
+    ? Prisma.sql`AND (at < ${b.at}::timestamp OR (at = ${b.at}::timestamp AND id COLLATE "C" < ${b.id}))`
+    : Prisma.empty;
   const db = getDb();
   const [steps, comments, scans, events, assignee] = await Promise.all([
     db.remediationStep.findMany({
@@ -36,12 +50,13 @@ export async function getSecretActivity(secretId: string) {
     db.$queryRaw<{ id: string; createdAt: Date; scanner: string; toolName: string | null }[]>`
       SELECT sc.id, sc."createdAt", sc.scanner, sc."toolName"
       FROM "ScanSecret" ss JOIN "Scan" sc ON sc.id = ss."scanId"
-      WHERE ss."secretId" = ${secretId} ORDER BY sc."createdAt" DESC LIMIT ${TIMELINE_LIMIT}`,
+      WHERE ss."secretId" = ${secretId} ${scansBefore} ORDER BY sc."createdAt" DESC, sc.id COLLATE "C" DESC LIMIT ${limit}`,
     db.$queryRaw<{ id: string; at: Date; actorLabel: string; action: string; before: unknown; after: unknown }[]>`
       SELECT id, at, "actorLabel", action, before, after FROM "AuditEvent"
-      WHERE ("entityType" = 'Secret' AND ("entityId" = ${secretId} OR "entityId" IN (SELECT "fromSecretId" FROM "SecretMerge" WHERE "intoSecretId" = ${secretId})))
-         OR ("entityType" = 'RemediationStep' AND "entityId" IN (SELECT id FROM "RemediationStep" WHERE "secretId" = ${secretId}))
-      ORDER BY at DESC LIMIT ${TIMELINE_LIMIT}`,
+      WHERE (("entityType" = 'Secret' AND ("entityId" = ${secretId} OR "entityId" IN (SELECT "fromSecretId" FROM "SecretMerge" WHERE "intoSecretId" = ${secretId})))
+         OR ("entityType" = 'RemediationStep' AND "entityId" IN (SELECT id FROM "RemediationStep" WHERE "secretId" = ${secretId})))
+        ${eventsBefore}
+      ORDER BY at DESC, id COLLATE "C" DESC LIMIT ${limit}`,
     db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),
   ]);
   const timeline = [
@@ -63,7 +78,9 @@ export async function getSecretActivity(secretId: string) {
       scanId: null,
       detail: e.after,
     })),
-  ].sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id));
+  ]
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, limit);
   return { steps, comments, timeline, assignee: assignee?.assignee ?? null };
 }
 export type SecretActivity = Awaited<ReturnType<typeof getSecretActivity>>;

@@ -1,5 +1,6 @@
 import { FINDING_FLAG_SELECT } from "../vocabulary/finding-type";
 import { getDb } from "../db";
+import { secretEtag } from "./secret-etag";
 import { effectiveState } from "../vocabulary/triage-state";
 import { ResidueError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -30,6 +31,7 @@ export async function getSecret({ secretId: requested }: { secretId: string /* u
       triageState: true,
       triageReason: true,
       acceptedUntil: true,
+      assigneeId: true,
       regression: true,
       firstSeenAt: true,
       lastSeenAt: true,
@@ -58,6 +60,8 @@ export async function getSecret({ secretId: requested }: { secretId: string /* u
   return {
     // An accepted risk past its date reads as open (lib/vocabulary/triage-state.ts); a scheduled job records it.
     secret: { ...secret, triageState: effectiveState(secret) },
+    /** The version to send back in If-Match with a change (PATCH /api/v1/secrets/{id}). */
+    etag: secretEtag(secret),
     /** Every scanner that reported it, by the name the report gave. */
     scanners: scanners.map((s) => s.name),
     /** How many secrets were found to be this one and merged into it. */

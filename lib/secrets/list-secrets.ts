@@ -106,10 +106,25 @@ async function textWhere(text: string): Promise<Prisma.SecretWhereInput> {
   };
 }
 
+/** The filter of a query as the table applies it, text search included. */
+export async function secretsMatching(q: ListSecretsQuery, now = new Date()): Promise<Prisma.SecretWhereInput> {
+  return q.q ? { AND: [secretsWhere(q, now), await textWhere(q.q)] } : secretsWhere(q, now);
+}
+
+/** The ids a filter selects (bulk triage "select all N matching"), at most `limit`; `total` says how many match. */
+export async function secretIdsMatching(q: ListSecretsQuery, limit: number) {
+  const where = await secretsMatching(q);
+  const [total, rows] = await Promise.all([
+    getDb().secret.count({ where }),
+    getDb().secret.findMany({ where, select: { id: true }, orderBy: { id: "asc" }, take: limit }),
+  ]);
+  return { total, ids: rows.map((r) => r.id) };
+}
+
 export async function listSecrets(q: ListSecretsQuery) {
   const db = getDb();
   const now = new Date();
-  const where = q.q ? { AND: [secretsWhere(q, now), await textWhere(q.q)] } : secretsWhere(q, now);
+  const where = await secretsMatching(q, now);
   const [total, rows] = await Promise.all([
     db.secret.count({ where }),
     db.secret.findMany({

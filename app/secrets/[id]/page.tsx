@@ -236,7 +236,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                     <StepActions
                       step={{ id: st.id, kind: st.kind, state: st.state, ownerId: st.owner?.id ?? null }}
                       users={users}
-                      canAttest={can(me, "admin")}
+                      canAttest={can(me, "attest")}
                       label={label}
                     />
                   ) : (
