@@ -1,3 +1,4 @@
+// Runs after the other specs (files run in name order on one server): ingest.spec.ts starts from an empty fleet.
 // The drop-in upload endpoints against the production server, as their real clients call them: DefectDojo clients
 // post to the URL with its trailing slash and do not expect a redirect; GitHub clients send `Authorization: token`.
 import fs from "node:fs";
