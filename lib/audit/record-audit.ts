@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Prisma } from "../generated/prisma/client";
 import { actorLabel, type Actor } from "../access/actor";
 import { chunks, rowsJson } from "../db/write-batches";
+import { AUDIT_WEBHOOK_EVENT } from "../vocabulary/webhook-event";
 
 export type AuditEntry = {
   action: string; // noun.verb: token.created, secret.triaged, step.verified…
@@ -36,11 +37,26 @@ export async function recordAudit(
       before: e.before ?? null,
       after: e.after ?? null,
     }));
+    // The audit rows, and in the same statement the outbox rows of those that are webhook events, written only
+    // while some active subscription wants them (no subscriptions, no outbox).
     await tx.$executeRaw`
-      INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", before, after)
-      SELECT ${prefix} || lpad(e.n::text, 6, '0'), ${at.toISOString()}::timestamp, ${userId}, ${tokenId}, ${actorLabel(actor)}, e.action, e."entityType", e."entityId", e.before, e.after
-      FROM ROWS FROM (jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS (action text, "entityType" text, "entityId" text, before jsonb, after jsonb))
-        WITH ORDINALITY AS e(action, "entityType", "entityId", before, after, n)`;
+      WITH audited AS (
+        INSERT INTO "AuditEvent" (id, at, "actorUserId", "tokenId", "actorLabel", action, "entityType", "entityId", before, after)
+        SELECT ${prefix} || lpad(e.n::text, 6, '0'), ${at.toISOString()}::timestamp, ${userId}, ${tokenId}, ${actorLabel(actor)}, e.action, e."entityType", e."entityId", e.before, e.after
+        FROM ROWS FROM (jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS (action text, "entityType" text, "entityId" text, before jsonb, after jsonb))
+          WITH ORDINALITY AS e(action, "entityType", "entityId", before, after, n)
+        RETURNING id, at, "actorLabel", action, "entityType", "entityId", before, after
+      ), mapped AS (
+        SELECT a.*, m.type FROM audited a
+        JOIN jsonb_each_text(${JSON.stringify(AUDIT_WEBHOOK_EVENT)}::jsonb) AS m(action, type) ON m.action = a.action
+      )
+      INSERT INTO "WebhookEvent" (type, "subjectId", payload, at)
+      SELECT type, COALESCE(before ->> 'secretId', "entityId"),
+             jsonb_build_object('auditId', id, 'actor', "actorLabel", 'entityType', "entityType", 'entityId', "entityId", 'before', before, 'after', after),
+             at
+      FROM mapped
+      WHERE EXISTS (SELECT 1 FROM "WebhookSubscription" s WHERE s.active AND mapped.type = ANY(s.events))
+      ORDER BY id`;
   }
 }
 

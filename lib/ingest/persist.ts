@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/record-audit";
+import { emitWebhookEvents } from "../webhooks/emit";
 import { forgetQueryArgs } from "../db/forget-query-args";
 import type { Actor } from "../access/actor";
 import type { UpstreamResolution } from "../findings/finding";
@@ -89,6 +90,12 @@ export async function persistIngest(tx: Tx, meta: ScanMeta, plan: IngestPlan, no
   await upsertImageLayers(tx, plan, imageIds, layerIds);
   await recordTags(tx, plan, imageIds, scanId, at);
   const { secretIds, newSecrets, firstSeen } = await upsertSecrets(tx, plan, { imageIds, layerIds, at, now, scanId });
+  await emitWebhookEvents(
+    tx,
+    "secret.created",
+    [...firstSeen].sort().map((id) => ({ subjectId: id, payload: { scanId } })),
+    now,
+  );
   const occ = await upsertOccurrences(tx, plan, {
     imageIds,
     layerIds,

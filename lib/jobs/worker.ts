@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDb, onDatabaseClose } from "../db";
+import { startWebhookDispatcher } from "../webhooks/dispatch";
 import { JOB_LIST } from "./jobs";
 import { jobQueue } from "./queue";
 
@@ -67,11 +68,14 @@ export async function startWorker(): Promise<RunningWorker> {
   await beat();
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
   timer.unref();
+  // Outgoing webhooks: every worker delivers (claims keep two from posting the same delivery).
+  const stopWebhooks = startWebhookDispatcher();
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    stopWebhooks();
     unhook();
     for (const w of ids) await boss.offWork({ id: w });
     for (const [name, list] of local)

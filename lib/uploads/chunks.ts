@@ -1,8 +1,7 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import { Writable } from "node:stream";
 import { getDb } from "../db";
-import { ensureServerKey } from "../keys/server-key";
+import { sealer } from "../keys/sealed";
 
 // An upload waits for its worker in the database, the one store every replica shares. A report holds the raw
 // values Residue never keeps, so each part is sealed with AES-256-GCM under a key derived from the server key
@@ -10,31 +9,13 @@ import { ensureServerKey } from "../keys/server-key";
 
 /** The size of each stored part: large enough that a 200 MB report is 200 rows, small enough to hold in memory. */
 export const CHUNK_BYTES = 1024 * 1024;
-const IV = 12;
-const TAG = 16;
+const parts = sealer("residue upload chunks");
 
-let key: Buffer | undefined;
-const chunkKey = () =>
-  (key ??= Buffer.from(crypto.hkdfSync("sha256", ensureServerKey(), Buffer.alloc(0), "residue upload chunks", 32)));
-
-// The upload id is the additional data: a part copied under another upload (or another position) fails to open.
-const aad = (uploadId: string, seq: number) => Buffer.from(`${uploadId}:${seq}`);
-
-export function sealChunk(uploadId: string, seq: number, plain: Buffer): Buffer {
-  const iv = crypto.randomBytes(IV);
-  const cipher = crypto.createCipheriv("aes-256-gcm", chunkKey(), iv);
-  cipher.setAAD(aad(uploadId, seq));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
-}
-
-export function openChunk(uploadId: string, seq: number, sealed: Uint8Array): Buffer {
-  const b = Buffer.from(sealed);
-  const decipher = crypto.createDecipheriv("aes-256-gcm", chunkKey(), b.subarray(0, IV));
-  decipher.setAAD(aad(uploadId, seq));
-  decipher.setAuthTag(b.subarray(IV, IV + TAG));
-  return Buffer.concat([decipher.update(b.subarray(IV + TAG)), decipher.final()]);
-}
+// The upload id and position are the additional data: a part copied under another upload (or another position)
+// fails to open.
+export const sealChunk = (uploadId: string, seq: number, plain: Buffer) => parts.seal(`${uploadId}:${seq}`, plain);
+export const openChunk = (uploadId: string, seq: number, sealed: Uint8Array) =>
+  parts.open(`${uploadId}:${seq}`, sealed);
 
 /**
  * A stream that stores what is written to it as the upload's parts, in order, and keeps the upload's byte count

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Actor } from "../access/actor";
 import { getDb } from "../db";
+import { emitWebhookEvents } from "../webhooks/emit";
 import { toErrorBody } from "../errors";
 import { ingestScan } from "../ingest/ingest-scan";
 import { uploadScanQuerySchema, type IngestResult } from "../ingest/schemas";
@@ -54,19 +55,35 @@ export async function processUpload(uploadId: string): Promise<UploadOutcome> {
   }
 }
 
-/** Records how an upload ended and deletes its parts, in one transaction. */
+/**
+ * Records how an upload ended and deletes its parts, in one transaction; a failure is also a `scan.failed` event.
+ * Only an upload still pending or running ends: a dead letter arriving after the ingest completed changes nothing.
+ */
 export async function finishUpload(
   uploadId: string,
   end: { status: "complete"; result: IngestResult } | { status: "failed"; errorCode: string; errorMessage: string },
 ): Promise<void> {
   const result = end.status === "complete" ? JSON.stringify(end.result) : null;
   const [code, message] = end.status === "failed" ? [end.errorCode, end.errorMessage] : [null, null];
-  await getDb().$transaction([
-    getDb().$executeRaw`
+  await getDb().$transaction(async (tx) => {
+    const ended = await tx.$queryRaw<{ id: string; query: unknown }[]>`
       UPDATE "Upload" SET status = ${end.status}::"UploadStatus", phase = 'done', "finishedAt" = now(),
         result = ${result}::jsonb, "errorCode" = ${code}, "errorMessage" = ${message}
-      WHERE id = ${uploadId}`,
-    getDb().$executeRaw`DELETE FROM "UploadChunk" WHERE "uploadId" = ${uploadId}`,
-  ]);
+      WHERE id = ${uploadId} AND status IN ('pending', 'running')
+      RETURNING id, query`;
+    await tx.$executeRaw`DELETE FROM "UploadChunk" WHERE "uploadId" = ${uploadId}`;
+    if (ended.length && end.status === "failed")
+      await emitWebhookEvents(
+        tx,
+        "scan.failed",
+        [
+          {
+            subjectId: uploadId,
+            payload: { uploadId, code: end.errorCode, message: end.errorMessage, query: ended[0]!.query as object },
+          },
+        ],
+        new Date(),
+      );
+  });
   uploadsFinished.emit(uploadId);
 }
