@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { storeTrendWeeks } from "../compliance/trends";
 import { complianceQuerySchema } from "../compliance/schemas";
+import { flagOverdueSteps } from "../remediation/flag-overdue-steps";
 import { reopenExpiredRisks } from "../triage/reopen-expired-risks";
 import { finishUpload, processUpload } from "../uploads/process-upload";
 import { sweepUploads } from "../uploads/sweep-uploads";
@@ -69,6 +70,7 @@ export const JOBS = {
     run: () => reopenExpiredRisks(),
   },
   // The weeks the compliance page shows by default, by registry and by repository: read as stored afterwards.
+  flagOverdueSteps: { name: "flag-overdue-steps", queue: RECURRING, cron: "* * * * *", run: () => flagOverdueSteps() },
   storeTrendWeeks: { name: "store-trend-weeks", queue: RECURRING, cron: "*/10 * * * *", run: storeDefaultTrendWeeks },
   // Also as each week ends (Monday 00:00 UTC), so the first view of the new week finds it stored.
   storeEndedWeek: {

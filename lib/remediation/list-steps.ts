@@ -1,11 +1,10 @@
 import type { Prisma } from "../generated/prisma/client";
 import { getDb } from "../db";
+import { STEP_OPEN_STATES } from "../vocabulary/remediation-step";
 import { ResidueError } from "../errors";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { stepEtag } from "./steps";
 import type { ListStepsQuery, StepsPageQuery } from "./schemas";
-
-const OPEN_STATES = ["todo", "in_progress", "done"] as const;
 
 export function stepsWhere(
   q: Omit<ListStepsQuery, "page" | "pageSize">,
@@ -17,7 +16,7 @@ export function stepsWhere(
     ...(q.owner ? { ownerId: q.owner === "none" ? null : q.owner } : {}),
     ...(q.severity ? { secret: { severity: q.severity } } : {}),
     ...(q.repository ? { repository: { name: q.repository } } : {}),
-    ...(q.overdue ? { dueAt: { lt: now }, state: { in: [...OPEN_STATES] } } : {}),
+    ...(q.overdue ? { dueAt: { lt: now }, state: { in: [...STEP_OPEN_STATES] } } : {}),
   };
 }
 

@@ -9,6 +9,9 @@ export const STEP_LABEL: Record<StepKind, string> = {
   rebuild: "Rebuild without the secret",
   purge: "Purge old tags and digests",
 };
+/** Steps still to finish: counted overdue once past their due date (the board, the SLA job, the figures). */
+export const STEP_OPEN_STATES = ["todo", "in_progress", "done"] as const satisfies readonly StepState[];
+
 export const STEP_STATE_LABEL: Record<StepState, string> = {
   todo: "To do",
   in_progress: "In progress",

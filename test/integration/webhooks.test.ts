@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserActor } from "@/lib/access/actor";
 import { ingestScan } from "@/lib/ingest/ingest-scan";
+import { flagOverdueSteps } from "@/lib/remediation/flag-overdue-steps";
 import { triageSecrets } from "@/lib/triage/triage-secrets";
 import { backoffSeconds, deliverDue, fanOut, MAX_ATTEMPTS } from "@/lib/webhooks/dispatch";
 import { verifySignature } from "@/lib/webhooks/signing";
@@ -162,6 +163,25 @@ describe(`outgoing webhooks on ${testDatabaseKind}`, () => {
     expect(failed[0]).toMatchObject({ attempts: MAX_ATTEMPTS, lastStatus: 500, lastError: "HTTP 500" });
     expect(backoffSeconds(1)).toBe(10);
     expect(backoffSeconds(20)).toBe(3600);
+  });
+
+  it("the SLA job flags each overdue step of an open secret once, as a step.overdue event", async () => {
+    // Both secrets of the first test have plans (confirmed, then false positives): one is confirmed again.
+    const [fp, other] = await t.db.secret.findMany({
+      where: { triageState: "false_positive" },
+      orderBy: { id: "asc" },
+    });
+    await triageSecrets(admin, { ids: [fp!.id], change: { state: "confirmed" } });
+    const open = await t.db.remediationStep.count({ where: { secretId: fp!.id } });
+    const later = new Date(Date.now() + 400 * 86_400_000);
+    expect(await flagOverdueSteps(later)).toBe(open);
+    expect(await flagOverdueSteps(later)).toBe(0);
+    const events = await t.db.webhookEvent.findMany({ where: { type: "step.overdue" } });
+    // No subscription wants step.overdue: audited, but no outbox rows.
+    expect(events).toHaveLength(0);
+    expect(await t.db.auditEvent.count({ where: { action: "step.overdue" } })).toBe(open);
+    // The other stays a false positive: its steps are not overdue business.
+    expect(await t.db.remediationStep.count({ where: { secretId: other!.id } })).toBeGreaterThan(0);
   });
 
   it("no subscription for a type, no outbox rows; send test posts a signed ping and reports the answer", async () => {
