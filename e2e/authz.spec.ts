@@ -33,6 +33,7 @@ const RIGHTS: Record<string, Right> = {
   "/admin/users": { roles: ADMIN },
   "/admin/tokens": { roles: ADMIN },
   "/admin/audit": { roles: ADMIN },
+  "/admin/integrations": { roles: ADMIN },
   "/api/ui/scans": { roles: WRITE },
   "/api/ui/scans/[id]": { roles: WRITE },
   "/api/v1/scans": { token: "scans:write / read" },

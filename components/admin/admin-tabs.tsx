@@ -3,6 +3,7 @@ import Link from "next/link";
 const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
+  { href: "/admin/integrations", label: "Integrations" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 
