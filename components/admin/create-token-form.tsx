@@ -1,13 +1,13 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { createTokenAction } from "@/lib/actions/create-token";
 import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
-import { inputClass, secondaryButtonClass } from "@/components/ui/styles";
+import { ShownOnce } from "@/components/ui/shown-once";
+import { inputClass } from "@/components/ui/styles";
 import { SCOPE_HELP, TOKEN_SCOPES } from "@/lib/access/permissions";
 
 export function CreateTokenForm() {
   const [state, action] = useActionState(createTokenAction, null);
-  const [copied, setCopied] = useState(false);
   return (
     <div className="space-y-3">
       <form
@@ -43,29 +43,9 @@ export function CreateTokenForm() {
       </form>
       {state && !state.ok ? <FormMessage error={state.error} /> : null}
       {state?.ok && state.data ? (
-        <div role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm">
-          <p className="font-medium text-emerald-900">
-            Token “{state.data.name}” created. Copy it now: it is shown once and stored only as a hash.
-          </p>
-          <div className="mt-2 flex items-center gap-2">
-            <code
-              data-testid="new-token"
-              className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-emerald-200"
-            >
-              {state.data.token}
-            </code>
-            <button
-              type="button"
-              className={secondaryButtonClass}
-              onClick={async () => {
-                await navigator.clipboard.writeText(state.data!.token);
-                setCopied(true);
-              }}
-            >
-              {copied ? "Copied" : "Copy"}
-            </button>
-          </div>
-        </div>
+        <ShownOnce value={state.data.token} testId="new-token">
+          Token “{state.data.name}” created. Copy it now: it is shown once and stored only as a hash.
+        </ShownOnce>
       ) : null}
     </div>
   );

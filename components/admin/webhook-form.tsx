@@ -2,6 +2,7 @@
 import { useActionState } from "react";
 import { createWebhookAction } from "@/lib/actions/create-webhook";
 import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
+import { ShownOnce } from "@/components/ui/shown-once";
 import { inputClass } from "@/components/ui/styles";
 import { SEVERITIES } from "@/lib/vocabulary/severity";
 import { WEBHOOK_EVENT_HELP, WEBHOOK_EVENTS } from "@/lib/vocabulary/webhook-event";
@@ -70,18 +71,10 @@ export function WebhookForm() {
       </form>
       {state && !state.ok ? <FormMessage error={state.error} /> : null}
       {state?.ok && state.data ? (
-        <div role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm">
-          <p className="font-medium text-emerald-900">
-            Webhook “{state.data.name}” added. Its signing key is shown once: receivers verify the{" "}
-            <code>Residue-Signature</code> header with it.
-          </p>
-          <code
-            data-testid="signing-key"
-            className="mt-2 block overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-emerald-200"
-          >
-            {state.data.signingKey}
-          </code>
-        </div>
+        <ShownOnce value={state.data.signingKey} testId="signing-key">
+          Webhook “{state.data.name}” added. Its signing key is shown once: receivers verify the{" "}
+          <code>Residue-Signature</code> header with it.
+        </ShownOnce>
       ) : null}
     </div>
   );

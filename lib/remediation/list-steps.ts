@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { STEP_OPEN_STATES } from "../vocabulary/remediation-step";
 import { ResidueError } from "../errors";
 import { decodeCursor, encodeCursor } from "../cursor";
+import { STEP_FIELDS } from "./step-fields";
 import { stepEtag } from "./steps";
 import type { ListStepsQuery, StepsPageQuery } from "./schemas";
 
@@ -59,23 +60,6 @@ export async function listSteps(q: ListStepsQuery, now = new Date()) {
     byState: Object.fromEntries(byState.map((b) => [b.state, b._count._all])) as Record<string, number>,
   };
 }
-
-const STEP_FIELDS = {
-  id: true,
-  secretId: true,
-  kind: true,
-  state: true,
-  reason: true,
-  dueAt: true,
-  evidence: true,
-  createdAt: true,
-  startedAt: true,
-  doneAt: true,
-  verifiedAt: true,
-  ownerId: true,
-  owner: { select: { id: true, name: true } },
-  repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
-} as const;
 
 /** GET /api/v1/remediation/steps: the board's filters, in id order, a page after the cursor. */
 export async function listStepsPage(q: StepsPageQuery, now = new Date()) {

@@ -1,5 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
 import { getDb } from "../db";
+import { STEP_FIELDS } from "../remediation/step-fields";
 
 const TIMELINE_LIMIT = 300;
 
@@ -26,20 +27,7 @@ export async function getSecretActivity(
     db.remediationStep.findMany({
       where: { secretId },
       orderBy: [{ kind: "asc" }, { scopeKey: "asc" }],
-      select: {
-        id: true,
-        kind: true,
-        state: true,
-        reason: true,
-        dueAt: true,
-        evidence: true,
-        createdAt: true,
-        startedAt: true,
-        doneAt: true,
-        verifiedAt: true,
-        owner: { select: { id: true, name: true } },
-        repository: { select: { id: true, name: true, registry: { select: { host: true } } } },
-      },
+      select: STEP_FIELDS,
     }),
     db.comment.findMany({
       where: { secretId },

@@ -1,9 +1,8 @@
 import { getDb } from "../db";
-import { envNumber } from "../env-number";
 import { effectiveState } from "../vocabulary/triage-state";
 import type { WebhookEventType } from "../vocabulary/webhook-event";
 import { publicUrl, renderBody, type DeliveryContent, type SecretSummary } from "./payloads";
-import { openSigningKey, signatureHeader } from "./signing";
+import { postSigned } from "./post";
 
 // Delivery of the outbox (WebhookEvent) to the subscriptions. Every worker process runs it every few seconds:
 // 1. fan-out: each new event becomes one delivery per subscription it matches (type, severity, registry,
@@ -15,8 +14,6 @@ import { openSigningKey, signatureHeader } from "./signing";
 // lease ends; `Residue-Delivery` (the delivery's id) lets the receiver drop the repeat.
 
 export const MAX_ATTEMPTS = 8;
-/** How long a receiver has to answer (RESIDUE_WEBHOOK_TIMEOUT_SECONDS, 10 by default). */
-export const timeoutMs = () => envNumber("RESIDUE_WEBHOOK_TIMEOUT_SECONDS", 10) * 1000;
 const LEASE_SECONDS = 60;
 /** 10 s, 20 s, 40 s … capped at an hour: eight attempts span about 21 minutes. */
 export const backoffSeconds = (attempt: number) => Math.min(10 * 2 ** (attempt - 1), 3600);
@@ -95,33 +92,7 @@ async function deliverOne(c: Claimed, now: Date): Promise<"delivered" | "pending
   };
   if (content.secret) content.links.secret = `${publicUrl()}/secrets/${content.secret.id}`;
   const body = JSON.stringify(renderBody(sub.preset, content));
-  let status: number | null = null;
-  let error: string | null = null;
-  try {
-    const res = await fetch(sub.url, {
-      method: "POST",
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs()),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Residue-Webhooks/1",
-        "residue-event": event.type,
-        "residue-delivery": c.id,
-        "residue-signature": signatureHeader(openSigningKey(sub.id, sub.secretSealed), body),
-      },
-    });
-    status = res.status;
-    await res.body?.cancel().catch(() => undefined);
-    if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-  } catch (e) {
-    error =
-      e instanceof Error
-        ? e.name === "TimeoutError"
-          ? `no answer within ${timeoutMs() / 1000} s`
-          : e.message
-        : String(e);
-  }
+  const { status, error } = await postSigned(sub, body, { event: event.type, delivery: c.id });
   const outcome = !error ? "delivered" : c.attempts >= MAX_ATTEMPTS ? "failed" : "pending";
   await db.$executeRaw`
     UPDATE "WebhookDelivery" SET status = ${outcome}::"WebhookDeliveryStatus", "lastStatus" = ${status},

@@ -6,8 +6,8 @@ import { ResidueError } from "../errors";
 import { SEVERITIES } from "../vocabulary/severity";
 import { WEBHOOK_EVENTS } from "../vocabulary/webhook-event";
 import { publicUrl, renderBody } from "./payloads";
-import { newSigningKey, openSigningKey, sealSigningKey, signatureHeader } from "./signing";
-import { timeoutMs } from "./dispatch";
+import { postSigned } from "./post";
+import { newSigningKey, sealSigningKey } from "./signing";
 
 const list = (max: number, item: z.ZodType<string>) => z.array(item).max(max).default([]);
 
@@ -128,25 +128,7 @@ export async function sendTestWebhook(actor: Actor, id: string) {
       links: { secret: null, dashboard: publicUrl() },
     }),
   );
-  let answer: { ok: boolean; status: number | null; error: string | null };
-  try {
-    const res = await fetch(sub.url, {
-      method: "POST",
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs()),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Residue-Webhooks/1",
-        "residue-event": "ping",
-        "residue-signature": signatureHeader(openSigningKey(sub.id, sub.secretSealed), body),
-      },
-    });
-    await res.body?.cancel().catch(() => undefined);
-    answer = { ok: res.ok, status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
-  } catch (e) {
-    answer = { ok: false, status: null, error: e instanceof Error ? e.message : String(e) };
-  }
+  const answer = await postSigned(sub, body, { event: "ping" });
   await recordAudit(getDb(), actor, {
     action: "webhook.tested",
     entityType: "WebhookSubscription",
