@@ -47,6 +47,12 @@ export async function getSecretActivity(
       ORDER BY at DESC, id COLLATE "C" DESC LIMIT ${limit}`,
     db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),
   ]);
+  const toPurge = await stillToPurge(
+    secretId,
+    steps
+      .filter((st) => st.kind === "purge" && !["verified", "not_applicable"].includes(st.state))
+      .map((st) => st.repository!.id),
+  );
   const timeline = [
     ...scans.map((s) => ({
       id: `scan-${s.id}`,
@@ -56,6 +62,7 @@ export async function getSecretActivity(
       actor: null as string | null,
       scanId: s.id,
       detail: null as unknown,
+      before: null as unknown,
     })),
     ...events.map((e) => ({
       id: e.id,
@@ -65,10 +72,66 @@ export async function getSecretActivity(
       actor: e.actorLabel,
       scanId: null,
       detail: e.after,
+      before: e.before,
     })),
   ]
     .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(0, limit);
-  return { steps, comments, timeline, assignee: assignee?.assignee ?? null };
+  return { steps, comments, timeline, assignee: assignee?.assignee ?? null, toPurge, people: await peopleOf(timeline) };
+}
+
+/** Names for the people a timeline mentions: actors by email, assignees and owners by id (never shown as such). */
+async function peopleOf(timeline: { actor: string | null; detail: unknown }[]) {
+  const emails = new Set<string>();
+  const ids = new Set<string>();
+  for (const t of timeline) {
+    if (t.actor?.includes("@")) emails.add(t.actor);
+    const d = (t.detail ?? {}) as { assigneeId?: unknown; ownerId?: unknown };
+    for (const id of [d.assigneeId, d.ownerId]) if (typeof id === "string") ids.add(id);
+  }
+  if (!emails.size && !ids.size) return {};
+  const users = await getDb().user.findMany({
+    where: { OR: [{ email: { in: [...emails] } }, { id: { in: [...ids] } }] },
+    select: { id: true, email: true, name: true },
+  });
+  return Object.fromEntries(
+    users.flatMap((u) => [
+      [u.email, u.name],
+      [u.id, u.name],
+    ]),
+  );
+}
+
+const PURGE_LIST_LIMIT = 20;
+
+/**
+ * What an open purge step still asks for, per repository: the digests that hold the secret and the tags that still
+ * point at them (a digest with no tag may still be pulled by digest). The first few, and how many in all.
+ */
+async function stillToPurge(secretId: string, repositoryIds: string[]) {
+  if (!repositoryIds.length) return {};
+  const rows = await getDb().$queryRaw<
+    { repositoryId: string; digest: string; digestKind: string; tags: string[]; total: number }[]
+  >`
+    WITH held AS (
+      SELECT DISTINCT i.id, i."repositoryId", i.digest, i."digestKind"::text AS "digestKind", i."lastSeenAt"
+      FROM "Occurrence" o JOIN "Image" i ON i.id = o."imageId"
+      WHERE o."secretId" = ${secretId} AND o."repositoryId" = ANY(${repositoryIds}::text[])
+    ), ranked AS (
+      SELECT h.*, row_number() OVER (PARTITION BY h."repositoryId" ORDER BY h."lastSeenAt" DESC, h.digest) AS n,
+             count(*) OVER (PARTITION BY h."repositoryId")::int AS total
+      FROM held h
+    )
+    SELECT r."repositoryId", r.digest, r."digestKind", r.total,
+           COALESCE(array_agg(t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL), '{}') AS tags
+    FROM ranked r LEFT JOIN "Tag" t ON t."imageId" = r.id AND t."deletedAt" IS NULL
+    WHERE r.n <= ${PURGE_LIST_LIMIT}
+    GROUP BY r."repositoryId", r.digest, r."digestKind", r.total, r.n ORDER BY r."repositoryId", r.n`;
+  const out: Record<string, { digests: { digest: string; resolved: boolean; tags: string[] }[]; total: number }> = {};
+  for (const r of rows) {
+    const entry = (out[r.repositoryId] ??= { digests: [], total: r.total });
+    entry.digests.push({ digest: r.digest, resolved: r.digestKind !== "unresolved", tags: r.tags });
+  }
+  return out;
 }
 export type SecretActivity = Awaited<ReturnType<typeof getSecretActivity>>;

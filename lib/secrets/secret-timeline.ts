@@ -3,6 +3,7 @@ import { cursorQuery, decodeCursor, encodeCursor } from "../cursor";
 import { ResidueError } from "../errors";
 import { getDb } from "../db";
 import { getSecretActivity } from "./get-secret-activity";
+import { timelineSentence } from "./timeline-sentence";
 
 export const timelinePageQuerySchema = z.object(cursorQuery);
 
@@ -13,11 +14,12 @@ export async function secretTimelinePage(secretId: string, q: z.infer<typeof tim
   const after = decodeCursor(q.cursor, 2);
   const before = after ? { at: new Date(after[0]!), id: after[1]! } : undefined;
   if (before && Number.isNaN(before.at.getTime())) throw new ResidueError("bad_request", "The cursor is not valid.");
-  const { timeline } = await getSecretActivity(secretId, { before, limit: q.limit + 1 });
+  const { timeline, people } = await getSecretActivity(secretId, { before, limit: q.limit + 1 });
   const page = timeline.slice(0, q.limit);
   const last = page.at(-1);
   return {
     entries: page.map((e) => ({
+      text: timelineSentence(e, people),
       id: e.id,
       at: e.at,
       kind: e.kind,

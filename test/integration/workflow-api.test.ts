@@ -10,6 +10,7 @@ import { POST as stepEventRoute } from "@/app/api/v1/remediation/steps/[id]/even
 import type { TokenScope } from "@/lib/access/permissions";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { ingestScan } from "@/lib/ingest/ingest-scan";
+import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
 import { setupTestDb, testDatabaseKind, type TestDb } from "@/test/helpers/db";
 
 const system = { kind: "system", label: "test" } as const;
@@ -141,6 +142,16 @@ describe(`triage over the API on ${testDatabaseKind}`, () => {
       body: { severity: "low" },
     });
     expect(unknownField.status).toBe(422);
+  });
+
+  it("the purge step lists the tags and digests still to delete", async () => {
+    const [id] = await secretIds();
+    const { steps, toPurge } = await getSecretActivity(id);
+    const purge = steps.find((st) => st.kind === "purge")!;
+    expect(toPurge[purge.repository!.id]).toEqual({
+      total: 1,
+      digests: [{ digest: "sha256:" + "1".repeat(64), resolved: true, tags: ["1.0"] }],
+    });
   });
 
   it("bulk: a dry run counts, then one change for every secret a filter selects", async () => {

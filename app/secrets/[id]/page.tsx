@@ -16,6 +16,7 @@ import { can } from "@/lib/access/actor";
 import { controlsFor } from "@/lib/compliance/catalogue";
 import { findingTypes } from "@/lib/vocabulary/finding-type";
 import { guidanceFor } from "@/lib/remediation/guidance";
+import { timelineSentence } from "@/lib/secrets/timeline-sentence";
 import { getSecretActivity } from "@/lib/secrets/get-secret-activity";
 import { listAssignableUsers } from "@/lib/users/manage-users";
 import { AssignSelect } from "@/components/secrets/assign-select";
@@ -230,6 +231,9 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                       {st.owner ? <span className="text-slate-600">· {st.owner.name}</span> : null}
                     </p>
                     {st.reason ? <p className="mt-1 text-slate-600">Not applicable: {st.reason}</p> : null}
+                    {st.kind === "purge" && st.repository && activity.toPurge[st.repository.id] ? (
+                      <PurgeList {...activity.toPurge[st.repository.id]!} />
+                    ) : null}
                   </div>
                   <EvidenceSummary evidence={st.evidence} />
                   {can(me, "remediate") ? (
@@ -320,15 +324,8 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                     {t.label}
                   </Link>
                 ) : (
-                  <code className="text-xs">{t.label}</code>
+                  <span className="text-slate-700">{timelineSentence(t, activity.people)}</span>
                 )}
-                {t.actor ? <span className="text-slate-600"> by {t.actor}</span> : null}
-                {t.detail && typeof t.detail === "object" && "state" in t.detail ? (
-                  <span className="text-slate-600">
-                    {" "}
-                    → {String((t.detail as { state: unknown }).state).replace("_", " ")}
-                  </span>
-                ) : null}
               </li>
             ))}
             <li>
@@ -341,13 +338,49 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
   );
 }
 
+/** The exact tags and digests a purge step still asks to delete from the registry. */
+function PurgeList({
+  digests,
+  total,
+}: {
+  digests: { digest: string; resolved: boolean; tags: string[] }[];
+  total: number;
+}) {
+  return (
+    <div className="mt-2 text-xs text-slate-700">
+      <p className="font-medium">Still to delete:</p>
+      <ul className="mt-1 space-y-0.5">
+        {digests.map((d) => (
+          <li key={d.digest} className="font-mono">
+            {d.tags.length ? `${d.tags.join(", ")} → ` : ""}
+            {d.resolved ? shortDigest(d.digest) : d.digest.replace(/^unresolved:/, "")}
+            {d.tags.length ? "" : d.resolved ? " (untagged, still pullable by digest)" : ""}
+          </li>
+        ))}
+      </ul>
+      {total > digests.length ? <p className="mt-1">… and {total - digests.length} more digests</p> : null}
+    </div>
+  );
+}
+
 function EvidenceSummary({ evidence }: { evidence: unknown }) {
   const e = (evidence ?? {}) as {
     rotation?: { rotatedBy: string; rotatedAt: string; how: string };
-    verification?: { kind: string; scanId?: string; digest?: string; by?: string; note?: string; tagEvents?: number };
+    verification?: {
+      kind: string;
+      scanId?: string;
+      digest?: string;
+      by?: string | null;
+      note?: string;
+      tagEvents?: number;
+      service?: string;
+      url?: string | null;
+    };
     regressedBy?: string;
+    attachments?: { url: string | null; note: string; by: string; at: string }[];
   };
-  if (!e.rotation && !e.verification && !e.regressedBy) return <p className="text-slate-500">No evidence yet.</p>;
+  if (!e.rotation && !e.verification && !e.regressedBy && !e.attachments?.length)
+    return <p className="text-slate-500">No evidence yet.</p>;
   return (
     <div className="space-y-1 text-slate-700">
       {e.rotation ? (
@@ -372,6 +405,35 @@ function EvidenceSummary({ evidence }: { evidence: unknown }) {
           Verified by attestation of {e.verification.by}: {e.verification.note}
         </p>
       ) : null}
+      {e.verification?.kind === "revoked_upstream" ? (
+        <p>
+          Verified: revoked in {e.verification.service}
+          {e.verification.by ? ` by ${e.verification.by}` : ""}
+          {e.verification.url ? (
+            <>
+              {" "}
+              (
+              <a className="underline" href={e.verification.url} rel="noreferrer">
+                the alert
+              </a>
+              )
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {e.attachments?.map((a, i) => (
+        <p key={i}>
+          Evidence from {a.by} on {a.at.slice(0, 16).replace("T", " ")}: {a.note}
+          {a.url ? (
+            <>
+              {" "}
+              <a className="underline" href={a.url} rel="noreferrer">
+                link
+              </a>
+            </>
+          ) : null}
+        </p>
+      ))}
       {e.regressedBy ? <p className="text-purple-800">Reopened: seen again by a later scan</p> : null}
     </div>
   );
