@@ -111,6 +111,25 @@ test("a triager follows a residue secret from the table to its layer, remediates
 
   await page.goto("/remediation");
   await expect(page.getByRole("table")).toContainText("Purge old tags and digests");
+  // Plan the work from the board: two steps to one owner at once, then one step's due date.
+  await page
+    .getByRole("checkbox", { name: /^Select Rebuild without the secret/ })
+    .first()
+    .check();
+  await page
+    .getByRole("checkbox", { name: /^Select Purge old tags and digests/ })
+    .first()
+    .check();
+  const bulkSteps = page.getByRole("form", { name: "Assign selected steps" });
+  await bulkSteps.getByLabel("Assign the selected steps to").selectOption({ label: "Tri Ager" });
+  await bulkSteps.getByRole("button", { name: "Assign" }).click();
+  await expect(page.getByText("Assigned 2 steps.")).toBeVisible();
+  const due = page.getByLabel(/^Due date of Purge old tags and digests/).first();
+  await due.fill("2027-02-01");
+  await expect(due).toBeEnabled();
+  await page.reload();
+  await expect(page.getByLabel(/^Owner of Purge old tags and digests/).first()).toHaveValue(/.+/);
+  await expect(page.getByLabel(/^Due date of Purge old tags and digests/).first()).toHaveValue("2027-02-01");
   await page.screenshot(shot("remediation"));
 });
 

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { FilterSelect } from "@/components/ui/filter-field";
 import { DataTable } from "@/components/ui/data-table";
+import { BulkAssign } from "@/components/remediation/bulk-assign";
 import { SlaForm } from "@/components/remediation/sla-form";
+import { StepPlanning } from "@/components/remediation/step-planning";
 import { StepStateBadge } from "@/components/remediation/labels";
 import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
@@ -22,6 +24,7 @@ import { listAssignableUsers } from "@/lib/users/manage-users";
 import { hours } from "@/components/ui/format";
 
 export const metadata = { title: "Remediation" };
+const BULK_FORM = "bulk-assign-steps";
 export const dynamic = "force-dynamic";
 
 export default async function RemediationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
@@ -35,6 +38,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
     getSlaDays(),
   ]);
   const { page: _p, pageSize: _s, ...filters } = q;
+  const planner = can(me, "remediate");
   const stateLink = (state?: string) =>
     `/remediation?${new URLSearchParams(Object.entries({ ...filters, state }).filter((e): e is [string, string] => !!e[1]))}`;
   return (
@@ -119,12 +123,25 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
 
       <DataTable
         caption="Remediation steps, overdue first"
-        headers={["Due", "Step", "Secret", "State", "Owner"]}
+        headers={
+          planner
+            ? [
+                <span key="select" className="sr-only">
+                  Select
+                </span>,
+                "Due",
+                "Step",
+                "Secret",
+                "State",
+                "Owner and due date",
+              ]
+            : ["Due", "Step", "Secret", "State", "Owner"]
+        }
         className="mt-4"
       >
         {board.steps.length === 0 ? (
           <tr>
-            <td colSpan={5} className="px-3 py-8 text-center text-slate-600">
+            <td colSpan={planner ? 6 : 5} className="px-3 py-8 text-center text-slate-600">
               {board.total === 0 && !Object.values(filters).some(Boolean) ? (
                 <>
                   No remediation work yet. Confirm a secret on the{" "}
@@ -143,6 +160,17 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
             const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
             return (
               <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
+                {planner ? (
+                  <td className="px-3 py-2">
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={st.id}
+                      form={BULK_FORM}
+                      aria-label={`Select ${STEP_LABEL[st.kind]} of ${st.secret.title ?? st.secret.ruleId}`}
+                    />
+                  </td>
+                ) : null}
                 <td className={`px-3 py-2 whitespace-nowrap ${overdue ? "font-semibold text-red-700" : ""}`}>
                   {st.dueAt ? day(st.dueAt) : "—"}
                   {overdue ? " (overdue)" : ""}
@@ -165,12 +193,27 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
                 <td className="px-3 py-2">
                   <StepStateBadge state={st.state} />
                 </td>
-                <td className="px-3 py-2">{st.owner?.name ?? <span className="text-slate-400">—</span>}</td>
+                <td className="px-3 py-2">
+                  {planner ? (
+                    <StepPlanning
+                      step={{
+                        id: st.id,
+                        ownerId: st.owner?.id ?? null,
+                        dueAt: st.dueAt?.toISOString().slice(0, 10) ?? null,
+                      }}
+                      users={users}
+                      label={`${STEP_LABEL[st.kind]} of ${st.secret.title ?? st.secret.ruleId}`}
+                    />
+                  ) : (
+                    (st.owner?.name ?? <span className="text-slate-400">—</span>)
+                  )}
+                </td>
               </tr>
             );
           })
         )}
       </DataTable>
+      {planner && board.steps.length ? <BulkAssign users={users} formId={BULK_FORM} /> : null}
       <Pager path="/remediation" params={filters} page={q.page} pageSize={q.pageSize} total={board.total} />
 
       <section className="mt-8 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="sla">

@@ -169,3 +169,20 @@ export async function updateStep(
     }
   });
 }
+
+/** Several steps given one owner (the board's bulk assign), in one transaction, one audit event per step changed. */
+export async function assignSteps(actor: Actor, input: { ids: string[]; ownerId: string | null }, now = new Date()) {
+  assertCan(actor, "remediate");
+  const ids = [...new Set(input.ids)].sort();
+  return getDb().$transaction(async (tx) => {
+    if (input.ownerId) await assertAssignable(tx, input.ownerId);
+    let changed = 0;
+    for (const id of ids) {
+      const step = await lockStep(tx, id);
+      if (step.ownerId === input.ownerId) continue;
+      await setOwner(tx, actor, step, input.ownerId, now);
+      changed++;
+    }
+    return { changed };
+  });
+}
