@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { assignStepsAction } from "@/lib/actions/assign-steps";
 import { FormMessage, SubmitButton } from "@/components/ui/form";
-import type { Assignable } from "@/components/secrets/assign-select";
+import { AssignableOptions, type Assignable } from "@/components/secrets/assign-select";
 
 /** Assigns the ticked rows of the board (their checkboxes name this form) to one owner. */
 export function BulkAssign({ users, formId }: { users: Assignable[]; formId: string }) {
@@ -14,11 +14,7 @@ export function BulkAssign({ users, formId }: { users: Assignable[]; formId: str
           Assign the selected steps to{" "}
           <select name="ownerId" className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
             <option value="">No owner</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <AssignableOptions users={users} />
           </select>
         </label>
         <SubmitButton pendingText="Assigning…">Assign</SubmitButton>

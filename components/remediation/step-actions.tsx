@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { applyStepEventAction } from "@/lib/actions/apply-step-event";
 import { inputClass, secondaryButtonClass } from "@/components/ui/styles";
-import type { Assignable } from "@/components/secrets/assign-select";
+import { AssignableOptions, type Assignable } from "@/components/secrets/assign-select";
 
 type Step = {
   id: string;
@@ -71,11 +71,7 @@ export function StepActions({
             className="rounded-md border border-slate-300 px-2 py-1 text-sm"
           >
             <option value="">No owner</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <AssignableOptions users={users} />
           </select>
         ) : null}
       </div>

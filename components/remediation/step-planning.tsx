@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { planStepAction } from "@/lib/actions/plan-step";
-import type { Assignable } from "@/components/secrets/assign-select";
+import { AssignableOptions, type Assignable } from "@/components/secrets/assign-select";
 
 const field = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs";
 
@@ -32,11 +32,7 @@ export function StepPlanning({
         onChange={(e) => save({ ownerId: e.target.value || null })}
       >
         <option value="">No owner</option>
-        {users.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.name}
-          </option>
-        ))}
+        <AssignableOptions users={users} />
       </select>
       <input
         type="date"

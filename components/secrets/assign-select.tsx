@@ -4,6 +4,15 @@ import { assignSecretsAction } from "@/lib/actions/assign-secrets";
 
 export type Assignable = { id: string; name: string };
 
+/** The people work can go to, as the options of a select (after its own "nobody" option). */
+export function AssignableOptions({ users }: { users: Assignable[] }) {
+  return users.map((u) => (
+    <option key={u.id} value={u.id}>
+      {u.name}
+    </option>
+  ));
+}
+
 export function AssignSelect({
   ids,
   current,
@@ -35,11 +44,7 @@ export function AssignSelect({
         }}
       >
         <option value="">Unassigned</option>
-        {users.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.name}
-          </option>
-        ))}
+        <AssignableOptions users={users} />
       </select>
       {error ? (
         <span role="alert" className="mt-1 block text-xs text-red-700">

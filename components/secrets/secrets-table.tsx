@@ -14,7 +14,7 @@ import {
 } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
 import { secondaryButtonClass } from "@/components/ui/styles";
-import { AssignSelect, type Assignable } from "./assign-select";
+import { AssignableOptions, AssignSelect, type Assignable } from "./assign-select";
 import { day } from "./labels";
 import { OPEN_STATES, TRIAGE_LABEL, TRIAGE_STATES } from "@/lib/vocabulary/triage-state";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
@@ -314,11 +314,7 @@ export function SecretsTable({
           >
             <option value="">Anyone</option>
             <option value="none">Unassigned</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <AssignableOptions users={users} />
           </select>
         </label>
         <button
