@@ -5,7 +5,7 @@ import { BulkAssign } from "@/components/remediation/bulk-assign";
 import { SlaForm } from "@/components/remediation/sla-form";
 import { StepPlanning } from "@/components/remediation/step-planning";
 import { StepStateBadge } from "@/components/remediation/labels";
-import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
+import { isOpenStep, STEP_LABEL } from "@/lib/vocabulary/remediation-step";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/vocabulary/severity";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/styles";
@@ -157,7 +157,7 @@ export default async function RemediationPage({ searchParams }: { searchParams: 
           </tr>
         ) : (
           board.steps.map((st) => {
-            const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
+            const overdue = st.dueAt && st.dueAt < now && isOpenStep(st.state);
             return (
               <tr key={st.id} className={overdue ? "bg-red-50/50" : undefined}>
                 {planner ? (

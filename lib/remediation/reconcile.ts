@@ -8,7 +8,8 @@ type Changed = { id: string; secretId: string; kind: string; before: string; evi
 
 const SYSTEM: SystemActor = { kind: "system", label: "system: evidence" };
 
-const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[] =>
+/** Audit entries for steps a set-based update changed (RETURNING id, secretId, kind, before, evidence). */
+export const stepAudit = (rows: Changed[], action: string, state: string): AuditEntry[] =>
   rows.map((r) => ({
     action,
     entityType: "RemediationStep",

@@ -57,6 +57,7 @@ export async function applyStepEvent(
     }
 
     if (e.type === "assign") {
+      if (e.ownerId) await assertAssignable(tx, e.ownerId);
       await setOwner(tx, actor, step, e.ownerId, now);
       return { state: step.state };
     }
@@ -119,9 +120,9 @@ async function lockStep(tx: Tx, id: string): Promise<LockedStep> {
   return step;
 }
 
+/** The owner set, with its audit event; false when it already was. The caller checks the owner is assignable. */
 async function setOwner(tx: Tx, actor: Actor, step: LockedStep, ownerId: string | null, now: Date) {
-  if (ownerId === step.ownerId) return;
-  if (ownerId) await assertAssignable(tx, ownerId);
+  if (ownerId === step.ownerId) return false;
   await tx.remediationStep.update({ where: { id: step.id }, data: { ownerId, updatedAt: now } });
   await recordAudit(
     tx,
@@ -135,6 +136,7 @@ async function setOwner(tx: Tx, actor: Actor, step: LockedStep, ownerId: string 
     },
     now,
   );
+  return true;
 }
 
 /**
@@ -150,7 +152,10 @@ export async function updateStep(
   return getDb().$transaction(async (tx) => {
     const step = await lockStep(tx, input.stepId);
     assertIfMatch(input.ifMatch, stepEtag(step), "The step");
-    if (input.ownerId !== undefined) await setOwner(tx, actor, step, input.ownerId, now);
+    if (input.ownerId !== undefined) {
+      if (input.ownerId) await assertAssignable(tx, input.ownerId);
+      await setOwner(tx, actor, step, input.ownerId, now);
+    }
     const dueAt = input.dueAt;
     if (dueAt !== undefined && dueAt?.getTime() !== step.dueAt?.getTime()) {
       await tx.remediationStep.update({ where: { id: step.id }, data: { dueAt, updatedAt: now } });
@@ -177,12 +182,7 @@ export async function assignSteps(actor: Actor, input: { ids: string[]; ownerId:
   return getDb().$transaction(async (tx) => {
     if (input.ownerId) await assertAssignable(tx, input.ownerId);
     let changed = 0;
-    for (const id of ids) {
-      const step = await lockStep(tx, id);
-      if (step.ownerId === input.ownerId) continue;
-      await setOwner(tx, actor, step, input.ownerId, now);
-      changed++;
-    }
+    for (const id of ids) if (await setOwner(tx, actor, await lockStep(tx, id), input.ownerId, now)) changed++;
     return { changed };
   });
 }

@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { getDb } from "../db";
 import { STEP_FIELDS } from "../remediation/step-fields";
+import { isOpenStep } from "../vocabulary/remediation-step";
 
 const TIMELINE_LIMIT = 300;
 
@@ -47,12 +48,6 @@ export async function getSecretActivity(
       ORDER BY at DESC, id COLLATE "C" DESC LIMIT ${limit}`,
     db.secret.findUnique({ where: { id: secretId }, select: { assignee: { select: { id: true, name: true } } } }),
   ]);
-  const toPurge = await stillToPurge(
-    secretId,
-    steps
-      .filter((st) => st.kind === "purge" && !["verified", "not_applicable"].includes(st.state))
-      .map((st) => st.repository!.id),
-  );
   const timeline = [
     ...scans.map((s) => ({
       id: `scan-${s.id}`,
@@ -77,7 +72,15 @@ export async function getSecretActivity(
   ]
     .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(0, limit);
-  return { steps, comments, timeline, assignee: assignee?.assignee ?? null, toPurge, people: await peopleOf(timeline) };
+  // Both need the first round's rows, neither the other's: one more round trip, not two.
+  const [toPurge, people] = await Promise.all([
+    stillToPurge(
+      secretId,
+      steps.filter((st) => st.kind === "purge" && isOpenStep(st.state)).map((st) => st.repository!.id),
+    ),
+    peopleOf(timeline),
+  ]);
+  return { steps, comments, timeline, assignee: assignee?.assignee ?? null, toPurge, people };
 }
 
 /** Names for the people a timeline mentions: actors by email, assignees and owners by id (never shown as such). */

@@ -2,7 +2,7 @@ import type { SystemActor } from "../access/actor";
 import { recordAudit } from "../audit/record-audit";
 import type { UpstreamResolution } from "../findings/finding";
 import type { Prisma } from "../generated/prisma/client";
-import { refreshRemediated } from "../remediation/reconcile";
+import { refreshRemediated, stepAudit } from "../remediation/reconcile";
 import type { TriageState } from "../vocabulary/triage-state";
 
 type Tx = Prisma.TransactionClient;
@@ -73,44 +73,34 @@ export async function applyUpstreamResolutions(
 
   const revoked = resolved.filter((r) => r.resolution.resolution === "revoked");
   if (!revoked.length) return;
-  const evidence = new Map(revoked.map((r) => [r.secretId, r.resolution]));
-  const steps = await tx.$queryRaw<{ id: string; secretId: string; before: string }[]>`
-    SELECT id, "secretId", state::text AS before FROM "RemediationStep"
-    WHERE kind = 'rotate' AND state IN ('todo', 'in_progress', 'done') AND "secretId" = ANY(${[...evidence.keys()].sort()}::text[])
+  const verification = revoked.map((r) => ({
+    id: r.secretId,
+    v: JSON.stringify({
+      kind: "revoked_upstream",
+      service: r.resolution.service,
+      by: r.resolution.by ?? null,
+      at: (r.resolution.at ?? now).toISOString(),
+      url: r.resolution.url ?? null,
+      scanId,
+    }),
+  }));
+  // Locked in id order, then updated by id (as reconcile does).
+  const before = await tx.$queryRaw<{ id: string; before: string }[]>`
+    SELECT id, state::text AS before FROM "RemediationStep"
+    WHERE kind = 'rotate' AND state IN ('todo', 'in_progress', 'done') AND "secretId" = ANY(${verification.map((v) => v.id)}::text[])
     ORDER BY id FOR UPDATE`;
-  if (!steps.length) return;
-  const rows = steps.map((st) => {
-    const r = evidence.get(st.secretId)!;
-    return {
-      ...st,
-      evidence: {
-        kind: "revoked_upstream",
-        service: r.service,
-        by: r.by ?? null,
-        at: (r.at ?? now).toISOString(),
-        url: r.url ?? null,
-        scanId,
-      },
-    };
-  });
-  await tx.$executeRaw`
-    UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp,
-      "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
-      evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', e.v::jsonb)
-    FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => JSON.stringify(r.evidence))}::text[]) AS e(id, v)
-    WHERE st.id = e.id`;
-  await recordAudit(
-    tx,
-    actorOf(revoked[0]!.resolution),
-    rows.map((r) => ({
-      action: "step.verified",
-      entityType: "RemediationStep",
-      entityId: r.id,
-      before: { state: r.before, secretId: r.secretId, kind: "rotate" },
-      after: { state: "verified", evidence: { verification: r.evidence } },
-    })),
-    now,
-  );
+  if (!before.length) return;
+  const was = new Map(before.map((b) => [b.id, b.before]));
+  const rows = (
+    await tx.$queryRaw<{ id: string; secretId: string; kind: string; evidence: unknown }[]>`
+      UPDATE "RemediationStep" st SET state = 'verified', "verifiedAt" = ${now}::timestamp,
+        "doneAt" = COALESCE(st."doneAt", ${now}::timestamp), "updatedAt" = ${now}::timestamp,
+        evidence = COALESCE(st.evidence, '{}'::jsonb) || jsonb_build_object('verification', e.v::jsonb)
+      FROM unnest(${verification.map((v) => v.id)}::text[], ${verification.map((v) => v.v)}::text[]) AS e(secret, v)
+      WHERE st."secretId" = e.secret AND st.id = ANY(${[...was.keys()]}::text[])
+      RETURNING st.id, st."secretId", st.kind::text, st.evidence`
+  ).map((r) => ({ ...r, before: was.get(r.id)! }));
+  await recordAudit(tx, actorOf(revoked[0]!.resolution), stepAudit(rows, "step.verified", "verified"), now);
   await refreshRemediated(
     tx,
     rows.map((r) => r.secretId),

@@ -24,14 +24,24 @@ export async function triageSecrets(actor: Actor, input: { ids: string[]; change
   return getDb().$transaction(async (tx) => applyTriage(tx, actor, await lockSecrets(tx, ids), input.change, now));
 }
 
+/** What a change writes: the reason trimmed (none when empty), an expiry only for an accepted risk. */
+const stored = (c: TriageChange) => ({
+  acceptedUntil: c.state === "accepted_risk" ? c.acceptedUntil : null,
+  reason: c.reason?.trim() || null,
+});
+
+/** Whether the change alters the secret: what applies it writes and what a dry run counts. */
+function triageChanges(s: LockedSecret, c: TriageChange): boolean {
+  const { acceptedUntil, reason } = stored(c);
+  return (
+    s.triageState !== c.state || s.triageReason !== reason || s.acceptedUntil?.getTime() !== acceptedUntil?.getTime()
+  );
+}
+
 /** The triage decision on secrets the caller has locked (lockSecrets): one audit event per secret that changed. */
 async function applyTriage(tx: Tx, actor: Actor, before: LockedSecret[], c: TriageChange, now: Date) {
-  const acceptedUntil = c.state === "accepted_risk" ? c.acceptedUntil : null;
-  const reason = c.reason?.trim() || null;
-  const changed = before.filter(
-    (s) =>
-      s.triageState !== c.state || s.triageReason !== reason || s.acceptedUntil?.getTime() !== acceptedUntil?.getTime(),
-  );
+  const { acceptedUntil, reason } = stored(c);
+  const changed = before.filter((s) => triageChanges(s, c));
   if (!changed.length) return { changed: 0 };
   const changedIds = changed.map((s) => s.id);
   // Any number of ids as one array parameter. Setting "resolved" by hand clears the regression flag only when a
@@ -201,8 +211,7 @@ export async function bulkUpdateSecrets(
     const wouldChange = before.filter(
       (s) =>
         (input.assigneeId !== undefined && s.assigneeId !== input.assigneeId) ||
-        (input.change !== undefined &&
-          (s.triageState !== input.change.state || s.triageReason !== (input.change.reason?.trim() || null))),
+        (input.change !== undefined && triageChanges(s, input.change)),
     ).length;
     if (input.dryRun) return { matched: ids.length, changed: 0, wouldChange, dryRun: true };
     let changed = 0;
@@ -210,7 +219,8 @@ export async function bulkUpdateSecrets(
       if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
       changed += (await applyAssignment(tx, actor, before, input.assigneeId, now)).changed;
     }
-    if (input.change) changed += (await applyTriage(tx, actor, await lockSecrets(tx, ids), input.change, now)).changed;
+    // The rows locked above still hold: an assignment does not touch what triage compares.
+    if (input.change) changed += (await applyTriage(tx, actor, before, input.change, now)).changed;
     return { matched: ids.length, changed, wouldChange, dryRun: false };
   });
 }

@@ -11,6 +11,7 @@ export const STEP_LABEL: Record<StepKind, string> = {
 };
 /** Steps still to finish: counted overdue once past their due date (the board, the SLA job, the figures). */
 export const STEP_OPEN_STATES = ["todo", "in_progress", "done"] as const satisfies readonly StepState[];
+export const isOpenStep = (state: string) => (STEP_OPEN_STATES as readonly string[]).includes(state);
 
 export const STEP_STATE_LABEL: Record<StepState, string> = {
   todo: "To do",

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { effectiveState } from "../vocabulary/triage-state";
 import type { WebhookEventType } from "../vocabulary/webhook-event";
-import { publicUrl, renderBody, type DeliveryContent, type SecretSummary } from "./payloads";
+import { linksFor, renderBody, type DeliveryContent, type SecretSummary } from "./payloads";
 import { postSigned } from "./post";
 
 // Delivery of the outbox (WebhookEvent) to the subscriptions. Every worker process runs it every few seconds:
@@ -77,6 +77,7 @@ async function deliverOne(c: Claimed, now: Date): Promise<"delivered" | "pending
     db.webhookEvent.findUnique({ where: { id: c.eventId } }),
   ]);
   if (!sub || !event) return "failed";
+  const secret = await secretSummary(c.subjectId);
   const content: DeliveryContent = {
     deliveryId: c.id,
     event: {
@@ -87,10 +88,9 @@ async function deliverOne(c: Claimed, now: Date): Promise<"delivered" | "pending
       before: (event.payload as { before?: unknown })?.before ?? null,
       after: (event.payload as { after?: unknown })?.after ?? (event.type === "scan.failed" ? event.payload : null),
     },
-    secret: await secretSummary(c.subjectId),
-    links: { secret: null, dashboard: publicUrl() },
+    secret,
+    links: linksFor(secret?.id ?? null),
   };
-  if (content.secret) content.links.secret = `${publicUrl()}/secrets/${content.secret.id}`;
   const body = JSON.stringify(renderBody(sub.preset, content));
   const { status, error } = await postSigned(sub, body, { event: event.type, delivery: c.id });
   const outcome = !error ? "delivered" : c.attempts >= MAX_ATTEMPTS ? "failed" : "pending";

@@ -24,6 +24,12 @@ export type DeliveryContent = {
 export const publicUrl = () =>
   (process.env.RESIDUE_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 
+/** Where a delivery points: the secret's page when it is about one, else the dashboard. */
+export const linksFor = (secretId: string | null): DeliveryContent["links"] => ({
+  secret: secretId ? `${publicUrl()}/secrets/${secretId}` : null,
+  dashboard: publicUrl(),
+});
+
 /** One sentence for people (Slack, Teams): what happened, to which secret, where. */
 export function sentence(c: DeliveryContent): string {
   const s = c.secret;

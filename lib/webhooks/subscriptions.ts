@@ -5,7 +5,7 @@ import { getDb } from "../db";
 import { ResidueError } from "../errors";
 import { SEVERITIES } from "../vocabulary/severity";
 import { WEBHOOK_EVENTS } from "../vocabulary/webhook-event";
-import { publicUrl, renderBody } from "./payloads";
+import { linksFor, renderBody } from "./payloads";
 import { postSigned } from "./post";
 import { newSigningKey, sealSigningKey } from "./signing";
 
@@ -125,7 +125,7 @@ export async function sendTestWebhook(actor: Actor, id: string) {
         registries: [],
         repositories: ["residue/test"],
       },
-      links: { secret: null, dashboard: publicUrl() },
+      links: linksFor(null),
     }),
   );
   const answer = await postSigned(sub, body, { event: "ping" });

@@ -24,7 +24,7 @@ import { CommentForm } from "@/components/secrets/comment-form";
 import { TriageForm } from "@/components/secrets/triage-form";
 import { StepActions } from "@/components/remediation/step-actions";
 import { StepStateBadge } from "@/components/remediation/labels";
-import { STEP_LABEL } from "@/lib/vocabulary/remediation-step";
+import { isOpenStep, STEP_LABEL } from "@/lib/vocabulary/remediation-step";
 import { minute } from "@/components/ui/format";
 
 export const dynamic = "force-dynamic";
@@ -216,7 +216,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
             {activity.steps.map((st) => {
               const label = `${STEP_LABEL[st.kind]}${st.repository ? ` ${st.repository.registry.host}/${st.repository.name}` : ""}`;
-              const overdue = st.dueAt && st.dueAt < now && !["verified", "not_applicable"].includes(st.state);
+              const overdue = st.dueAt && st.dueAt < now && isOpenStep(st.state);
               return (
                 <li key={st.id} className="grid gap-2 p-4 text-sm md:grid-cols-[1.2fr_1fr_1.6fr]">
                   <div>

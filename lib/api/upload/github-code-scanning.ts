@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Actor } from "../../access/actor";
-import { ResidueError, formatZodError } from "../../errors";
+import { ResidueError } from "../../errors";
 import { getUploadStatus } from "../../uploads/upload-status";
 import { readJsonBody } from "../read-json";
 import { acceptUpload, type UploadAnswer } from "./accept-upload";
@@ -39,13 +39,10 @@ export async function acceptSarifUpload(opts: {
   params: Record<string, string | string[]>;
   uploader: Actor;
 }): Promise<{ id: string; url: string }> {
-  const repo = parseOr422(repoParamsSchema, opts.params, "The repository");
+  // A ZodError is the guard's 422, naming the field (lib/errors.ts).
+  const repo = repoParamsSchema.parse(opts.params);
   // base64 is 4/3 of the gzip bytes, which are at most the report's own size.
-  const body = parseOr422(
-    sarifUploadSchema,
-    await readJsonBody(opts.req, Math.ceil((maxUploadBytes() * 4) / 3) + 65_536),
-    "The upload",
-  );
+  const body = sarifUploadSchema.parse(await readJsonBody(opts.req, Math.ceil((maxUploadBytes() * 4) / 3) + 65_536));
   const bytes = Buffer.from(body.sarif, "base64");
   if (!bytes.length) throw new ResidueError("bad_request", "`sarif` decodes to nothing.");
   const answer: UploadAnswer = await acceptUpload({
@@ -59,7 +56,7 @@ export async function acceptSarifUpload(opts: {
 
 /** The GET: GitHub's three words for the upload, its errors as sentences, and where the findings are. */
 export async function sarifUploadStatus(params: Record<string, string | string[]>, id: string) {
-  const repo = parseOr422(repoParamsSchema, params, "The repository");
+  const repo = repoParamsSchema.parse(params);
   const status = await getUploadStatus(id);
   const processing = status.processing_status === "running" ? "pending" : status.processing_status;
   return {
@@ -69,10 +66,4 @@ export async function sarifUploadStatus(params: Record<string, string | string[]
     url: sarifsUrl(repo, id),
     residue: status,
   };
-}
-
-function parseOr422<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ResidueError("unprocessable_entity", `${what} is not valid: ${formatZodError(r.error)}`);
-  return r.data;
 }

@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { tryParseImageRef } from "../../images/parse-image-ref";
 import type { NormalizedFinding } from "../../findings/finding";
-import { isObject, jsonValue, parseShape, severityFromScore, severityFromWord, usableRaw, perDocument } from "./parser";
+import {
+  isObject,
+  jsonValue,
+  parseShape,
+  severityFromScore,
+  severityFromWord,
+  usableRaw,
+  perDocument,
+  dateOf,
+} from "./parser";
 
 // deepfence SecretScanner JSON (output/output.go @3a9b485, MIT): {"Timestamp", "Image Name", "Image ID",
 // "Container ID", "Secrets": [{"Image Layer ID", "Matched Rule ID", "Matched Rule Name", "Matched Part",
@@ -32,7 +41,9 @@ export const deepfenceParser = perDocument({
   sniff: (doc) => doc.kind === "json" && isObject(doc.value) && "Secrets" in doc.value && "Image Name" in doc.value,
   parse(doc) {
     const r = parseShape(report, jsonValue(doc, "deepfence SecretScanner"), "deepfence SecretScanner");
+    // The image ID, with "sha256:" when it is the bare hex; anything else is not a config digest.
     const imageId = r["Image ID"]?.replace(/^(?=[0-9a-f]{64}$)/, "sha256:");
+    const configDigest = imageId && /^sha256:[0-9a-f]{64}$/.test(imageId) ? imageId : undefined;
     const ref = tryParseImageRef(r["Image Name"]);
     const findings: NormalizedFinding[] = (r.Secrets ?? []).map((s) => {
       const onContents = (s["Matched Part"] ?? "contents") === "contents";
@@ -50,17 +61,13 @@ export const deepfenceParser = perDocument({
         raw: onContents ? usableRaw(s["Matched Contents"]) : undefined,
       };
     });
-    const at = r.Timestamp ? new Date(r.Timestamp) : undefined;
     return {
       scanner: "deepfence",
       format: "deepfence-secretscanner-json",
       toolName: "SecretScanner",
       target: ref ? undefined : r["Image Name"],
-      scannedAt: at && !Number.isNaN(at.getTime()) ? at : undefined,
-      image:
-        ref || /^sha256:[0-9a-f]{64}$/.test(imageId ?? "")
-          ? { ref, configDigest: imageId && /^sha256:[0-9a-f]{64}$/.test(imageId) ? imageId : undefined }
-          : undefined,
+      scannedAt: dateOf(r.Timestamp),
+      image: ref || configDigest ? { ref, configDigest } : undefined,
       findings,
       skipped: 0,
     };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NormalizedFinding } from "../../findings/finding";
-import { isObject, jsonValue, parseShape, positiveInt, perDocument } from "./parser";
+import { isObject, jsonValue, parseShape, positiveInt, perDocument, dateOf } from "./parser";
 
 // detect-secrets baseline: {version, plugins_used, results: {"<path>": [{type, hashed_secret, line_number, is_verified}]}}.
 // hashed_secret is the unkeyed SHA-1 of the value: we key it again before it is stored.
@@ -46,12 +46,11 @@ export const detectSecretsParser = perDocument({
         });
       }
     }
-    const scannedAt = report.generated_at ? new Date(report.generated_at) : undefined;
     return {
       scanner: "detect-secrets",
       format: "detect-secrets-baseline",
       scannerVersion: report.version,
-      scannedAt: scannedAt && !Number.isNaN(scannedAt.getTime()) ? scannedAt : undefined,
+      scannedAt: dateOf(report.generated_at),
       findings,
       skipped,
     };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NormalizedFinding, UpstreamResolution } from "../../findings/finding";
-import { firstRecord, isObject, jsonValue, parseShape, positiveInt, usableRaw, perDocument } from "./parser";
+import { firstRecord, isObject, jsonValue, parseShape, positiveInt, usableRaw, perDocument, dateOf } from "./parser";
 
 // GitHub secret scanning alerts, as the REST API lists them (GET /repos/{owner}/{repo}/secret-scanning/alerts, the
 // organisation and enterprise lists) or returns one (GET …/alerts/{number}), optionally with the alert's
@@ -99,9 +99,4 @@ function placeOf(type: string, details: Record<string, unknown>): Pick<Normalize
   const url = Object.entries(details).find(([k, v]) => k.endsWith("_url") && typeof v === "string")?.[1] as
     string | undefined;
   return { path: url ? `${type}: ${url}`.slice(0, 4096) : "(unknown)" };
-}
-
-function dateOf(s: string | null | undefined): Date | undefined {
-  const d = s ? new Date(s) : undefined;
-  return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { NormalizedFinding } from "../../findings/finding";
-import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, usableRaw, perDocument } from "./parser";
+import {
+  isObject,
+  jsonValue,
+  parseShape,
+  positiveInt,
+  severityFromWord,
+  usableRaw,
+  perDocument,
+  dateOf,
+} from "./parser";
 
 // GitLab security reports (gl-secret-detection-report.json and its siblings), schema 14.x and 15.x: a
 // `vulnerabilities[]` list with `identifiers`, `location.{file,start_line,commit}` and `severity`. Secret detection
@@ -82,13 +91,14 @@ export const gitlabSecretDetectionParser = perDocument({
       });
     }
     const tool = r.scan?.scanner ?? r.scan?.analyzer;
-    const scannedAt = r.scan?.end_time ? new Date(`${r.scan.end_time.replace(/Z?$/, "Z")}`) : undefined;
+    // GitLab writes UTC without a zone ("2021-06-02T09:25:50").
+    const endTime = r.scan?.end_time;
     return {
       scanner: "gitlab-secret-detection",
       format: `gitlab-${r.scan?.type ?? "security"}-${r.version ?? "unknown"}`,
       toolName: tool?.name,
       scannerVersion: tool?.version,
-      scannedAt: scannedAt && !Number.isNaN(scannedAt.getTime()) ? scannedAt : undefined,
+      scannedAt: dateOf(endTime && endTime.replace(/Z?$/, "Z")),
       findings,
       skipped,
     };

@@ -146,6 +146,12 @@ export function usableRaw(value: string | null | undefined): string | undefined 
   return value;
 }
 
+/** A report's time, or undefined when it is missing or not a date (a report is not refused over its timestamp). */
+export function dateOf(s: string | null | undefined): Date | undefined {
+  const d = s ? new Date(s) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
 export function positiveInt(v: unknown): number | undefined {
   const n = typeof v === "string" ? Number(v) : v;
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { tryParseImageRef, type ImageRef } from "../../images/parse-image-ref";
 import type { ImageInfo, NormalizedFinding } from "../../findings/finding";
-import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, perDocument } from "./parser";
+import { isObject, jsonValue, parseShape, positiveInt, severityFromWord, perDocument, dateOf } from "./parser";
 
 // trivy JSON, SchemaVersion 2 (pkg/types/report.go), the legacy schema-1 bare array, and the `trivy k8s` form.
 // Secrets[].Layer = {Digest, DiffID, CreatedBy} for image scans only (pkg/fanal/types/secret.go @dc3c56e).
@@ -99,13 +99,12 @@ export const trivyParser = perDocument({
     }
     const r = parseShape(v2, value, "trivy");
     const image = r.ArtifactType === "container_image" ? imageInfo(r.ArtifactName, r.Metadata) : undefined;
-    const created = r.CreatedAt ? new Date(r.CreatedAt) : undefined;
     return {
       scanner: "trivy",
       format: `trivy-json-v${r.SchemaVersion}`,
       scannerVersion: r.Trivy?.Version,
       target: r.ArtifactName,
-      scannedAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
+      scannedAt: dateOf(r.CreatedAt),
       image,
       ...collect(r.Results ?? [], () => undefined),
     };
