@@ -74,6 +74,9 @@ test("a triager follows a residue secret from the table to its layer, remediates
   await page.getByRole("button", { name: "Post comment" }).click();
   await expect(page.getByText("Rotated; rebuild with RUN --mount=type=secret scheduled.")).toBeVisible();
   await page.screenshot(shot("secret-remediation"));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot(shot("secret-remediation-390"));
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Follow it to the image and the layer that holds it.
   await page
@@ -131,6 +134,8 @@ test("a triager follows a residue secret from the table to its layer, remediates
   await expect(page.getByLabel(/^Owner of Purge old tags and digests/).first()).toHaveValue(/.+/);
   await expect(page.getByLabel(/^Due date of Purge old tags and digests/).first()).toHaveValue("2027-02-01");
   await page.screenshot(shot("remediation"));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot(shot("remediation-390"));
 });
 
 test("a viewer reads compliance, drills down, exports without secret values, and cannot triage", async ({ page }) => {
